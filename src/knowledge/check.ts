@@ -1,0 +1,99 @@
+import type { Citation } from './schema';
+import type { KnowledgeBase } from './types';
+import { normalizeText } from '../text/normalize';
+
+export interface CheckProblem {
+  file: string;
+  entry: string;
+  message: string;
+}
+
+export interface CheckOptions {
+  /** Report cells last verified more than this many months before `today`. */
+  staleMonths?: number;
+  today?: Date;
+}
+
+/** Quotes are compared with whitespace folded, so line wrapping in YAML does not matter. */
+const fold = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+function checkCitation(kb: KnowledgeBase, citation: Citation, file: string, entry: string, out: CheckProblem[]): void {
+  const source = kb.sources.get(citation.source);
+  if (!source) {
+    out.push({ file, entry, message: `cites unknown source "${citation.source}"` });
+    return;
+  }
+  const paragraphs = kb.sourceParagraphs.get(source.id);
+  if (!citation.quote) return;
+  if (!paragraphs) {
+    out.push({ file, entry, message: `quotes "${citation.source}", which is not a shipped document: quotes only come from files in knowledge/sources/` });
+    return;
+  }
+  const match = /^paragraph (\d+)$/.exec(citation.locator ?? '');
+  if (!match) {
+    out.push({ file, entry, message: `a quote from ${source.id} needs a locator "paragraph N"` });
+    return;
+  }
+  const paragraph = paragraphs[Number(match[1]) - 1];
+  if (paragraph === undefined) {
+    out.push({ file, entry, message: `${source.id} has no paragraph ${match[1]} (it has ${paragraphs.length})` });
+  } else if (!fold(paragraph).includes(fold(citation.quote))) {
+    out.push({ file, entry, message: `quote not found verbatim in ${source.id} paragraph ${match[1]}: "${citation.quote}"` });
+  }
+}
+
+function monthsBetween(from: Date, to: Date): number {
+  return (to.getUTCFullYear() - from.getUTCFullYear()) * 12 + (to.getUTCMonth() - from.getUTCMonth());
+}
+
+/** Everything `whosecures kb check` verifies beyond the schema. An empty list means the KB is sound. */
+export function checkKnowledge(kb: KnowledgeBase, options: CheckOptions = {}): CheckProblem[] {
+  const problems: CheckProblem[] = [];
+  const citedSources = new Set<string>();
+
+  for (const cell of kb.cells.values()) {
+    const entry = `cell ${cell.id}`;
+    if (!kb.areas.has(cell.area)) problems.push({ file: cell.file, entry, message: `area "${cell.area}" is not in areas.yaml (orphaned cell)` });
+    if (!kb.services.has(cell.service)) problems.push({ file: cell.file, entry, message: `service "${cell.service}" is not declared (orphaned cell)` });
+    for (const citation of cell.citations) {
+      citedSources.add(citation.source);
+      checkCitation(kb, citation, cell.file, entry, problems);
+    }
+    if (options.staleMonths !== undefined) {
+      const age = monthsBetween(new Date(`${cell.verified}T00:00:00Z`), options.today ?? new Date());
+      if (age > options.staleMonths) problems.push({ file: cell.file, entry, message: `last verified ${cell.verified}, more than ${options.staleMonths} months ago` });
+    }
+  }
+
+  for (const concept of kb.concepts.values()) {
+    for (const citation of concept.citations) {
+      citedSources.add(citation.source);
+      checkCitation(kb, citation, 'concepts.yaml', `concept ${concept.id}`, problems);
+    }
+  }
+
+  // Aliases decide which service a question is about: one phrase must mean one service.
+  const aliasOwner = new Map<string, string>();
+  for (const service of kb.services.values()) {
+    if (service.id !== 'general' && kb.cellsOf(service.id).length === 0) {
+      problems.push({ file: service.file, entry: `service ${service.id}`, message: 'has no cells' });
+    }
+    for (const related of service.related) {
+      if (!kb.services.has(related)) problems.push({ file: service.file, entry: `service ${service.id}`, message: `related service "${related}" does not exist` });
+    }
+    const names = new Set([service.id, service.name, ...service.aliases].map((a) => normalizeText(a)).filter(Boolean));
+    for (const alias of names) {
+      const owner = aliasOwner.get(alias);
+      if (owner && owner !== service.id) {
+        problems.push({ file: service.file, entry: `service ${service.id}`, message: `alias "${alias}" also belongs to ${owner}` });
+      } else {
+        aliasOwner.set(alias, service.id);
+      }
+    }
+  }
+
+  for (const source of kb.sources.values()) {
+    if (!citedSources.has(source.id)) problems.push({ file: 'sources', entry: `source ${source.id}`, message: 'is never cited' });
+  }
+  return problems;
+}

@@ -1,0 +1,33 @@
+import type { Area, CellInput, Concept, ServiceInput, Source } from './schema';
+
+export type { Area, Concept, Source, Citation, Condition, Owner } from './schema';
+
+/** The pseudo-service whose cells hold for any service ("general rule"). */
+export const GENERAL = 'general';
+
+export interface Service extends ServiceInput {
+  /** File the service was read from, relative to the knowledge folder. */
+  file: string;
+}
+
+export interface Cell extends CellInput {
+  /** `<service>.<area>`, stable: citations, feedback and logs refer to it. */
+  id: string;
+  service: string;
+  file: string;
+}
+
+export interface KnowledgeBase {
+  dir: string;
+  services: Map<string, Service>;
+  areas: Map<string, Area>;
+  cells: Map<string, Cell>;
+  concepts: Map<string, Concept>;
+  sources: Map<string, Source>;
+  /** Paragraphs of shipped source files, by source id (paragraph 1 is index 0). */
+  sourceParagraphs: Map<string, string[]>;
+  /** The general cell for an area, if any. */
+  generalCell(areaId: string): Cell | undefined;
+  cell(serviceId: string, areaId: string): Cell | undefined;
+  cellsOf(serviceId: string): Cell[];
+}

@@ -1,0 +1,168 @@
+import type { Logger } from 'pino';
+
+export type Platform = 'slack' | 'teams' | 'cli';
+
+/** One user's place in the onboarding course. `score` and `answered` are stored as given. */
+export interface OnboardingProgress {
+  platform: Platform | string;
+  userId: string;
+  startedAt: Date;
+  currentLesson: number;
+  completedAt?: Date;
+  optedOut: boolean;
+  score: number;
+  answered: number;
+  /** Ids of scheduled messages (Slack `chat.scheduleMessage`) so opting out can cancel them. */
+  scheduledMessageIds: string[];
+  channelId?: string;
+}
+
+export interface QuizAnswer {
+  platform: string;
+  userId: string;
+  questionId: string;
+  answer: string;
+  correct: boolean;
+  answeredAt: Date;
+}
+
+export interface FeedbackInput {
+  answerId: string;
+  platform: string;
+  /** Keyed hash of the user id (see `Store.hashUserId`), never the raw id. */
+  userHash: string;
+  helpful: boolean;
+  cells: string[];
+  question?: string;
+  at: Date;
+}
+
+export type FeedbackRow = FeedbackInput;
+
+export interface QuestionLogInput {
+  question: string;
+  intent: string;
+  verdict: string;
+  cells: string[];
+  confidence: number;
+  platform: string;
+  /** Raw id: the store hashes it before writing and never persists it. */
+  userId: string;
+  at: Date;
+}
+
+export interface QuestionLogRow {
+  id: number;
+  question: string;
+  intent: string;
+  verdict: string;
+  cells: string[];
+  confidence: number;
+  platform: string;
+  userHash: string;
+  at: Date;
+}
+
+export interface PurgeResult {
+  questions: number;
+  claims: number;
+  cache: number;
+}
+
+/**
+ * The fields of a Slack installation the store needs to key it. Structural, so Bolt's
+ * `Installation` fits without importing Bolt here.
+ */
+export interface SlackInstallationLike {
+  team?: { id: string } | undefined;
+  enterprise?: { id: string } | undefined;
+  isEnterpriseInstall?: boolean;
+}
+
+/** Same shape as Bolt's `InstallationQuery`. */
+export interface InstallationQuery {
+  teamId?: string;
+  enterpriseId?: string;
+  isEnterpriseInstall: boolean;
+}
+
+export interface BotStateItem {
+  value: Record<string, unknown>;
+  eTag: string;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+
+  /** Atomic "first one wins": true for exactly one caller per key until the claim expires. */
+  claimEvent(key: string, ttlSeconds: number): Promise<boolean>;
+
+  saveConversationReference(key: string, ref: object): Promise<void>;
+  getConversationReference(key: string): Promise<object | undefined>;
+
+  getProgress(platform: string, userId: string): Promise<OnboardingProgress | undefined>;
+  saveProgress(p: OnboardingProgress): Promise<void>;
+  listProgress(): Promise<OnboardingProgress[]>;
+  /** False when this user already answered this question: a quiz answer counts once. */
+  recordQuizAnswer(a: QuizAnswer): Promise<boolean>;
+
+  /** One vote per (answer, platform, user): voting again replaces the earlier vote. */
+  recordFeedback(f: FeedbackInput): Promise<void>;
+  listFeedback(since: Date): Promise<FeedbackRow[]>;
+
+  /** No-op when the question log is disabled. */
+  logQuestion(q: QuestionLogInput): Promise<void>;
+  listQuestions(since: Date): Promise<QuestionLogRow[]>;
+  /** The keyed hash the store uses for user ids, so feedback and the log can be joined. */
+  hashUserId(platform: string, userId: string): string;
+
+  /** Deletes expired claims, cache entries and question-log rows past retention. */
+  purgeExpired(now?: Date): Promise<PurgeResult>;
+
+  getCachedPhrasing(key: string): Promise<string | undefined>;
+  putCachedPhrasing(key: string, value: string, ttlSeconds: number): Promise<void>;
+
+  /** Throws STORE_ENCRYPTION_KEY_MISSING when no encryption key was configured. */
+  saveInstallation<T extends SlackInstallationLike>(installation: T): Promise<void>;
+  getInstallation<T extends SlackInstallationLike>(query: InstallationQuery): Promise<T | undefined>;
+  deleteInstallation(query: InstallationQuery): Promise<void>;
+
+  bfRead(keys: string[]): Promise<Record<string, BotStateItem>>;
+  /**
+   * Writes one Bot Framework state item. With an `expectedETag` other than '*', the write only
+   * succeeds if the stored item still has that eTag (or does not exist); otherwise throws
+   * STORE_ETAG_CONFLICT. Returns the new eTag.
+   */
+  bfWrite(key: string, value: Record<string, unknown>, expectedETag?: string): Promise<string>;
+  bfDelete(keys: string[]): Promise<void>;
+
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  /** DATABASE_URL: empty, a path or `sqlite:` URL -> SQLite; `postgres(ql)://` -> PostgreSQL. */
+  url?: string;
+  /** Folder of the default SQLite file (`./data`). */
+  dataDir?: string;
+  /** STORE_ENCRYPTION_KEY: 32 bytes as hex or base64, or a passphrase of 16+ characters. */
+  encryptionKey?: string;
+  /** Key of the user-id hash. Default: derived from encryptionKey, else a per-database secret. */
+  hashKey?: string;
+  questionLogEnabled?: boolean;
+  questionLogDays?: number;
+  logger?: Logger;
+  now?: () => Date;
+  /** Wrap in the resilient wrapper (default true): writes never throw when the DB goes away. */
+  resilient?: boolean;
+  /** PostgreSQL schema to use (created if missing); isolates parallel test runs. */
+  schema?: string;
+  /** SQLite busy_timeout in ms (default 5000). */
+  busyTimeoutMs?: number;
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number;
+  /** PostgreSQL connect timeout in ms (default 5000). */
+  connectTimeoutMs?: number;
+  /** Upper bound for one store call in the resilient wrapper before falling back (default 3000). */
+  operationTimeoutMs?: number;
+}
