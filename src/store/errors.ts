@@ -11,7 +11,8 @@ export type StoreErrorCode =
   | 'STORE_ENCRYPTION_KEY_MISSING'
   | 'STORE_ENCRYPTION_KEY_INVALID'
   | 'STORE_DECRYPT_FAILED'
-  | 'STORE_CLOSED';
+  | 'STORE_CLOSED'
+  | 'STORE_INVALID_INPUT';
 
 export class StoreError extends Error {
   constructor(

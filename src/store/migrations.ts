@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { Pool } from 'pg';
+import { StoreError, messageOf } from './errors';
+
+type Dialect = 'sqlite' | 'postgres';
+
+/** Column types that differ between the dialects; everything else is shared SQL. */
+const TYPES = {
+  sqlite: { bigint: 'INTEGER', bool: 'INTEGER', json: 'TEXT', real: 'REAL', serial: 'INTEGER PRIMARY KEY' },
+  postgres: { bigint: 'BIGINT', bool: 'BOOLEAN', json: 'JSONB', real: 'DOUBLE PRECISION', serial: 'BIGSERIAL PRIMARY KEY' },
+} as const;
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements: (d: Dialect) => string[];
+}
+
+/**
+ * Append only: a released migration never changes, a new version is added instead.
+ * Times are epoch milliseconds, so comparisons are the same in both dialects.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    statements: (d) => {
+      const t = TYPES[d];
+      return [
+        `CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+        `CREATE TABLE event_claims (key TEXT PRIMARY KEY, claimed_at ${t.bigint} NOT NULL, expires_at ${t.bigint} NOT NULL)`,
+        `CREATE INDEX event_claims_expires_at ON event_claims (expires_at)`,
+        `CREATE TABLE conversation_refs (key TEXT PRIMARY KEY, ref ${t.json} NOT NULL, updated_at ${t.bigint} NOT NULL)`,
+        `CREATE TABLE onboarding_progress (
+           platform TEXT NOT NULL, user_id TEXT NOT NULL, started_at ${t.bigint} NOT NULL,
+           current_lesson INTEGER NOT NULL, completed_at ${t.bigint}, opted_out ${t.bool} NOT NULL,
+           score INTEGER NOT NULL, answered INTEGER NOT NULL, scheduled_message_ids ${t.json} NOT NULL,
+           channel_id TEXT, updated_at ${t.bigint} NOT NULL, PRIMARY KEY (platform, user_id))`,
+        `CREATE TABLE quiz_answers (
+           platform TEXT NOT NULL, user_id TEXT NOT NULL, question_id TEXT NOT NULL, answer TEXT NOT NULL,
+           correct ${t.bool} NOT NULL, answered_at ${t.bigint} NOT NULL, PRIMARY KEY (platform, user_id, question_id))`,
+        `CREATE TABLE feedback (
+           answer_id TEXT NOT NULL, platform TEXT NOT NULL, user_hash TEXT NOT NULL, helpful ${t.bool} NOT NULL,
+           cells ${t.json} NOT NULL, question TEXT, at ${t.bigint} NOT NULL, PRIMARY KEY (answer_id, platform, user_hash))`,
+        `CREATE INDEX feedback_at ON feedback (at)`,
+        `CREATE TABLE question_log (
+           id ${t.serial}, question TEXT NOT NULL, intent TEXT NOT NULL, verdict TEXT NOT NULL, cells ${t.json} NOT NULL,
+           confidence ${t.real} NOT NULL, platform TEXT NOT NULL, user_hash TEXT NOT NULL, at ${t.bigint} NOT NULL)`,
+        `CREATE INDEX question_log_at ON question_log (at)`,
+        `CREATE TABLE phrasing_cache (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at ${t.bigint} NOT NULL)`,
+        `CREATE INDEX phrasing_cache_expires_at ON phrasing_cache (expires_at)`,
+        // data holds the whole installation, encrypted: every token in it is protected at rest.
+        `CREATE TABLE slack_installations (
+           id TEXT PRIMARY KEY, team_id TEXT, enterprise_id TEXT, is_enterprise_install ${t.bool} NOT NULL,
+           data TEXT NOT NULL, updated_at ${t.bigint} NOT NULL)`,
+        `CREATE TABLE bot_state (key TEXT PRIMARY KEY, value ${t.json} NOT NULL, etag TEXT NOT NULL, updated_at ${t.bigint} NOT NULL)`,
+      ];
+    },
+  },
+];
+
+const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`;
+
+function pending(applied: Set<number>): Migration[] {
+  return MIGRATIONS.filter((m) => !applied.has(m.version)).sort((a, b) => a.version - b.version);
+}
+
+function failed(m: Migration, err: unknown): StoreError {
+  return new StoreError('STORE_MIGRATION_FAILED', `migration ${m.version} (${m.name}) failed: ${messageOf(err)}`, { cause: err });
+}
+
+/** Runs pending migrations in one IMMEDIATE transaction: a second process waits on the lock. */
+export function migrateSqlite(db: Database.Database): number[] {
+  const run = db.transaction(() => {
+    db.exec(LEDGER);
+    const rows = db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[];
+    const todo = pending(new Set(rows.map((r) => r.version)));
+    for (const m of todo) {
+      try {
+        for (const sql of m.statements('sqlite')) db.exec(sql);
+      } catch (err) {
+        throw failed(m, err);
+      }
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+    }
+    return todo.map((m) => m.version);
+  });
+  return run.immediate();
+}
+
+/** Advisory lock key per schema: replicas sharing a schema serialize, test schemas do not. */
+function lockKey(schema: string): string {
+  return createHash('sha256').update(`whosecures:migrations:${schema}`).digest().readBigInt64BE(0).toString();
+}
+
+/**
+ * Two replicas starting together both call this; pg_advisory_lock makes the second wait until
+ * the first has committed, then it finds nothing left to do.
+ */
+export async function migratePostgres(pool: Pool, schema: string): Promise<number[]> {
+  const client = await pool.connect();
+  const key = lockKey(schema);
+  try {
+    await client.query('SELECT pg_advisory_lock($1::bigint)', [key]);
+    try {
+      await client.query(LEDGER);
+      const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+      const todo = pending(new Set(rows.map((r) => Number(r.version))));
+      for (const m of todo) {
+        await client.query('BEGIN');
+        try {
+          for (const sql of m.statements('postgres')) await client.query(sql);
+          await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, new Date().toISOString()]);
+          await client.query('COMMIT');
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw failed(m, err);
+        }
+      }
+      return todo.map((m) => m.version);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1::bigint)', [key]).catch(() => undefined);
+    }
+  } finally {
+    client.release();
+  }
+}

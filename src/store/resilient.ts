@@ -1,0 +1,258 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { StoreError, type StoreErrorCode, isStoreError, messageOf } from './errors';
+import type {
+  BotStateItem,
+  FeedbackInput,
+  FeedbackRow,
+  InstallationQuery,
+  OnboardingProgress,
+  PurgeResult,
+  QuestionLogInput,
+  QuestionLogRow,
+  QuizAnswer,
+  SlackInstallationLike,
+  Store,
+} from './types';
+
+export interface ResilientOptions {
+  logger?: Logger;
+  now?: () => Date;
+  /** A call slower than this counts as a failure, so a hung database cannot stall answers. */
+  timeoutMs?: number;
+}
+
+/** Errors about the caller's input or the data, not the database being away: always surfaced. */
+const CALLER_ERRORS: readonly StoreErrorCode[] = [
+  'STORE_ETAG_CONFLICT',
+  'STORE_INVALID_INPUT',
+  'STORE_ENCRYPTION_KEY_MISSING',
+  'STORE_ENCRYPTION_KEY_INVALID',
+  'STORE_DECRYPT_FAILED',
+];
+
+const MEMORY_LIMIT = 10_000;
+
+/** A small insertion-ordered map that forgets its oldest entries, for last-known-good reads. */
+class BoundedMap<V> extends Map<string, V> {
+  override set(key: string, value: V): this {
+    this.delete(key);
+    super.set(key, value);
+    if (this.size > MEMORY_LIMIT) this.delete(this.keys().next().value as string);
+    return this;
+  }
+}
+
+/**
+ * Keeps the bot answering while the database is away: failed writes are logged and return a
+ * safe value, and the next successful call marks the store as recovered (pg's pool reconnects
+ * by itself). What stays safe without the database:
+ * - claims fall back to an in-process claim set, so retries reaching this replica are still
+ *   deduplicated (and are remembered after recovery);
+ * - quiz answers fall back to an in-process "answered" set;
+ * - installations and conversation references are served from the last value seen;
+ * - Bot Framework state reads as empty and writes are dropped (the turn still runs).
+ * Reads with no safe substitute (progress, curator lists) throw STORE_UNAVAILABLE so the
+ * caller can apologise. saveInstallation also throws: an OAuth install must not look successful
+ * when its tokens were not stored.
+ */
+export class ResilientStore implements Store {
+  readonly kind: 'sqlite' | 'postgres';
+  private available = true;
+  private readonly logger: Logger | undefined;
+  private readonly now: () => Date;
+  private readonly timeoutMs: number;
+  private readonly memoryClaims = new BoundedMap<number>();
+  private readonly memoryAnswers = new BoundedMap<true>();
+  private readonly lastInstallations = new BoundedMap<SlackInstallationLike>();
+  private readonly lastReferences = new BoundedMap<object>();
+
+  constructor(
+    readonly inner: Store,
+    options: ResilientOptions = {},
+  ) {
+    this.kind = inner.kind;
+    this.logger = options.logger;
+    this.now = options.now ?? (() => new Date());
+    this.timeoutMs = options.timeoutMs ?? 3000;
+  }
+
+  /** False from the first failed call until the next successful one. */
+  get healthy(): boolean {
+    return this.available;
+  }
+
+  private async attempt<T>(op: string, fn: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new StoreError('STORE_UNAVAILABLE', `${op} timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
+    });
+    try {
+      const result = await Promise.race([fn(), timeout]);
+      if (!this.available) {
+        this.available = true;
+        this.logger?.info({ op }, 'store recovered');
+      }
+      return result;
+    } catch (err) {
+      if (isStoreError(err) && CALLER_ERRORS.includes(err.code)) throw err;
+      if (this.available) {
+        this.available = false;
+        this.logger?.error({ op, err: messageOf(err) }, 'store unavailable: continuing without it until it returns');
+      }
+      throw new StoreError('STORE_UNAVAILABLE', `store unavailable during ${op}: ${messageOf(err)}`, { cause: err });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** A write that must not throw: logs the failure (never user text) and returns `fallback()`. */
+  private async write<T>(op: string, context: Record<string, unknown>, fn: () => Promise<T>, fallback: () => T): Promise<T> {
+    try {
+      return await this.attempt(op, fn);
+    } catch (err) {
+      if (!isStoreError(err, 'STORE_UNAVAILABLE')) throw err;
+      this.logger?.warn({ op, ...context, err: err.message }, 'store write failed');
+      return fallback();
+    }
+  }
+
+  private async read<T>(op: string, fn: () => Promise<T>, fallback?: () => T | undefined): Promise<T> {
+    try {
+      return await this.attempt(op, fn);
+    } catch (err) {
+      const substitute = isStoreError(err, 'STORE_UNAVAILABLE') ? fallback?.() : undefined;
+      if (substitute === undefined) throw err;
+      this.logger?.warn({ op, err: (err as Error).message }, 'store read failed; using last known value');
+      return substitute;
+    }
+  }
+
+  private memoryClaim(key: string, ttlSeconds: number): boolean {
+    const now = this.now().getTime();
+    const held = this.memoryClaims.get(key);
+    if (held !== undefined && held > now) return false;
+    this.memoryClaims.set(key, now + ttlSeconds * 1000);
+    return true;
+  }
+
+  async claimEvent(key: string, ttlSeconds: number): Promise<boolean> {
+    const won = await this.write('claimEvent', { key }, () => this.inner.claimEvent(key, ttlSeconds), () => this.memoryClaim(key, ttlSeconds));
+    // An event first claimed in memory during an outage was already handled here.
+    const held = this.memoryClaims.get(key);
+    if (won && this.available && held !== undefined && held > this.now().getTime()) return false;
+    return won;
+  }
+
+  async saveConversationReference(key: string, ref: object): Promise<void> {
+    this.lastReferences.set(key, ref);
+    await this.write('saveConversationReference', { key }, () => this.inner.saveConversationReference(key, ref), () => undefined);
+  }
+
+  async getConversationReference(key: string): Promise<object | undefined> {
+    const ref = await this.read('getConversationReference', () => this.inner.getConversationReference(key), () => this.lastReferences.get(key));
+    if (ref) this.lastReferences.set(key, ref);
+    return ref;
+  }
+
+  getProgress(platform: string, userId: string): Promise<OnboardingProgress | undefined> {
+    return this.read('getProgress', () => this.inner.getProgress(platform, userId));
+  }
+
+  saveProgress(p: OnboardingProgress): Promise<void> {
+    return this.write('saveProgress', { platform: p.platform, lesson: p.currentLesson }, () => this.inner.saveProgress(p), () => undefined);
+  }
+
+  listProgress(): Promise<OnboardingProgress[]> {
+    return this.read('listProgress', () => this.inner.listProgress());
+  }
+
+  async recordQuizAnswer(a: QuizAnswer): Promise<boolean> {
+    const key = `${a.platform}\u0000${a.userId}\u0000${a.questionId}`;
+    const first = await this.write('recordQuizAnswer', { platform: a.platform, questionId: a.questionId }, () => this.inner.recordQuizAnswer(a), () => {
+      if (this.memoryAnswers.has(key)) return false;
+      this.memoryAnswers.set(key, true);
+      return true;
+    });
+    return first;
+  }
+
+  recordFeedback(f: FeedbackInput): Promise<void> {
+    return this.write('recordFeedback', { answerId: f.answerId, helpful: f.helpful }, () => this.inner.recordFeedback(f), () => undefined);
+  }
+
+  listFeedback(since: Date): Promise<FeedbackRow[]> {
+    return this.read('listFeedback', () => this.inner.listFeedback(since));
+  }
+
+  logQuestion(q: QuestionLogInput): Promise<void> {
+    return this.write('logQuestion', { intent: q.intent, platform: q.platform }, () => this.inner.logQuestion(q), () => undefined);
+  }
+
+  listQuestions(since: Date): Promise<QuestionLogRow[]> {
+    return this.read('listQuestions', () => this.inner.listQuestions(since));
+  }
+
+  hashUserId(platform: string, userId: string): string {
+    return this.inner.hashUserId(platform, userId);
+  }
+
+  purgeExpired(now?: Date): Promise<PurgeResult> {
+    return this.write('purgeExpired', {}, () => this.inner.purgeExpired(now), () => ({ questions: 0, claims: 0, cache: 0 }));
+  }
+
+  getCachedPhrasing(key: string): Promise<string | undefined> {
+    // A cache miss is always a safe answer: the template phraser takes over.
+    return this.write('getCachedPhrasing', {}, () => this.inner.getCachedPhrasing(key), () => undefined);
+  }
+
+  putCachedPhrasing(key: string, value: string, ttlSeconds: number): Promise<void> {
+    return this.write('putCachedPhrasing', {}, () => this.inner.putCachedPhrasing(key, value, ttlSeconds), () => undefined);
+  }
+
+  async saveInstallation<T extends SlackInstallationLike>(installation: T): Promise<void> {
+    await this.attempt('saveInstallation', () => this.inner.saveInstallation(installation));
+    this.lastInstallations.set(installationCacheKey(installation), installation);
+  }
+
+  async getInstallation<T extends SlackInstallationLike>(query: InstallationQuery): Promise<T | undefined> {
+    const cacheKey = queryCacheKey(query);
+    const found = await this.read('getInstallation', () => this.inner.getInstallation<T>(query), () => this.lastInstallations.get(cacheKey) as T | undefined);
+    if (found) this.lastInstallations.set(cacheKey, found);
+    return found;
+  }
+
+  async deleteInstallation(query: InstallationQuery): Promise<void> {
+    this.lastInstallations.delete(queryCacheKey(query));
+    await this.write('deleteInstallation', { teamId: query.teamId, enterpriseId: query.enterpriseId }, () => this.inner.deleteInstallation(query), () => undefined);
+  }
+
+  bfRead(keys: string[]): Promise<Record<string, BotStateItem>> {
+    return this.write('bfRead', { keys: keys.length }, () => this.inner.bfRead(keys), () => ({}));
+  }
+
+  bfWrite(key: string, value: Record<string, unknown>, expectedETag?: string): Promise<string> {
+    return this.write('bfWrite', { key }, () => this.inner.bfWrite(key, value, expectedETag), () => randomUUID());
+  }
+
+  bfDelete(keys: string[]): Promise<void> {
+    return this.write('bfDelete', { keys: keys.length }, () => this.inner.bfDelete(keys), () => undefined);
+  }
+
+  /** Not softened: health checks need the truth. A success still marks recovery. */
+  ping(): Promise<void> {
+    return this.attempt('ping', () => this.inner.ping());
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+function queryCacheKey(q: InstallationQuery): string {
+  return q.isEnterpriseInstall && q.enterpriseId ? `enterprise:${q.enterpriseId}` : `team:${q.teamId ?? ''}`;
+}
+
+function installationCacheKey(i: SlackInstallationLike): string {
+  return queryCacheKey({ isEnterpriseInstall: i.isEnterpriseInstall === true, ...(i.team ? { teamId: i.team.id } : {}), ...(i.enterprise ? { enterpriseId: i.enterprise.id } : {}) });
+}

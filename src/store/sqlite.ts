@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { SqlDriver } from './driver';
+import { StoreError, messageOf } from './errors';
+
+/** better-sqlite3 cannot bind booleans or undefined; both databases accept 1/0 and NULL. */
+function bindable(params: readonly unknown[]): Record<string, unknown> {
+  const named: Record<string, unknown> = {};
+  params.forEach((p, i) => {
+    named[String(i + 1)] = p === undefined ? null : typeof p === 'boolean' ? (p ? 1 : 0) : p;
+  });
+  return named;
+}
+
+export class SqliteDriver implements SqlDriver {
+  readonly kind = 'sqlite' as const;
+  // Prepared statements are cached: the same few queries run on every event.
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(readonly db: Database.Database) {}
+
+  private prepare(sql: string): Database.Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  async all<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    return this.prepare(sql).all(bindable(params)) as T[];
+  }
+
+  async run(sql: string, params: readonly unknown[] = []): Promise<number> {
+    return this.prepare(sql).run(bindable(params)).changes;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** Maps SQLite's open-time failures to the codes the issue asks for. */
+export function sqliteOpenError(file: string, err: unknown): StoreError {
+  const code = (err as { code?: unknown }).code;
+  const detail = messageOf(err);
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+    return new StoreError('STORE_LOCKED', `SQLite database ${file} is locked by another process (${detail})`, { cause: err });
+  }
+  if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM') {
+    return new StoreError('STORE_DIR_NOT_WRITABLE', `cannot write SQLite database ${file} (${detail})`, { cause: err });
+  }
+  return new StoreError('STORE_OPEN_FAILED', `cannot open SQLite database ${file} (${detail})`, { cause: err });
+}
+
+/** Creates the data folder (the default needs no setup) and checks we can write in it. */
+export function ensureWritableDir(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch (err) {
+    throw new StoreError('STORE_DIR_NOT_WRITABLE', `data folder ${dir} is missing and cannot be created, or is not writable (${messageOf(err)})`, { cause: err });
+  }
+}
+
+export function openSqliteDatabase(file: string, busyTimeoutMs: number): Database.Database {
+  if (file !== ':memory:') ensureWritableDir(path.dirname(path.resolve(file)));
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { timeout: busyTimeoutMs });
+    // busy_timeout: wait for a writer in another process instead of failing at once.
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+    // WAL: readers do not block the writer, and commits are cheap (synchronous=NORMAL is
+    // durable against process crashes in WAL mode, which is what a bot needs).
+    if (file !== ':memory:') db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    return db;
+  } catch (err) {
+    db?.close();
+    throw sqliteOpenError(file, err);
+  }
+}
