@@ -1,4 +1,7 @@
 import { kbCommand } from './kb';
+import { askCommand } from './ask';
+import { chatCommand } from './chat';
+import { evalCommand } from './eval';
 import { processIo, type CliIo } from './io';
 
 const USAGE = `whosecures: who secures what under the AWS shared responsibility model
@@ -14,6 +17,12 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   switch (command) {
     case 'kb':
       return kbCommand(rest, io);
+    case 'ask':
+      return askCommand(rest, io);
+    case 'chat':
+      return chatCommand(io);
+    case 'eval':
+      return evalCommand(rest, io);
     case undefined:
     case 'help':
     case '--help':

@@ -1,0 +1,17 @@
+import { parseArgs } from 'node:util';
+import { createEngine } from '../engine';
+import { checkKnowledge } from '../knowledge/check';
+import { evaluate, formatReport, loadEvalQuestions } from '../eval/evaluate';
+import type { CliIo } from './io';
+
+/** `whosecures eval [--dir D] [--misses N]`: accuracy per intent and verdict, and the confusion matrix. */
+export async function evalCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args, options: { dir: { type: 'string' }, misses: { type: 'string', default: '30' } } });
+  const { kb, router } = createEngine();
+  const questions = loadEvalQuestions(values.dir);
+  const report = evaluate(router, questions);
+  io.out(formatReport(report, Number(values.misses)));
+  const unresolved = checkKnowledge(kb).filter((p) => p.message.includes('unknown source'));
+  io.out(`citations that do not resolve: ${unresolved.length}`);
+  return report.verdictAccuracy >= 0.95 && unresolved.length === 0 ? 0 : 1;
+}

@@ -1,0 +1,192 @@
+import { normalizeText } from '../text/normalize';
+import { GENERAL, type KnowledgeBase } from '../knowledge/types';
+import { PhraseIndex, type PhraseHit } from './phrases';
+
+/**
+ * Keywords that name an area only loosely: they count, but a more specific phrase elsewhere in
+ * the question wins ("encrypt traffic in transit" is about transit, not rest).
+ */
+const WEAK_KEYWORDS = new Set([
+  'encrypt', 'encrypts', 'encrypting', 'encryption', 'encrypted', 'data', 'my data', 'access', 'patch', 'patches',
+  'patching', 'os', 'users', 'groups', 'role', 'roles', 'policy', 'policies', 'code', 'application', 'config',
+  'configuration', 'settings', 'key', 'keys', 'log', 'logs', 'content', 'secret', 'secrets', 'scale', 'http',
+  'engine', 'incident', 'audit', 'audits', 'regions', 'availability', 'runtime', 'layers', 'tags', 'retention',
+  'lifecycle', 'routing', 'ports', 'servers', 'monitor', 'vpc', 'backup', 'replication', 'kernel', 'ha', 'dr',
+]);
+
+/** Ordinary words that must never be typo-corrected into a service name. */
+const COMMON_WORDS = new Set(
+  `about above after again against among another answer anyone anything apply asked aware being below between
+  bucket buckets cache cloud could crypto database databases doing during every everything files first function
+  functions guest handle handles having instance instances itself keeping later layer lambda maybe might mine
+  needs never other others ourselves owner owned owns patch patched patches people please point private public
+  queue queues really right rules secure secured secures security service services should since something still
+  storage stream streams system table tables their there these thing things those through topic topics under
+  until using which while whose would write yours yourself event events model shared share stuff hosts where
+  whats clouds costs price pricing cluster clusters server servers store stored notebook notebooks build
+  builds static check checks apply applies choose install update updates upgrade upgrades admin admins manage
+  managed managing mobile phone email emails files image images nodes container containers docker hosted
+  hosting worker workers agent agents tenant tenants portal cards order orders trail trails machine machines
+  backup backups instance server vm vms virtual function queue topic table cluster dns cdn certificate
+  certificates secret secrets keys firewall config logs alarms alarm metrics identity directory`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+export interface AreaHitValue {
+  area: string;
+  weight: number;
+  /** Set when the phrase comes from one service's cell keywords. */
+  service?: string;
+}
+
+/**
+ * Services people mostly name as the means to secure another service ("IAM auth on Aurora",
+ * "CloudWatch alarms for MemoryDB"): when named next to another service, the other one is the
+ * subject of the question.
+ */
+const TOOL_SERVICES = new Set([
+  'iam', 'cloudwatch', 'cloudtrail', 'aws-backup', 'kms', 'secrets-manager', 'acm', 'shield', 'waf', 'guardduty',
+  'aws-config', 'systems-manager', 'organizations', 'cloudhsm', 'vpc',
+]);
+
+/** What naming a tool service says about the area of a question on another service. */
+const TOOL_AREA: Record<string, string> = {
+  iam: 'access-control', organizations: 'access-control', cloudwatch: 'logging-monitoring', cloudtrail: 'logging-monitoring',
+  guardduty: 'logging-monitoring', 'aws-backup': 'backups', kms: 'key-management', cloudhsm: 'key-management',
+  'secrets-manager': 'credentials', acm: 'encryption-in-transit', shield: 'ddos-protection', waf: 'ddos-protection',
+  'aws-config': 'configuration-management', 'systems-manager': 'os-patching', vpc: 'network-config',
+};
+
+export interface Detection {
+  tokens: string[];
+  normalized: string;
+  /** Services the question is about, in order of mention (weak and tool mentions dropped when a stronger one is there). */
+  services: string[];
+  /** Two or more services joined by "and", "or", "vs" or commas: a comparison even without "compare". */
+  listed: boolean;
+  /** Areas by score, best first. */
+  areas: Array<{ area: string; score: number; start: number }>;
+  concepts: Array<{ concept: string; length: number }>;
+  serviceHits: PhraseHit<string>[];
+}
+
+export class Detector {
+  private readonly services = new PhraseIndex<string>();
+  private readonly areas = new PhraseIndex<AreaHitValue>();
+  private readonly concepts = new PhraseIndex<string>();
+  private readonly protectedWords = new Set<string>(COMMON_WORDS);
+
+  constructor(kb: KnowledgeBase) {
+    for (const service of kb.services.values()) {
+      if (service.id === GENERAL) continue;
+      const names = new Set<string>([service.id, service.id.replace(/-/g, ' '), service.name, ...service.aliases]);
+      // "Amazon RDS" is also typed as "RDS"; "AWS Lambda" as "Lambda".
+      names.add(service.name.replace(/^(amazon|aws)\s+/i, ''));
+      for (const name of names) {
+        const n = normalizeText(name);
+        if (n) this.services.add(n, service.id);
+      }
+    }
+    for (const area of kb.areas.values()) {
+      for (const keyword of [...area.keywords, area.id.replace(/-/g, ' '), area.title]) {
+        const n = normalizeText(keyword);
+        if (!n) continue;
+        this.areas.add(n, { area: area.id, weight: phraseWeight(n) });
+        for (const word of n.split(' ')) this.protectedWords.add(word);
+      }
+    }
+    for (const cell of kb.cells.values()) {
+      for (const keyword of cell.keywords) {
+        const n = normalizeText(keyword);
+        if (!n) continue;
+        const service = cell.service === GENERAL ? undefined : cell.service;
+        this.areas.add(n, { area: cell.area, weight: phraseWeight(n) + 0.5, service });
+      }
+    }
+    for (const concept of kb.concepts.values()) {
+      for (const keyword of concept.keywords) {
+        const n = normalizeText(keyword);
+        if (n) this.concepts.add(n, concept.id);
+      }
+    }
+  }
+
+  detect(text: string): Detection {
+    const normalized = normalizeText(text);
+    const tokens = normalized ? normalized.split(' ') : [];
+    // A service name inside a longer area phrase is part of that phrase: "sse kms", "kms key".
+    const areaPhrases = this.areas.match(tokens);
+    const serviceHits = this.services
+      .match(tokens, { fuzzy: true, protectedWords: this.protectedWords })
+      .filter((h) => !areaPhrases.some((a) => !a.value.service && a.length > h.length && a.start <= h.start && a.start + a.length >= h.start + h.length));
+    const services = this.pickServices(serviceHits, tokens);
+    const listed = isListed(serviceHits.filter((h) => services.includes(h.value)), tokens);
+
+    // Words that named a service are not also area keywords ("secrets manager" is not "secrets").
+    const serviceSpans = new Set<number>();
+    for (const hit of serviceHits) for (let k = hit.start; k < hit.start + hit.length; k++) serviceSpans.add(k);
+    const areaTokens = tokens.map((t, i) => (serviceSpans.has(i) ? '\u0000' : t));
+
+    const scores = new Map<string, { score: number; start: number }>();
+    for (const hit of this.areas.match(areaTokens)) {
+      const value = hit.value;
+      if (value.service && !services.includes(value.service)) continue;
+      const entry = scores.get(value.area) ?? { score: 0, start: hit.start };
+      entry.score += value.weight;
+      entry.start = Math.min(entry.start, hit.start);
+      scores.set(value.area, entry);
+    }
+    // A tool service named beside the subject says what the question is about.
+    for (const hit of serviceHits) {
+      const area = TOOL_AREA[hit.value];
+      if (!area || services.includes(hit.value)) continue;
+      const entry = scores.get(area) ?? { score: 0, start: hit.start };
+      entry.score += 2;
+      scores.set(area, entry);
+    }
+    // A question only about a tool service with no area: its own area ("who is responsible for IAM?").
+    if (scores.size === 0 && services.length === 1 && TOOL_AREA[services[0]] && tokens.length <= 8) {
+      scores.set(TOOL_AREA[services[0]], { score: 1, start: 0 });
+    }
+    const areas = [...scores.entries()]
+      .map(([area, s]) => ({ area, score: s.score, start: s.start }))
+      .sort((a, b) => b.score - a.score || a.start - b.start);
+
+    const concepts = this.concepts
+      .match(tokens)
+      .map((hit) => ({ concept: hit.value, length: hit.length }))
+      .sort((a, b) => b.length - a.length);
+
+    return { tokens, normalized, services, listed, areas, concepts, serviceHits };
+  }
+
+  private pickServices(hits: PhraseHit<string>[], tokens: string[]): string[] {
+    const strong = hits.filter((h) => !(h.length === 1 && COMMON_WORDS.has(h.phrase) && !h.fuzzy) && !(h.fuzzy && COMMON_WORDS.has(tokens[h.start])));
+    const chosen = strong.length > 0 ? strong : hits;
+    const ids: string[] = [];
+    for (const hit of chosen) if (!ids.includes(hit.value)) ids.push(hit.value);
+    if (ids.length > 1 && !isListed(chosen, tokens)) {
+      const subjects = ids.filter((id) => !TOOL_SERVICES.has(id));
+      if (subjects.length > 0) return subjects.length > 1 ? subjects : [subjects[0]];
+    }
+    return ids;
+  }
+}
+
+/** "ec2 vs rds", "ec2, rds and lambda", "ec2 or lambda": services listed for comparison. */
+function isListed(hits: PhraseHit<string>[], tokens: string[]): boolean {
+  const distinct = hits.filter((h, i) => hits.findIndex((o) => o.value === h.value) === i);
+  if (distinct.length < 2) return false;
+  for (let i = 1; i < distinct.length; i++) {
+    const between = tokens.slice(distinct[i - 1].start + distinct[i - 1].length, distinct[i].start);
+    if (between.length <= 3 && between.some((t) => /^(and|or|vs|versus|v|compared|against|than|to|with)$/.test(t))) return true;
+  }
+  return false;
+}
+
+function phraseWeight(phrase: string): number {
+  if (WEAK_KEYWORDS.has(phrase)) return 0.5;
+  const n = phrase.split(' ').length;
+  return n === 1 ? 1 : 1.5 + 0.5 * (n - 1);
+}

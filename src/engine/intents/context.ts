@@ -1,0 +1,31 @@
+import type { KnowledgeBase } from '../../knowledge/types';
+import type { Detection } from '../detect';
+import type { GuardReason } from '../guards';
+import type { SearchIndex } from '../search';
+import type { Answer, Query } from '../types';
+
+/** Everything an intent may look at; computed once per question by the router. */
+export interface RouteContext {
+  kb: KnowledgeBase;
+  search: SearchIndex;
+  query: Query;
+  /** The question with markup and control characters removed. */
+  clean: string;
+  detection: Detection;
+  /** Services after follow-up resolution (may come from the thread's context). */
+  services: string[];
+  /** Best area after follow-up resolution. */
+  area?: string;
+  /** Second area when the question clearly asks about two. */
+  secondArea?: string;
+  asked?: 'aws' | 'customer';
+  guard?: GuardReason;
+  compareCue: boolean;
+  overviewCue: boolean;
+}
+
+export interface Intent {
+  name: string;
+  matches(ctx: RouteContext): boolean;
+  handle(ctx: RouteContext): Answer;
+}

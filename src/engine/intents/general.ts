@@ -1,0 +1,26 @@
+import { answerFromCell, baseAnswer } from '../build';
+import { composeText } from '../../phrasing/template';
+import type { Intent, RouteContext } from './context';
+
+/** Services offered when a question's answer depends on the service it did not name. */
+const COMMON_SERVICES = ['ec2', 'rds', 'lambda', 's3', 'ecs', 'eks', 'dynamodb'];
+
+/** An area without a service: the general rule, or a clarification where the rule depends. */
+export const generalIntent: Intent = {
+  name: 'general',
+  matches: (ctx) => ctx.services.length === 0 && ctx.area !== undefined,
+  handle: (ctx: RouteContext) => {
+    const { kb } = ctx;
+    const cell = kb.generalCell(ctx.area!);
+    if (!cell) return baseAnswer('not_found', 'unknown', 'Not in the knowledge base', 'The knowledge base has no general rule for that area yet.');
+    const offered = COMMON_SERVICES.filter((s) => kb.services.has(s));
+    const areaTitle = kb.areas.get(ctx.area!)?.title.toLowerCase() ?? ctx.area!;
+    if (cell.owner !== 'depends') {
+      return answerFromCell(kb, cell, { confidence: 0.85, asked: ctx.asked, suggestions: offered.slice(0, 3).map((s) => `${areaTitle} on ${kb.services.get(s)!.name}?`) });
+    }
+    const answer = answerFromCell(kb, cell, { intent: 'clarify', confidence: 0.8, asked: ctx.asked });
+    answer.text = composeText(answer, `${cell.summary}\n\nWhich service do you mean? For example: ${offered.map((s) => kb.services.get(s)!.name).join(', ')}.`);
+    answer.suggestions = offered.slice(0, 4).map((s) => `${areaTitle} on ${kb.services.get(s)!.name}?`);
+    return answer;
+  },
+};

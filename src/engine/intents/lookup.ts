@@ -1,0 +1,60 @@
+import type { Cell } from '../../knowledge/types';
+import { normalizeText } from '../../text/normalize';
+import { answerFromCell, baseAnswer } from '../build';
+import type { Answer } from '../types';
+import type { Intent, RouteContext } from './context';
+
+/**
+ * The cell that answers (service, area): the service's own cell, or the general rule. When
+ * the general rule "depends", a condition that names the service (or its model) decides.
+ */
+export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string): { cell: Cell; override?: { owner: 'aws' | 'customer' | 'shared'; because: string }; confidence: number } | undefined {
+  const own = ctx.kb.cell(serviceId, areaId);
+  if (own) return { cell: own, confidence: 0.95 };
+  const general = ctx.kb.generalCell(areaId);
+  if (!general) return undefined;
+  if (general.owner !== 'depends') return { cell: general, confidence: ctx.kb.areas.get(areaId)?.universal ? 0.9 : 0.75 };
+  const service = ctx.kb.services.get(serviceId);
+  if (!service) return undefined;
+  const names = [service.id, service.name.replace(/^(Amazon|AWS)\s+/, ''), ...service.aliases].map((n) => normalizeText(n)).filter((n) => n.length >= 2);
+  for (const condition of general.conditions) {
+    const when = ` ${normalizeText(condition.when)} `;
+    if (names.some((n) => when.includes(` ${n} `))) return { cell: general, override: { owner: condition.owner, because: condition.when }, confidence: 0.8 };
+  }
+  return { cell: general, confidence: 0.5 };
+}
+
+export function lookupAnswer(ctx: RouteContext, serviceId: string, areaId: string): Answer | undefined {
+  const resolved = resolveCell(ctx, serviceId, areaId);
+  if (!resolved) return undefined;
+  const also: Cell[] = [];
+  if (ctx.secondArea) {
+    const second = resolveCell(ctx, serviceId, ctx.secondArea);
+    if (second && second.cell.id !== resolved.cell.id) also.push(second.cell);
+  }
+  const service = ctx.kb.services.get(serviceId);
+  return answerFromCell(ctx.kb, resolved.cell, {
+    confidence: resolved.confidence,
+    asked: ctx.asked,
+    forService: serviceId,
+    ownerOverride: resolved.override,
+    also,
+    suggestions: followUps(ctx, serviceId, areaId, service?.related ?? []),
+  });
+}
+
+function followUps(ctx: RouteContext, serviceId: string, areaId: string, related: string[]): string[] {
+  const area = ctx.kb.areas.get(areaId)?.title.toLowerCase() ?? areaId;
+  const service = ctx.kb.services.get(serviceId);
+  const out = related.slice(0, 2).map((r) => `compare ${service?.id ?? serviceId} vs ${r}: ${area}`);
+  out.push(`what am I responsible for with ${service?.name ?? serviceId}?`);
+  return out;
+}
+
+export const lookupIntent: Intent = {
+  name: 'lookup',
+  matches: (ctx) => ctx.services.length === 1 && ctx.area !== undefined,
+  handle: (ctx) =>
+    lookupAnswer(ctx, ctx.services[0], ctx.area!) ??
+    baseAnswer('not_found', 'unknown', 'Not in the knowledge base', 'The knowledge base has no entry for that yet.'),
+};

@@ -1,0 +1,64 @@
+import { baseAnswer } from '../build';
+import { isAlwaysUnrelated, isGreeting, isHelp, isUnrelated } from '../guards';
+import type { Intent, RouteContext } from './context';
+
+export const HELP_TEXT = `I answer "who secures X?" for the AWS shared responsibility model, from a curated matrix of AWS services and responsibility areas, with citations.
+
+Try:
+  - who patches the guest OS on EC2?
+  - is encrypting EBS on me?
+  - who patches the OS on EC2 vs RDS vs Lambda?
+  - what am I responsible for with RDS?
+  - what is the shared responsibility model?`;
+
+const EXAMPLES = ['who patches the guest OS on EC2?', 'is encrypting EBS on me?', 'who patches the OS on EC2 vs RDS vs Lambda?', 'what am I responsible for with RDS?'];
+
+export const helpIntent: Intent = {
+  name: 'help',
+  matches: (ctx) => ctx.detection.tokens.length === 0 || (isHelp(ctx.detection.normalized) && ctx.services.length === 0 && !ctx.area),
+  handle: () => {
+    const answer = baseAnswer('help', null, 'What I can answer', HELP_TEXT);
+    answer.suggestions = EXAMPLES;
+    return answer;
+  },
+};
+
+export const greetingIntent: Intent = {
+  name: 'greeting',
+  matches: (ctx) => isGreeting(ctx.detection.tokens),
+  handle: (ctx) => {
+    const thanks = ctx.detection.tokens.some((t) => /^(thanks|thank|thx|ty|cheers)$/.test(t));
+    const answer = baseAnswer(
+      'greeting',
+      null,
+      thanks ? 'Happy to help' : 'Hello',
+      thanks
+        ? 'Happy to help. Ask me about any other AWS service or responsibility area.'
+        : 'Hello! Ask me who secures something on AWS, for example "who patches the guest OS on EC2?".',
+    );
+    answer.suggestions = EXAMPLES.slice(0, 3);
+    return answer;
+  },
+};
+
+const GUARD_TEXT: Record<string, string> = {
+  other_cloud: 'I only cover the AWS shared responsibility model. For other clouds, check that provider\'s own shared responsibility documentation.',
+  secrets: 'I can\'t share credentials, secrets, configuration or my instructions. I can tell you who is responsible for something on AWS.',
+  manipulation: 'I can\'t change an answer on request: every verdict comes from the curated knowledge base and its sources.',
+  harmful: 'I can\'t help with getting into other people\'s accounts, data or AWS infrastructure. I can explain who secures what on AWS.',
+  unrelated: 'That\'s outside what I know. I answer questions about who secures what on AWS (the shared responsibility model).',
+};
+
+export const outOfScopeIntent: Intent = {
+  name: 'out_of_scope',
+  matches: (ctx) =>
+    ctx.guard !== undefined ||
+    isAlwaysUnrelated(ctx.detection.normalized) ||
+    (isUnrelated(ctx.detection.normalized) && ctx.services.length === 0 && ctx.detection.areas.every((a) => a.score < 1.5) && ctx.detection.concepts.length === 0),
+  handle: (ctx: RouteContext) => {
+    const reason = ctx.guard ?? 'unrelated';
+    const answer = baseAnswer('out_of_scope', 'out_of_scope', 'Out of scope', GUARD_TEXT[reason]);
+    answer.suggestions = EXAMPLES.slice(0, 3);
+    return answer;
+  },
+};

@@ -1,0 +1,32 @@
+import { answerFromCell, answerFromConcept, baseAnswer } from '../build';
+import type { Intent, RouteContext } from './context';
+
+/** BM25 score above which a search hit is trusted as the answer (calibrated on the eval set). */
+export const SEARCH_ANSWER_SCORE = 12;
+
+/** Nothing detected: ranked search decides, or "not in the knowledge base" with suggestions. */
+export const searchIntent: Intent = {
+  name: 'search',
+  matches: () => true,
+  handle: (ctx: RouteContext) => {
+    const hits = ctx.search.search(ctx.clean, 5);
+    const top = hits[0];
+    if (top && top.score >= SEARCH_ANSWER_SCORE && (hits.length === 1 || top.score >= hits[1].score * 1.3)) {
+      const confidence = Math.min(0.7, 0.4 + top.score / 100);
+      if (top.kind === 'concept') return answerFromConcept(ctx.kb, ctx.kb.concepts.get(top.id)!, confidence);
+      const cell = ctx.kb.cells.get(top.id)!;
+      return answerFromCell(ctx.kb, cell, { confidence, asked: ctx.asked, forService: cell.service === 'general' ? undefined : cell.service });
+    }
+    const answer = baseAnswer(
+      'not_found',
+      'unknown',
+      'Not in the knowledge base',
+      hits.length
+        ? 'I could not find that in the knowledge base. Did you mean one of these?'
+        : 'I could not find that in the knowledge base. Try naming an AWS service and what you want to secure, e.g. "who patches the OS on RDS?".',
+    );
+    answer.suggestions = hits.slice(0, 3).map((h) => h.title);
+    answer.confidence = top ? Math.min(0.3, top.score / 100) : 0;
+    return answer;
+  },
+};

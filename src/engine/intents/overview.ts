@@ -1,0 +1,42 @@
+import { CitationList } from '../citations';
+import { baseAnswer, cellTitle } from '../build';
+import { composeText } from '../../phrasing/template';
+import type { Intent, RouteContext } from './context';
+
+/** Areas listed first in an overview: the ones people ask about most. */
+const ORDER = ['os-patching', 'runtime-patching', 'engine-patching', 'control-plane', 'network-config', 'access-control', 'credentials', 'encryption-at-rest', 'encryption-in-transit', 'key-management', 'data', 'backups', 'availability', 'logging-monitoring', 'application-code'];
+
+export const overviewIntent: Intent = {
+  name: 'overview',
+  matches: (ctx) => ctx.services.length === 1 && ctx.area === undefined,
+  handle: (ctx: RouteContext) => {
+    const { kb } = ctx;
+    const service = kb.services.get(ctx.services[0])!;
+    const cells = [...kb.cellsOf(service.id)].sort((a, b) => rank(a.area) - rank(b.area));
+    const citations = new CitationList(kb);
+    const rows = cells.map((cell) => ({
+      cellId: cell.id,
+      label: kb.areas.get(cell.area)?.title ?? cellTitle(kb, cell),
+      owner: cell.owner,
+      summary: cell.summary,
+      citationNumbers: citations.add(cell.citations),
+    }));
+    const answer = baseAnswer('overview', 'shared', `Shared: what AWS and you secure on ${service.name}`, '');
+    answer.topic = { id: service.id, title: service.name };
+    answer.rows = rows;
+    answer.customer = cells.filter((c) => c.owner === 'customer').map((c) => kb.areas.get(c.area)?.title ?? c.area);
+    answer.aws = cells.filter((c) => c.owner === 'aws').map((c) => kb.areas.get(c.area)?.title ?? c.area);
+    answer.text = composeText({ ...answer, aws: [], customer: [] }, `${service.summary}\n\nPhysical security, hardware, the global network and the virtualization layer are AWS's, as for every service.`);
+    answer.citations = citations.items;
+    answer.cells = rows.map((r) => r.cellId);
+    answer.confidence = 0.9;
+    answer.context = { service: service.id };
+    answer.suggestions = service.related.slice(0, 3).map((r) => `compare ${service.id} vs ${r}`);
+    return answer;
+  },
+};
+
+function rank(area: string): number {
+  const i = ORDER.indexOf(area);
+  return i === -1 ? ORDER.length : i;
+}

@@ -1,0 +1,93 @@
+import { distance } from 'fastest-levenshtein';
+
+/**
+ * A dictionary of multi-word phrases matched against a tokenised question, longest first and
+ * without overlap, with typo tolerance on long single words. Used for service aliases, area
+ * keywords and concept phrasings alike.
+ */
+export interface PhraseHit<T> {
+  value: T;
+  phrase: string;
+  start: number;
+  length: number;
+  fuzzy: boolean;
+}
+
+export interface PhraseEntry<T> {
+  tokens: string[];
+  value: T;
+}
+
+export class PhraseIndex<T> {
+  private readonly byFirstToken = new Map<string, PhraseEntry<T>[]>();
+  private readonly singleTokens = new Map<string, T[]>();
+  private maxLength = 1;
+
+  add(phrase: string, value: T): void {
+    const tokens = phrase.split(' ').filter(Boolean);
+    if (tokens.length === 0) return;
+    const list = this.byFirstToken.get(tokens[0]) ?? [];
+    const key = tokens.join(' ');
+    if (list.some((e) => e.value === value && e.tokens.join(' ') === key)) return;
+    list.push({ tokens, value });
+    this.byFirstToken.set(tokens[0], list);
+    if (tokens.length === 1) this.singleTokens.set(tokens[0], [...(this.singleTokens.get(tokens[0]) ?? []), value]);
+    this.maxLength = Math.max(this.maxLength, tokens.length);
+  }
+
+  /**
+   * Every non-overlapping hit, longest phrases first. `fuzzy` allows one edit on words of five
+   * letters or more and two on words of nine or more, never on words in `protectedWords`
+   * (ordinary words that happen to be one letter from a service name).
+   */
+  match(tokens: string[], options: { fuzzy?: boolean; protectedWords?: Set<string> } = {}): PhraseHit<T>[] {
+    const candidates: PhraseHit<T>[] = [];
+    for (let start = 0; start < tokens.length; start++) {
+      for (const entry of this.byFirstToken.get(tokens[start]) ?? []) {
+        const n = entry.tokens.length;
+        if (start + n > tokens.length) continue;
+        let ok = true;
+        for (let k = 1; k < n; k++) if (tokens[start + k] !== entry.tokens[k]) { ok = false; break; }
+        if (ok) candidates.push({ value: entry.value, phrase: entry.tokens.join(' '), start, length: n, fuzzy: false });
+      }
+      // Joined forms: "cloud front" -> "cloudfront", "dynamo db" -> "dynamodb". Only for long
+      // results and never for ordinary words ("am i" is not "ami", "back up" is not "backup").
+      if (options.fuzzy && start + 1 < tokens.length && tokens[start].length >= 2 && tokens[start + 1].length >= 2) {
+        const joined = tokens[start] + tokens[start + 1];
+        if (joined.length < 6 || options.protectedWords?.has(joined)) continue;
+        for (const value of this.singleTokens.get(joined) ?? []) {
+          candidates.push({ value, phrase: joined, start, length: 2, fuzzy: false });
+        }
+      }
+    }
+    if (options.fuzzy) {
+      const matchedStarts = new Set(candidates.map((c) => c.start));
+      for (let start = 0; start < tokens.length; start++) {
+        const word = tokens[start];
+        if (word.length < 5 || matchedStarts.has(start) || options.protectedWords?.has(word) || /^\d+$/.test(word)) continue;
+        const budget = word.length >= 9 ? 2 : 1;
+        let best: { phrase: string; values: T[]; d: number } | undefined;
+        for (const [phrase, values] of this.singleTokens) {
+          if (phrase.length < 4 || Math.abs(phrase.length - word.length) > budget) continue;
+          const d = distance(word, phrase);
+          if (d <= budget && (!best || d < best.d)) best = { phrase, values, d };
+        }
+        if (best) for (const value of best.values) candidates.push({ value, phrase: best.phrase, start, length: 1, fuzzy: true });
+      }
+    }
+    // Longest first, then exact before fuzzy, then leftmost; drop overlaps.
+    candidates.sort((a, b) => b.length - a.length || Number(a.fuzzy) - Number(b.fuzzy) || a.start - b.start);
+    const taken = new Array<boolean>(tokens.length).fill(false);
+    const hits: PhraseHit<T>[] = [];
+    for (const c of candidates) {
+      let free = true;
+      for (let k = c.start; k < c.start + c.length; k++) if (taken[k]) { free = false; break; }
+      // Several values may share one phrase (an area keyword also in a cell's keywords).
+      const sameSpan = hits.find((h) => h.start === c.start && h.length === c.length);
+      if (!free && !sameSpan) continue;
+      for (let k = c.start; k < c.start + c.length; k++) taken[k] = true;
+      hits.push(c);
+    }
+    return hits.sort((a, b) => a.start - b.start);
+  }
+}

@@ -1,0 +1,115 @@
+import type { KnowledgeBase } from '../knowledge/types';
+import { removeControlCharacters, stripMarkup } from '../text/normalize';
+import { baseAnswer } from './build';
+import { Detector } from './detect';
+import { askedParty, guardReason } from './guards';
+import { SearchIndex } from './search';
+import type { Answer, Query } from './types';
+import type { Intent, RouteContext } from './intents/context';
+import { greetingIntent, helpIntent, outOfScopeIntent } from './intents/meta';
+import { compareIntent } from './intents/compare';
+import { lookupAnswer, lookupIntent } from './intents/lookup';
+import { conceptIntent } from './intents/concept';
+import { overviewIntent } from './intents/overview';
+import { generalIntent } from './intents/general';
+import { searchIntent } from './intents/notFound';
+
+/** Longest question accepted; real questions are far shorter, and this bounds the work per message. */
+export const MAX_QUESTION_CHARS = 1000;
+
+/** Intents in priority order: the first whose `matches` is true answers. */
+const INTENTS: Intent[] = [outOfScopeIntent, greetingIntent, helpIntent, compareIntent, lookupIntent, conceptIntent, overviewIntent, generalIntent, searchIntent];
+
+/** Questions that ask for the whole picture of a service rather than one area. */
+const OVERVIEW_CUE = /\b(responsib\w*|what (am i|are we|do i|do we|must i|must we|should i|should we) (need to |have to )?(secure|do|own|handle|worry|care|manage|cover|look after)|what does aws (do|handle|secure|cover|manage|take care of|own)|who does what|who owns what|who secures what|breakdown|overview|split|in general|everything|summary|shared responsibility|srm|duties|obligations|my part|our part)\b/;
+
+/** Minimum search score for reading an area off a service-only question's other words. */
+const SERVICE_AREA_SCORE = 4;
+
+const FOLLOW_UP_CUE = /^(and|what about|how about|same for|same question for|and what about|ok and|also|what of|now for|for)\b/;
+
+export interface Router {
+  route(query: Query): Answer;
+}
+
+export function createRouter(kb: KnowledgeBase): Router {
+  const detector = new Detector(kb);
+  const search = new SearchIndex(kb);
+
+  function route(query: Query): Answer {
+    const raw = typeof query.text === 'string' ? query.text : '';
+    const clean = removeControlCharacters(stripMarkup(raw)).replace(/\s+/g, ' ').trim();
+    if (clean.length > MAX_QUESTION_CHARS) {
+      return baseAnswer(
+        'invalid_input',
+        null,
+        'Question too long',
+        `That message is ${clean.length.toLocaleString('en-US')} characters long. Ask one question of up to ${MAX_QUESTION_CHARS.toLocaleString('en-US')} characters, e.g. "who patches the OS on RDS?".`,
+      );
+    }
+    if (clean && isMostlyBinary(clean)) {
+      return baseAnswer('invalid_input', null, 'Unreadable message', 'I could not read that message as text. Ask a question such as "who patches the OS on RDS?".');
+    }
+
+    const detection = detector.detect(clean);
+    const compareCue = /\b(vs|versus|compare|compared|comparison|difference|differ|differs)\b/.test(detection.normalized);
+    // Several services named but not as a list ("postgres on rds", "aurora mysql instances"): one subject.
+    let services = detection.services.length > 1 && !compareCue && !detection.listed ? detection.services.slice(0, 1) : detection.services;
+    let area = detection.areas[0]?.area;
+    const context = query.context ?? {};
+    const cue = FOLLOW_UP_CUE.test(detection.normalized);
+    const short = detection.tokens.length <= 7;
+    if (services.length === 0 && context.service && area && (cue || short)) services = [context.service];
+    if (!area && context.area && services.length > 0 && (cue || short) && detection.concepts.length === 0) area = context.area;
+    if (services.length === 1 && !area && context.service && context.service !== services[0] && cue && context.area) area = context.area;
+
+    // "who owns the json documents in our document db": no area keyword, but the service's
+    // cells know the words.
+    if (services.length === 1 && !area && !OVERVIEW_CUE.test(detection.normalized)) {
+      const serviceTokens = new Set(detection.serviceHits.flatMap((h) => detection.tokens.slice(h.start, h.start + h.length)));
+      const rest = detection.tokens.filter((t) => !serviceTokens.has(t)).join(' ');
+      const best = rest ? search.bestCellOf(rest, services[0]) : undefined;
+      if (best && best.score >= SERVICE_AREA_SCORE) area = kb.cells.get(best.id)!.area;
+    }
+
+    const second = detection.areas[1];
+    const secondArea =
+      second && second.score >= 1.5 && detection.areas[0].score >= 1.5 && /\b(and|also|plus|as well as)\b/.test(detection.normalized) ? second.area : undefined;
+
+    const ctx: RouteContext = {
+      kb,
+      search,
+      query,
+      clean,
+      detection,
+      services,
+      area,
+      secondArea,
+      asked: askedParty(detection.normalized),
+      guard: guardReason(detection.normalized),
+      compareCue,
+      overviewCue: false,
+    };
+    const intent = INTENTS.find((i) => i.matches(ctx))!;
+    const answer = intent.handle(ctx);
+
+    // Someone tried to dictate the answer: refuse, and still state what the sources say.
+    if (answer.intent === 'out_of_scope' && ctx.guard === 'manipulation' && services.length === 1 && area) {
+      const truth = lookupAnswer({ ...ctx, asked: undefined, secondArea: undefined }, services[0], area);
+      if (truth) {
+        answer.text += `\n\nWhat the knowledge base says: ${truth.text}`;
+        answer.citations = truth.citations;
+        answer.cells = truth.cells;
+      }
+    }
+    return answer;
+  }
+
+  return { route };
+}
+
+function isMostlyBinary(text: string): boolean {
+  let odd = 0;
+  for (const ch of text) if (ch === '\ufffd' || /[\p{Co}\p{Cs}\p{Cn}]/u.test(ch)) odd++;
+  return odd / text.length > 0.3;
+}

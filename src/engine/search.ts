@@ -1,0 +1,77 @@
+import MiniSearch from 'minisearch';
+import { normalizeText } from '../text/normalize';
+import type { KnowledgeBase } from '../knowledge/types';
+import { cellTitle } from './build';
+
+export interface SearchHit {
+  kind: 'cell' | 'concept';
+  id: string;
+  title: string;
+  score: number;
+}
+
+interface Doc {
+  id: string;
+  kind: 'cell' | 'concept';
+  title: string;
+  keywords: string;
+  body: string;
+}
+
+const STOP_WORDS = new Set(
+  'a an the is are am be to of in on for and or with who whos what whats which how do does did i me my we our us you your it its this that there their by as at from about can could should would will shall need needs have has if so any all than then them they he she his her was were been being into via vs versus'.split(' '),
+);
+
+/**
+ * Ranked full-text search over cells and concepts (MiniSearch: BM25 with prefix and fuzzy
+ * matching). The router uses it when detection alone does not settle a question, and for
+ * did-you-mean suggestions.
+ */
+export class SearchIndex {
+  private readonly index: MiniSearch<Doc>;
+
+  constructor(kb: KnowledgeBase) {
+    this.index = new MiniSearch<Doc>({
+      fields: ['title', 'keywords', 'body'],
+      storeFields: ['kind', 'title'],
+      processTerm: (term) => {
+        const t = normalizeText(term);
+        return t && !STOP_WORDS.has(t) ? t : null;
+      },
+      searchOptions: { boost: { title: 3, keywords: 2 }, prefix: (t) => t.length > 3, fuzzy: (t) => (t.length > 4 ? 0.2 : false) },
+    });
+    const docs: Doc[] = [];
+    for (const cell of kb.cells.values()) {
+      const service = kb.services.get(cell.service);
+      const area = kb.areas.get(cell.area);
+      docs.push({
+        id: `cell:${cell.id}`,
+        kind: 'cell',
+        title: cellTitle(kb, cell),
+        keywords: [...cell.keywords, ...(service ? [service.name, ...service.aliases.slice(0, 8)] : []), ...(area?.keywords.slice(0, 12) ?? [])].join(' '),
+        body: [cell.summary, ...cell.aws, ...cell.customer].join(' '),
+      });
+    }
+    for (const concept of kb.concepts.values()) {
+      docs.push({ id: `concept:${concept.id}`, kind: 'concept', title: concept.title, keywords: concept.keywords.join(' '), body: concept.summary });
+    }
+    this.index.addAll(docs);
+  }
+
+  /** The best cell of one service for a question that named the service but no area. */
+  bestCellOf(text: string, serviceId: string): SearchHit | undefined {
+    return this.index
+      .search(text, { filter: (r) => String(r.id).startsWith(`cell:${serviceId}.`) })
+      .slice(0, 1)
+      .map((r) => ({ kind: 'cell' as const, id: String(r.id).slice(5), title: r.title as string, score: r.score }))[0];
+  }
+
+  search(text: string, limit = 5): SearchHit[] {
+    return this.index.search(text).slice(0, limit).map((r) => ({
+      kind: r.kind as 'cell' | 'concept',
+      id: String(r.id).replace(/^(cell|concept):/, ''),
+      title: r.title as string,
+      score: r.score,
+    }));
+  }
+}

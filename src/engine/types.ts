@@ -1,0 +1,82 @@
+import type { Condition } from '../knowledge/types';
+
+export const VERDICTS = ['aws', 'customer', 'shared', 'depends', 'unknown', 'out_of_scope'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export const INTENTS = [
+  'lookup',
+  'compare',
+  'overview',
+  'concept',
+  'clarify',
+  'help',
+  'greeting',
+  'out_of_scope',
+  'not_found',
+  'invalid_input',
+] as const;
+export type IntentName = (typeof INTENTS)[number];
+
+export type Platform = 'slack' | 'teams' | 'cli';
+
+/** What the previous answer in this thread was about, so "and for RDS?" can be understood. */
+export interface ThreadContext {
+  service?: string;
+  area?: string;
+}
+
+/** One question, whatever the channel it came from. */
+export interface Query {
+  text: string;
+  platform: Platform;
+  userId: string;
+  conversationId: string;
+  threadId?: string;
+  context?: ThreadContext;
+}
+
+export interface ResolvedCitation {
+  /** 1-based number shown as [1], [2] in answers. */
+  n: number;
+  id: string;
+  title: string;
+  url: string;
+  publisher: string;
+  locator?: string;
+  quote?: string;
+}
+
+/** One row of a comparison (compare intent) or of a service overview. */
+export interface AnswerRow {
+  cellId: string;
+  label: string;
+  owner: 'aws' | 'customer' | 'shared' | 'depends';
+  summary: string;
+  /** Numbers of the citations (in Answer.citations) backing this row. */
+  citationNumbers: number[];
+}
+
+/** The neutral answer every renderer (CLI, Slack, Teams) turns into its own format. */
+export interface Answer {
+  id: string;
+  intent: IntentName;
+  verdict: Verdict | null;
+  topic: { id: string; title: string } | null;
+  headline: string;
+  /** The template explanation in plain text (what the CLI prints). */
+  text: string;
+  aws: string[];
+  customer: string[];
+  conditions: Condition[];
+  rows: AnswerRow[];
+  citations: ResolvedCitation[];
+  suggestions: string[];
+  confidence: number;
+  cells: string[];
+  /** Date the main cell was last verified. */
+  verified?: string;
+  /** What this answer was about, for follow-ups in the same thread. */
+  context: ThreadContext;
+  /** Set when an LLM phrased the explanation (never the verdict). */
+  phrased?: { text: string; model: string };
+}
