@@ -77,7 +77,10 @@ export async function connectPostgres(opts: PostgresOptions): Promise<PostgresDr
     try {
       await bootstrap.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`);
     } catch (err) {
-      throw unreachable(opts.url, err);
+      // Two processes creating the same schema at once: IF NOT EXISTS is not atomic in
+      // PostgreSQL, and the loser sees a duplicate error although the schema now exists.
+      const code = (err as { code?: unknown }).code;
+      if (code !== '23505' && code !== '42P06') throw unreachable(opts.url, err);
     } finally {
       await bootstrap.end().catch(() => undefined);
     }
