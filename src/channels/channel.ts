@@ -1,0 +1,26 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import type { Assistant } from '../conversation/assistant';
+import type { KnowledgeBase } from '../knowledge/types';
+import type { Metrics } from '../metrics';
+import type { HttpRoute } from '../server';
+import type { Store } from '../store/types';
+
+/** What every channel (Slack, Teams) receives from the composition root. */
+export interface ChannelDeps {
+  config: Config;
+  kb: KnowledgeBase;
+  assistant: Assistant;
+  store: Store;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/** A channel contributes HTTP routes and may hold connections of its own (Socket Mode). */
+export interface Channel {
+  name: string;
+  routes: HttpRoute[];
+  start(): Promise<void>;
+  /** Stop taking new work and wait for answers in flight. */
+  stop(): Promise<void>;
+}

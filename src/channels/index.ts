@@ -1,0 +1,6 @@
+import type { Channel, ChannelDeps } from './channel';
+
+/** Each factory returns its channel, or undefined when the channel is not configured. */
+export type ChannelFactory = (deps: ChannelDeps) => Promise<Channel | undefined>;
+
+export const channelFactories: ChannelFactory[] = [];

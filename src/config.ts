@@ -1,0 +1,123 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the process reads, validated once at start. Only src/index.ts calls
+ * loadConfig(process.env); everything else receives the parsed Config.
+ */
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? fallback : ['true', '1', 'yes'].includes(v)));
+const int = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+const list = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() ? v.trim() : undefined));
+const optionalUrl = optionalString.refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), 'must be an http(s) URL');
+
+/** The public Teams/Bot Framework service hosts proactive messages may go to. */
+export const DEFAULT_TEAMS_SERVICE_HOSTS = ['smba.trafficmanager.net', '*.botframework.com', '*.teams.microsoft.com'];
+
+export const envSchema = z.object({
+  PORT: int(3978, 0, 65535),
+  HOST: z.string().optional().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
+  LOG_QUESTIONS: bool(false),
+  KNOWLEDGE_DIR: optionalString,
+
+  DATABASE_URL: optionalString,
+  DATA_DIR: z.string().optional().default('./data'),
+  STORE_ENCRYPTION_KEY: optionalString,
+  QUESTION_LOG_ENABLED: bool(true),
+  QUESTION_LOG_DAYS: int(90, 1, 3650),
+
+  SLACK_BOT_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith('xoxb-'), 'must be a bot token (xoxb-...)'),
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith('xapp-'), 'must be an app-level token (xapp-...)'),
+  SLACK_API_URL: optionalUrl,
+  RATE_LIMIT_PER_MINUTE: int(20, 1, 10000),
+
+  MicrosoftAppId: optionalString,
+  MicrosoftAppPassword: optionalString,
+  MicrosoftAppType: z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']).optional(),
+  MicrosoftAppTenantId: optionalString,
+  TEAMS_ALLOW_UNAUTHENTICATED: bool(false),
+  TEAMS_SERVICE_URL_ALLOWLIST: list,
+
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalUrl,
+  OPENAI_MODEL: z.string().optional().default('gpt-4o-mini'),
+  OPENAI_TIMEOUT_MS: int(15000, 100, 600000),
+  LLM_MAX_CALLS_PER_USER_PER_HOUR: int(30, 0, 100000),
+
+  ONBOARDING_ENABLED: bool(true),
+  ONBOARDING_CHANNELS: list,
+  ONBOARDING_ADMINS: list,
+  MATRIX_PAGE_ENABLED: bool(true),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config extends Env {
+  slackEnabled: boolean;
+  slackMode: 'http' | 'socket' | 'off';
+  teamsEnabled: boolean;
+  llmEnabled: boolean;
+  teamsServiceHosts: string[];
+  /** The raw environment, for libraries that read their own keys (botbuilder's auth config). */
+  raw: Record<string, string | undefined>;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    // Name the variable and what is wrong; never echo the value (it may be a secret).
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.SLACK_BOT_TOKEN && !e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
+    problems.push('SLACK_SIGNING_SECRET: required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
+  }
+  if (!e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)) problems.push('SLACK_BOT_TOKEN: required when Slack is configured');
+  if (e.MicrosoftAppId && e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) problems.push('MicrosoftAppPassword: required with MicrosoftAppId');
+  if (e.MicrosoftAppType === 'SingleTenant' && !e.MicrosoftAppTenantId) problems.push('MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant');
+  if (problems.length) throw new ConfigError(problems);
+
+  const slackMode = !e.SLACK_BOT_TOKEN ? 'off' : e.SLACK_APP_TOKEN ? 'socket' : 'http';
+  return {
+    ...e,
+    slackEnabled: slackMode !== 'off',
+    slackMode,
+    teamsEnabled: Boolean(e.MicrosoftAppId) || e.TEAMS_ALLOW_UNAUTHENTICATED,
+    llmEnabled: Boolean(e.OPENAI_API_KEY || e.OPENAI_BASE_URL),
+    teamsServiceHosts: e.TEAMS_SERVICE_URL_ALLOWLIST.length ? e.TEAMS_SERVICE_URL_ALLOWLIST : DEFAULT_TEAMS_SERVICE_HOSTS,
+    raw: { ...env },
+  };
+}

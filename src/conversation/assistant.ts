@@ -1,0 +1,107 @@
+import type { Logger } from 'pino';
+import type { Router } from '../engine/router';
+import type { Answer, Query, ThreadContext } from '../engine/types';
+import type { Metrics } from '../metrics';
+import type { Store } from '../store/types';
+import type { Phraser } from '../phrasing/phraser';
+import { baseAnswer } from '../engine/build';
+import { RateLimiter } from './rateLimiter';
+
+/** How long a thread remembers what it was about, for follow-ups such as "and for RDS?". */
+const THREAD_CONTEXT_TTL_SECONDS = 24 * 3600;
+
+export interface AssistantDeps {
+  router: Router;
+  store: Store;
+  logger: Logger;
+  metrics: Metrics;
+  phraser?: Phraser;
+  /** Log question text in the process log (the question log in the store is separate). */
+  logQuestionText: boolean;
+  rateLimitPerMinute: number;
+  now?: () => number;
+}
+
+/**
+ * What every channel calls with a neutral Query: thread context, the router, the question log,
+ * metrics and the rate limit. Channels only translate transport; they never route themselves.
+ */
+export class Assistant {
+  private readonly limiter: RateLimiter;
+
+  constructor(private readonly deps: AssistantDeps) {
+    this.limiter = new RateLimiter(deps.rateLimitPerMinute, 60_000, deps.now);
+  }
+
+  /** The knowledge-base answer: fast, never waits for an LLM, never throws for store failures. */
+  async answer(query: Query): Promise<Answer> {
+    const started = process.hrtime.bigint();
+    const { router, store, logger, metrics } = this.deps;
+    if (!this.limiter.take(`${query.platform}:${query.userId}`)) {
+      metrics.rateLimited.inc({ platform: query.platform });
+      return baseAnswer('invalid_input', null, 'Slow down a little', `You have asked ${this.deps.rateLimitPerMinute} questions in the last minute. Try again in a minute.`);
+    }
+    const contextKey = threadKey(query);
+    const context = query.context ?? (contextKey ? await this.readContext(contextKey) : undefined);
+    const answer = router.route({ ...query, context });
+    if (contextKey && Object.keys(answer.context).length) {
+      await store.putCachedPhrasing(contextKey, JSON.stringify(answer.context), THREAD_CONTEXT_TTL_SECONDS).catch(() => undefined);
+    }
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    metrics.questions.inc({ platform: query.platform, intent: answer.intent, verdict: answer.verdict ?? 'none' });
+    metrics.answerSeconds.observe({ platform: query.platform }, ms / 1000);
+    logger.info(
+      {
+        event: 'question_answered',
+        answerId: answer.id,
+        platform: query.platform,
+        intent: answer.intent,
+        verdict: answer.verdict,
+        cells: answer.cells,
+        confidence: answer.confidence,
+        ms: Number(ms.toFixed(2)),
+        ...(this.deps.logQuestionText ? { question: query.text.slice(0, 500) } : {}),
+      },
+      'answered',
+    );
+    await store
+      .logQuestion({
+        question: query.text.slice(0, 2000),
+        intent: answer.intent,
+        verdict: answer.verdict ?? 'none',
+        cells: answer.cells,
+        confidence: answer.confidence,
+        platform: query.platform,
+        userId: query.userId,
+        at: new Date(),
+      })
+      .catch((err: unknown) => logger.warn({ err, event: 'question_log_failed' }, 'question log write failed'));
+    return answer;
+  }
+
+  /** The LLM's phrasing of an answer, verified; undefined when there is none (the answer stands). */
+  async phrase(answer: Answer, query: Query): Promise<Answer | undefined> {
+    if (!this.deps.phraser || !answer.cells.length || answer.intent === 'out_of_scope') return undefined;
+    try {
+      return await this.deps.phraser.phrase(answer, query);
+    } catch (err) {
+      this.deps.logger.warn({ err, event: 'phrasing_failed', answerId: answer.id }, 'phrasing failed; template answer stands');
+      return undefined;
+    }
+  }
+
+  private async readContext(key: string): Promise<ThreadContext | undefined> {
+    const raw = await this.deps.store.getCachedPhrasing(key).catch(() => undefined);
+    if (!raw) return undefined;
+    try {
+      return JSON.parse(raw) as ThreadContext;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function threadKey(query: Query): string | undefined {
+  if (!query.threadId) return undefined;
+  return `thread:${query.platform}:${query.conversationId}:${query.threadId}`;
+}
