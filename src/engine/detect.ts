@@ -33,6 +33,19 @@ const COMMON_WORDS = new Set(
     .filter(Boolean),
 );
 
+/**
+ * Generic words that some service lists as an alias ("instances" for EC2, "bucket" for S3):
+ * they name that service only when no other service is named.
+ */
+const WEAK_ALIASES = new Set(
+  `instance instances server servers vm vms virtual machine virtual machines bucket buckets queue queues topic
+  topics function functions table tables cluster clusters backup backups container containers dns cdn key keys
+  certificate certificates secret secrets firewall logs log alarms alarm metrics identity directory trail trails
+  stream streams notebook notebooks database databases cache`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
 export interface AreaHitValue {
   area: string;
   weight: number;
@@ -116,7 +129,7 @@ export class Detector {
     const normalized = normalizeText(text);
     const tokens = normalized ? normalized.split(' ') : [];
     // A service name inside a longer area phrase is part of that phrase: "sse kms", "kms key".
-    const areaPhrases = this.areas.match(tokens);
+    const areaPhrases = this.areas.match(tokens, { accept: (v) => !v.service });
     const serviceHits = this.services
       .match(tokens, { fuzzy: true, protectedWords: this.protectedWords })
       .filter((h) => !areaPhrases.some((a) => !a.value.service && a.length > h.length && a.start <= h.start && a.start + a.length >= h.start + h.length));
@@ -129,9 +142,9 @@ export class Detector {
     const areaTokens = tokens.map((t, i) => (serviceSpans.has(i) ? '\u0000' : t));
 
     const scores = new Map<string, { score: number; start: number }>();
-    for (const hit of this.areas.match(areaTokens)) {
+    // Cell keywords of services the question does not name must not take its words.
+    for (const hit of this.areas.match(areaTokens, { accept: (v) => !v.service || services.includes(v.service) })) {
       const value = hit.value;
-      if (value.service && !services.includes(value.service)) continue;
       const entry = scores.get(value.area) ?? { score: 0, start: hit.start };
       entry.score += value.weight;
       entry.start = Math.min(entry.start, hit.start);
@@ -162,7 +175,7 @@ export class Detector {
   }
 
   private pickServices(hits: PhraseHit<string>[], tokens: string[]): string[] {
-    const strong = hits.filter((h) => !(h.length === 1 && COMMON_WORDS.has(h.phrase) && !h.fuzzy) && !(h.fuzzy && COMMON_WORDS.has(tokens[h.start])));
+    const strong = hits.filter((h) => !WEAK_ALIASES.has(h.phrase) && !(h.fuzzy && COMMON_WORDS.has(tokens[h.start])));
     const chosen = strong.length > 0 ? strong : hits;
     const ids: string[] = [];
     for (const hit of chosen) if (!ids.includes(hit.value)) ids.push(hit.value);
@@ -180,7 +193,7 @@ function isListed(hits: PhraseHit<string>[], tokens: string[]): boolean {
   if (distinct.length < 2) return false;
   for (let i = 1; i < distinct.length; i++) {
     const between = tokens.slice(distinct[i - 1].start + distinct[i - 1].length, distinct[i].start);
-    if (between.length <= 3 && between.some((t) => /^(and|or|vs|versus|v|compared|against|than|to|with)$/.test(t))) return true;
+    if (between.length <= 3 && between.some((t) => /^(and|or|vs|versus|v|compared|against|than)$/.test(t))) return true;
   }
   return false;
 }

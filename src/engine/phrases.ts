@@ -40,7 +40,8 @@ export class PhraseIndex<T> {
    * letters or more and two on words of nine or more, never on words in `protectedWords`
    * (ordinary words that happen to be one letter from a service name).
    */
-  match(tokens: string[], options: { fuzzy?: boolean; protectedWords?: Set<string> } = {}): PhraseHit<T>[] {
+  match(tokens: string[], options: { fuzzy?: boolean; protectedWords?: Set<string>; accept?: (value: T) => boolean } = {}): PhraseHit<T>[] {
+    const accept = options.accept ?? (() => true);
     const candidates: PhraseHit<T>[] = [];
     for (let start = 0; start < tokens.length; start++) {
       for (const entry of this.byFirstToken.get(tokens[start]) ?? []) {
@@ -48,7 +49,7 @@ export class PhraseIndex<T> {
         if (start + n > tokens.length) continue;
         let ok = true;
         for (let k = 1; k < n; k++) if (tokens[start + k] !== entry.tokens[k]) { ok = false; break; }
-        if (ok) candidates.push({ value: entry.value, phrase: entry.tokens.join(' '), start, length: n, fuzzy: false });
+        if (ok && accept(entry.value)) candidates.push({ value: entry.value, phrase: entry.tokens.join(' '), start, length: n, fuzzy: false });
       }
       // Joined forms: "cloud front" -> "cloudfront", "dynamo db" -> "dynamodb". Only for long
       // results and never for ordinary words ("am i" is not "ami", "back up" is not "backup").
