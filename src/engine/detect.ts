@@ -10,7 +10,7 @@ const WEAK_KEYWORDS = new Set([
   'encrypt', 'encrypts', 'encrypting', 'encryption', 'encrypted', 'data', 'my data', 'access', 'patch', 'patches',
   'patching', 'os', 'users', 'groups', 'role', 'roles', 'policy', 'policies', 'code', 'application', 'config',
   'configuration', 'settings', 'key', 'keys', 'log', 'logs', 'content', 'secret', 'secrets', 'scale', 'http',
-  'engine', 'incident', 'audit', 'audits', 'regions', 'availability', 'runtime', 'layers', 'tags', 'retention',
+  'engine', 'incident', 'audit', 'rotate', 'rotates', 'rotation', 'public', 'fails', 'failure', 'upgrading', 'audits', 'regions', 'availability', 'runtime', 'layers', 'tags', 'retention',
   'lifecycle', 'routing', 'ports', 'servers', 'monitor', 'vpc', 'backup', 'replication', 'kernel', 'ha', 'dr',
 ]);
 
@@ -45,6 +45,10 @@ const WEAK_ALIASES = new Set(
     .split(/\s+/)
     .filter(Boolean),
 );
+
+/** Database and engine names: "patching" next to one of these means the engine, not the OS. */
+const ENGINE_WORDS = ['postgres', 'postgresql', 'pg', 'mysql', 'mariadb', 'oracle', 'sqlserver', 'mssql', 'redis', 'valkey', 'memcached', 'kafka', 'opensearch', 'elasticsearch', 'mongodb', 'mongo', 'engine', 'db', 'database', 'gremlin'];
+const OS_WORDS = new Set(['os', 'operating', 'kernel', 'ami', 'amis', 'linux', 'windows', 'guest', 'host', 'node', 'nodes']);
 
 export interface AreaHitValue {
   area: string;
@@ -161,6 +165,14 @@ export class Detector {
     // A question only about a tool service with no area: its own area ("who is responsible for IAM?").
     if (scores.size === 0 && services.length === 1 && TOOL_AREA[services[0]] && tokens.length <= 8) {
       scores.set(TOOL_AREA[services[0]], { score: 1, start: 0 });
+    }
+    // "patch postgres on RDS" is about the engine even though the engine's name is an alias.
+    const os = scores.get('os-patching');
+    if (os && ENGINE_WORDS.some((w) => tokens.includes(w)) && !tokens.some((t) => OS_WORDS.has(t))) {
+      scores.delete('os-patching');
+      const engine = scores.get('engine-patching') ?? { score: 0, start: os.start };
+      engine.score += os.score + 0.5;
+      scores.set('engine-patching', engine);
     }
     const areas = [...scores.entries()]
       .map(([area, s]) => ({ area, score: s.score, start: s.start }))

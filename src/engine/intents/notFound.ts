@@ -2,7 +2,7 @@ import { answerFromCell, answerFromConcept, baseAnswer } from '../build';
 import type { Intent, RouteContext } from './context';
 
 /** BM25 score above which a search hit is trusted as the answer (calibrated on the eval set). */
-export const SEARCH_ANSWER_SCORE = 12;
+export const SEARCH_ANSWER_SCORE = 90;
 
 /** Nothing detected: ranked search decides, or "not in the knowledge base" with suggestions. */
 export const searchIntent: Intent = {
