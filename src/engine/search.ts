@@ -34,8 +34,9 @@ export class SearchIndex {
     this.index = new MiniSearch<Doc>({
       fields: ['title', 'keywords', 'body'],
       storeFields: ['kind', 'title'],
+      // Called for every term of every document: keep it cheap (the full normalisation runs on queries only).
       processTerm: (term) => {
-        const t = normalizeText(term);
+        const t = term.toLowerCase().replace(/[^a-z0-9]/g, '');
         return t && !STOP_WORDS.has(t) ? t : null;
       },
       searchOptions: { boost: { title: 3, keywords: 2 }, prefix: (t) => t.length > 3, fuzzy: (t) => (t.length > 4 ? 0.2 : false) },
@@ -48,7 +49,7 @@ export class SearchIndex {
         id: `cell:${cell.id}`,
         kind: 'cell',
         title: cellTitle(kb, cell),
-        keywords: [...cell.keywords, ...(service ? [service.name, ...service.aliases.slice(0, 8)] : []), ...(area?.keywords.slice(0, 12) ?? [])].join(' '),
+        keywords: [...cell.keywords, ...(service ? [service.name, ...service.aliases.slice(0, 4)] : []), ...(area?.keywords.slice(0, 4) ?? [])].join(' '),
         body: [cell.summary, ...cell.aws, ...cell.customer].join(' '),
       });
     }
@@ -61,13 +62,13 @@ export class SearchIndex {
   /** The best cell of one service for a question that named the service but no area. */
   bestCellOf(text: string, serviceId: string): SearchHit | undefined {
     return this.index
-      .search(text, { filter: (r) => String(r.id).startsWith(`cell:${serviceId}.`) })
+      .search(normalizeText(text), { filter: (r) => String(r.id).startsWith(`cell:${serviceId}.`) })
       .slice(0, 1)
       .map((r) => ({ kind: 'cell' as const, id: String(r.id).slice(5), title: r.title as string, score: r.score }))[0];
   }
 
   search(text: string, limit = 5): SearchHit[] {
-    return this.index.search(text).slice(0, limit).map((r) => ({
+    return this.index.search(normalizeText(text)).slice(0, limit).map((r) => ({
       kind: r.kind as 'cell' | 'concept',
       id: String(r.id).replace(/^(cell|concept):/, ''),
       title: r.title as string,

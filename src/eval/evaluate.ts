@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { load, CORE_SCHEMA } from 'js-yaml';
 import { z } from 'zod';
 import { defaultKnowledgeDir } from '../knowledge/loader';
 import type { Router } from '../engine/router';
@@ -25,7 +25,7 @@ export function loadEvalQuestions(dir = defaultEvalDir()): EvalQuestion[] {
   if (!existsSync(dir)) return [];
   const out: EvalQuestion[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
-    const raw = parse(readFileSync(join(dir, file), 'utf8')) as { questions?: unknown[] };
+    const raw = load(readFileSync(join(dir, file), 'utf8'), { schema: CORE_SCHEMA }) as { questions?: unknown[] };
     for (const [i, q] of (raw.questions ?? []).entries()) {
       const parsed = questionSchema.safeParse(q);
       if (!parsed.success) throw new Error(`${file}: question ${i + 1}: ${parsed.error.issues.map((e) => `${e.path.join('.')}: ${e.message}`).join('; ')}`);

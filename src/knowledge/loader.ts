@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { load, CORE_SCHEMA } from 'js-yaml';
 import type { ZodType } from 'zod';
 import { KnowledgeError } from './errors';
 import {
@@ -25,7 +25,7 @@ function readYaml<T>(dir: string, file: string, schema: ZodType<T>): T {
   const path = join(dir, file);
   let raw: unknown;
   try {
-    raw = parse(readFileSync(path, 'utf8'));
+    raw = load(readFileSync(path, 'utf8'), { schema: CORE_SCHEMA, filename: file });
   } catch (err) {
     throw new KnowledgeError(file, [`cannot read or parse: ${(err as Error).message}`]);
   }
