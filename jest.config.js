@@ -7,5 +7,5 @@ module.exports = {
   // Two cores: keep workers low so server and database tests do not starve each other.
   maxWorkers: 2,
   testTimeout: 30000,
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  transform: { '^.+\\.ts$': ['ts-jest', {}] },
 };
