@@ -50,7 +50,9 @@ export function answerFromCell(kb: KnowledgeBase, cell: Cell, options: CellAnswe
   const citations = new CitationList(kb);
   citations.add(cell.citations);
   let lead = cell.summary;
-  if (service && cell.service === 'general') {
+  if (options.ownerOverride && cell.service !== 'general') {
+    lead = `In your situation (${lowerFirst(options.ownerOverride.because)}): ${ownerHeadline(owner).toLowerCase()}. ${cell.summary}`;
+  } else if (service && cell.service === 'general') {
     const area = kb.areas.get(cell.area);
     lead = area?.universal
       ? `${cell.summary} This holds for ${service.name} as for every AWS service.`
@@ -76,6 +78,10 @@ export function answerFromCell(kb: KnowledgeBase, cell: Cell, options: CellAnswe
   answer.suggestions = options.suggestions ?? [];
   answer.context = { service: options.forService ?? (cell.service === 'general' ? undefined : cell.service), area: cell.area };
   return answer;
+}
+
+function lowerFirst(s: string): string {
+  return /^[A-Z][a-z]/.test(s) ? s[0].toLowerCase() + s.slice(1) : s;
 }
 
 export function answerFromConcept(kb: KnowledgeBase, concept: Concept, confidence: number): Answer {

@@ -1,4 +1,5 @@
 import { distance } from 'fastest-levenshtein';
+import { stemToken } from '../text/normalize';
 
 /**
  * A dictionary of multi-word phrases matched against a tokenised question, longest first and
@@ -24,14 +25,16 @@ export class PhraseIndex<T> {
   private maxLength = 1;
 
   add(phrase: string, value: T): void {
-    const tokens = phrase.split(' ').filter(Boolean);
+    const tokens = phrase.split(' ').filter(Boolean).map(stemToken);
     if (tokens.length === 0) return;
     const list = this.byFirstToken.get(tokens[0]) ?? [];
+    // "patch" and "patches" stem alike: one entry per phrase and value, or it would count twice.
     const key = tokens.join(' ');
-    if (list.some((e) => e.value === value && e.tokens.join(' ') === key)) return;
+    const valueKey = JSON.stringify(value);
+    if (list.some((e) => e.tokens.join(' ') === key && (e.value === value || JSON.stringify(e.value) === valueKey))) return;
     list.push({ tokens, value });
     this.byFirstToken.set(tokens[0], list);
-    if (tokens.length === 1) this.singleTokens.set(tokens[0], [...(this.singleTokens.get(tokens[0]) ?? []), value]);
+    if (tokens.length === 1 && !(this.singleTokens.get(tokens[0]) ?? []).includes(value)) this.singleTokens.set(tokens[0], [...(this.singleTokens.get(tokens[0]) ?? []), value]);
     this.maxLength = Math.max(this.maxLength, tokens.length);
   }
 
@@ -40,8 +43,9 @@ export class PhraseIndex<T> {
    * letters or more and two on words of nine or more, never on words in `protectedWords`
    * (ordinary words that happen to be one letter from a service name).
    */
-  match(tokens: string[], options: { fuzzy?: boolean; protectedWords?: Set<string>; accept?: (value: T) => boolean } = {}): PhraseHit<T>[] {
+  match(rawTokens: string[], options: { fuzzy?: boolean; protectedWords?: Set<string>; accept?: (value: T) => boolean } = {}): PhraseHit<T>[] {
     const accept = options.accept ?? (() => true);
+    const tokens = rawTokens.map(stemToken);
     const candidates: PhraseHit<T>[] = [];
     for (let start = 0; start < tokens.length; start++) {
       for (const entry of this.byFirstToken.get(tokens[start]) ?? []) {
@@ -65,7 +69,7 @@ export class PhraseIndex<T> {
       const matchedStarts = new Set(candidates.map((c) => c.start));
       for (let start = 0; start < tokens.length; start++) {
         const word = tokens[start];
-        if (word.length < 5 || matchedStarts.has(start) || options.protectedWords?.has(word) || /^\d+$/.test(word)) continue;
+        if (word.length < 5 || matchedStarts.has(start) || options.protectedWords?.has(rawTokens[start]) || options.protectedWords?.has(word) || /^\d+$/.test(word)) continue;
         const budget = word.length >= 9 ? 2 : 1;
         let best: { phrase: string; values: T[]; d: number } | undefined;
         for (const [phrase, values] of this.singleTokens) {

@@ -6,7 +6,7 @@ import { askedParty, guardReason } from './guards';
 import { SearchIndex } from './search';
 import type { Answer, Query } from './types';
 import type { Intent, RouteContext } from './intents/context';
-import { greetingIntent, helpIntent, outOfScopeIntent } from './intents/meta';
+import { greetingIntent, helpIntent, outOfScopeIntent, triviaIntent } from './intents/meta';
 import { compareIntent } from './intents/compare';
 import { lookupAnswer, lookupIntent } from './intents/lookup';
 import { conceptIntent } from './intents/concept';
@@ -18,10 +18,10 @@ import { searchIntent } from './intents/notFound';
 export const MAX_QUESTION_CHARS = 1000;
 
 /** Intents in priority order: the first whose `matches` is true answers. */
-const INTENTS: Intent[] = [outOfScopeIntent, greetingIntent, helpIntent, compareIntent, lookupIntent, conceptIntent, overviewIntent, generalIntent, searchIntent];
+const INTENTS: Intent[] = [outOfScopeIntent, greetingIntent, helpIntent, triviaIntent, compareIntent, lookupIntent, conceptIntent, overviewIntent, generalIntent, searchIntent];
 
 /** Questions that ask for the whole picture of a service rather than one area. */
-const OVERVIEW_CUE = /\b(responsib\w*|what (am i|are we|do i|do we|must i|must we|should i|should we) (need to |have to )?(secure|do|own|handle|worry|care|manage|cover|look after)|what does aws (do|handle|secure|cover|manage|take care of|own)|who does what|who owns what|who secures what|breakdown|overview|split|in general|everything|summary|shared responsibility|srm|duties|obligations|my part|our part)\b/;
+const OVERVIEW_CUE = /\b(responsib\w*|on the hook for|what are (we|i) on the hook|what (am i|are we|do i|do we|must i|must we|should i|should we) (need to |have to )?(secure|do|own|handle|worry|care|manage|cover|look after)|what does aws (do|handle|secure|cover|manage|take care of|own)|who does what|who owns what|who secures what|breakdown|overview|split|in general|everything|summary|shared responsibility|srm|duties|obligations|my part|our part)\b/;
 
 /** Minimum search score for reading an area off a service-only question's other words. */
 const SERVICE_AREA_SCORE = 4;

@@ -13,6 +13,9 @@ const questionSchema = z
     cell: z.string().optional(),
     intent: z.string().optional(),
     context: z.object({ service: z.string().optional(), area: z.string().optional() }).strict().optional(),
+    /** Held-out questions name the service and area they are about instead of a cell id. */
+    service: z.string().optional(),
+    area: z.string().optional(),
   })
   .strict();
 export type EvalQuestion = z.infer<typeof questionSchema> & { file: string };

@@ -43,3 +43,17 @@ export function removeControlCharacters(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g, '');
 }
+
+/**
+ * A light plural stemmer for phrase matching, applied to both the dictionary and the question
+ * so "data centers" meets "data center" and "security groups" meets "security group". Short
+ * words (service names such as "rds", "ecs") and endings that are not plurals stay as they are.
+ */
+export function stemToken(token: string): string {
+  if (token.length <= 3) return token;
+  if (/(ss|us|is|ys)$/.test(token)) return token;
+  if (/(ches|shes|xes|sses)$/.test(token)) return token.slice(0, -2);
+  if (token.endsWith('ies') && token.length > 4) return `${token.slice(0, -3)}y`;
+  if (token.endsWith('s')) return token.slice(0, -1);
+  return token;
+}

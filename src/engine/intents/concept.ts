@@ -1,10 +1,22 @@
 import { answerFromConcept } from '../build';
 import type { Intent } from './context';
 
+/**
+ * "Once we move to AWS, security is AWS's problem, right?": no concept phrase, no service, no
+ * area, but a question about who owns security on AWS is a question about the model itself.
+ */
+const ABOUT_THE_MODEL = /\bsecur\w*\b.*\b(aws|cloud|amazon)\b|\b(aws|cloud|amazon)\b.*\bsecur\w*\b/;
+
 export const conceptIntent: Intent = {
   name: 'concept',
-  matches: (ctx) => ctx.services.length === 0 && ctx.detection.concepts.length > 0 && !(ctx.area && strongArea(ctx)),
-  handle: (ctx) => answerFromConcept(ctx.kb, ctx.kb.concepts.get(ctx.detection.concepts[0].concept)!, 0.9),
+  matches: (ctx) =>
+    ctx.services.length === 0 &&
+    !(ctx.area && strongArea(ctx)) &&
+    (ctx.detection.concepts.length > 0 || (!ctx.area && ABOUT_THE_MODEL.test(ctx.detection.normalized))),
+  handle: (ctx) => {
+    const id = ctx.detection.concepts[0]?.concept ?? 'shared-responsibility-model';
+    return answerFromConcept(ctx.kb, ctx.kb.concepts.get(id)!, ctx.detection.concepts.length ? 0.9 : 0.6);
+  },
 };
 
 /** An area phrase longer than the concept phrase wins: "who is responsible for physical security". */

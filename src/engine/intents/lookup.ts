@@ -3,6 +3,7 @@ import { normalizeText } from '../../text/normalize';
 import { answerFromCell, baseAnswer } from '../build';
 import type { Answer } from '../types';
 import type { Intent, RouteContext } from './context';
+import { matchCondition } from '../conditions';
 
 /**
  * The cell that answers (service, area): the service's own cell, or the general rule. When
@@ -10,7 +11,12 @@ import type { Intent, RouteContext } from './context';
  */
 export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string): { cell: Cell; override?: { owner: 'aws' | 'customer' | 'shared'; because: string }; confidence: number } | undefined {
   const own = ctx.kb.cell(serviceId, areaId);
-  if (own) return { cell: own, confidence: 0.95 };
+  if (own) {
+    const situation = ctx.detection.tokens.filter((_, i) => !ctx.detection.topicPositions.has(i)).join(' ');
+    const stated = matchCondition(ctx.kb, own, situation);
+    if (stated) return { cell: own, override: { owner: stated.owner, because: stated.when }, confidence: 0.9 };
+    return { cell: own, confidence: 0.95 };
+  }
   const general = ctx.kb.generalCell(areaId);
   if (!general) return undefined;
   if (general.owner !== 'depends') return { cell: general, confidence: ctx.kb.areas.get(areaId)?.universal ? 0.9 : 0.75 };
@@ -33,11 +39,15 @@ export function lookupAnswer(ctx: RouteContext, serviceId: string, areaId: strin
     if (second && second.cell.id !== resolved.cell.id) also.push(second.cell);
   }
   const service = ctx.kb.services.get(serviceId);
+  // A two-part question whose parts have different owners ("who patches S3 AND who sets bucket
+  // policies?") is answered as shared, with both parts shown.
+  const mainOwner = resolved.override?.owner ?? resolved.cell.owner;
+  const split = also.length > 0 && also.some((c) => c.owner !== mainOwner && c.owner !== 'depends') && mainOwner !== 'depends';
   return answerFromCell(ctx.kb, resolved.cell, {
+    ownerOverride: split ? { owner: 'shared', because: 'the parts of your question have different owners' } : resolved.override,
     confidence: resolved.confidence,
     asked: ctx.asked,
     forService: serviceId,
-    ownerOverride: resolved.override,
     also,
     suggestions: followUps(ctx, serviceId, areaId, service?.related ?? []),
   });

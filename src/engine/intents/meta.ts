@@ -49,6 +49,29 @@ const GUARD_TEXT: Record<string, string> = {
   unrelated: 'That\'s outside what I know. I answer questions about who secures what on AWS (the shared responsibility model).',
 };
 
+/**
+ * Questions for a number, a colour or a date ("how many guards are on shift?") are about facts
+ * the matrix does not hold, even when they name a responsibility area.
+ */
+const TRIVIA = /^(how many|how often (did|does|do)|what colou?r|what brand|what time|what date|which vendor|what model|what kind of (locks|badges|cameras|guards)|how old|how big|how tall|how much (did|does) aws (spend|pay))\b/;
+const OWNERSHIP_WORDS = /\b(who|whose|responsib\w*|on me|on us|my job|our job|aws or (me|us|we|i))\b/;
+
+export const triviaIntent: Intent = {
+  name: 'not_found',
+  matches: (ctx) => TRIVIA.test(ctx.detection.normalized) && !OWNERSHIP_WORDS.test(ctx.detection.normalized),
+  handle: (ctx) => {
+    const answer = baseAnswer(
+      'not_found',
+      'unknown',
+      'Not in the knowledge base',
+      'The knowledge base records who is responsible for what, not figures or operational details like that. Ask who owns a task, e.g. "who handles physical security of the data centers?".',
+    );
+    answer.suggestions = ctx.search.search(ctx.clean, 3).map((h) => h.title);
+    answer.confidence = 0.2;
+    return answer;
+  },
+};
+
 export const outOfScopeIntent: Intent = {
   name: 'out_of_scope',
   matches: (ctx) =>

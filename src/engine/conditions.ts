@@ -1,0 +1,60 @@
+import type { Cell, Condition, KnowledgeBase } from '../knowledge/types';
+import { normalizeText, stemToken } from '../text/normalize';
+
+/**
+ * Picks the condition of a cell that the question itself states ("lambda runtime in manual
+ * mode", "EKS managed node groups", "RDS Custom"), so the verdict is the owner in the asker's
+ * situation rather than "it depends". Conservative: one distinctive word, or two weaker ones,
+ * and a clear winner; a question that only mentions "default" states no situation.
+ */
+
+const IGNORED = new Set(
+  `a an the is are am be to of in on for and or with who whos what whats which how do does did i me my we our us you
+  your it its this that there their by as at from about can could should would will need have has if so any all
+  than then them they was were been into via vs versus when where while not no only just also still use using used
+  uses aws amazon customer customers service services data own owner responsible responsibility job handle handled
+  handles manage managed managing management who secure secures security patch patches patching update updates updating run
+  runs running setting settings option options case`
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(stemToken),
+);
+
+/** Words that describe a situation only loosely; they count half. */
+const WEAK = new Set(
+  `default defaults enabled enable turned turn on off automatic automatically auto new older region regions
+  account accounts key keys encryption encrypted time version versions mode type`
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(stemToken),
+);
+
+function words(text: string): string[] {
+  return normalizeText(text).split(' ').filter(Boolean).map(stemToken);
+}
+
+export function matchCondition(kb: KnowledgeBase, cell: Cell, question: string): Condition | undefined {
+  if (cell.conditions.length === 0) return undefined;
+  const service = kb.services.get(cell.service);
+  // Words that name the topic itself ("master password" for credentials) say nothing about the situation.
+  const area = kb.areas.get(cell.area);
+  const topicWords = new Set((area?.keywords ?? []).flatMap(words));
+  // Only the service's own name: its aliases may name a situation ("eks self-managed").
+  const serviceWords = new Set(service ? [service.id, ...words(service.name)] : []);
+  const asked = new Set(words(question));
+  const perCondition = cell.conditions.map((c) => new Set(words(c.when).filter((w) => !IGNORED.has(w) && !serviceWords.has(w) && !topicWords.has(w))));
+  // A word every condition shares does not tell them apart.
+  const shared = new Set([...(perCondition[0] ?? [])].filter((w) => perCondition.every((set) => set.has(w))));
+  const scored = cell.conditions.map((condition, i) => {
+    let score = 0;
+    for (const w of perCondition[i]) {
+      if (shared.has(w) && cell.conditions.length > 1) continue;
+      if (asked.has(w)) score += WEAK.has(w) || w.length < 4 ? 1 : 2;
+    }
+    return { condition, score };
+  });
+  scored.sort((a, b) => b.score - a.score);
+  const [best, second] = scored;
+  if (best.score >= 2 && (!second || best.score > second.score)) return best.condition;
+  return undefined;
+}
