@@ -47,14 +47,21 @@ export function matchCondition(kb: KnowledgeBase, cell: Cell, question: string):
   const shared = new Set([...(perCondition[0] ?? [])].filter((w) => perCondition.every((set) => set.has(w))));
   const scored = cell.conditions.map((condition, i) => {
     let score = 0;
+    let distinct = 0;
+    let matched = 0;
     for (const w of perCondition[i]) {
       if (shared.has(w) && cell.conditions.length > 1) continue;
-      if (asked.has(w)) score += WEAK.has(w) || w.length < 4 ? 1 : 2;
+      distinct++;
+      if (asked.has(w)) {
+        matched++;
+        score += WEAK.has(w) || w.length < 4 ? 1 : 2;
+      }
     }
-    return { condition, score };
+    // One shared word with a long description is a coincidence, not the situation being stated.
+    return { condition, score, coverage: distinct ? matched / distinct : 0 };
   });
-  scored.sort((a, b) => b.score - a.score);
+  scored.sort((a, b) => b.score - a.score || b.coverage - a.coverage);
   const [best, second] = scored;
-  if (best.score >= 2 && (!second || best.score > second.score)) return best.condition;
+  if (best.score >= 2 && best.coverage >= 0.5 && (!second || best.score > second.score)) return best.condition;
   return undefined;
 }

@@ -68,12 +68,19 @@ const TOOL_SERVICES = new Set([
 ]);
 
 /** What naming a tool service says about the area of a question on another service. */
-const TOOL_AREA: Record<string, string> = {
+export const TOOL_AREA: Record<string, string> = {
   iam: 'access-control', organizations: 'access-control', cloudwatch: 'logging-monitoring', cloudtrail: 'logging-monitoring',
   guardduty: 'logging-monitoring', 'aws-backup': 'backups', kms: 'key-management', cloudhsm: 'key-management',
   'secrets-manager': 'credentials', acm: 'encryption-in-transit', shield: 'ddos-protection', waf: 'ddos-protection',
   'aws-config': 'configuration-management', 'systems-manager': 'os-patching', vpc: 'network-config',
 };
+
+/** Words that only make sense for one service: "a shared AMI" is an EC2 question. */
+const IMPLIED_SERVICES: Array<[RegExp, string]> = [
+  [/\b(ami|amis|community ami|golden ami|key pair|key pairs|pem file|instance profile|user data script)\b/, 'ec2'],
+  [/\b(kubelet|kubectl|pods?|etcd|kubernetes|k8s)\b/, 'eks'],
+  [/\b(s3 bucket|bucket policy|bucket policies|presigned url)\b/, 's3'],
+];
 
 export interface Detection {
   tokens: string[];
@@ -136,10 +143,17 @@ export class Detector {
     const tokens = normalized ? normalized.split(' ') : [];
     // A service name inside a longer area phrase is part of that phrase: "sse kms", "kms key".
     const areaPhrases = this.areas.match(tokens, { accept: (v) => !v.service });
-    const serviceHits = this.services
-      .match(tokens, { fuzzy: true, protectedWords: this.protectedWords })
-      .filter((h) => !areaPhrases.some((a) => !a.value.service && a.length > h.length && a.start <= h.start && a.start + a.length >= h.start + h.length));
-    const services = this.pickServices(serviceHits, tokens);
+    const allServiceHits = this.services.match(tokens, { fuzzy: true, protectedWords: this.protectedWords });
+    const swallowed = (h: PhraseHit<string>) => areaPhrases.some((a) => !a.value.service && a.length > h.length && a.start <= h.start && a.start + a.length >= h.start + h.length);
+    let serviceHits = allServiceHits.filter((h) => !swallowed(h));
+    // "who rotates the key behind SSE-S3?": the phrase names the area, and still the service
+    // when nothing else does.
+    if (serviceHits.length === 0) serviceHits = allServiceHits.filter((h) => !TOOL_SERVICES.has(h.value)).slice(0, 1);
+    let services = this.pickServices(serviceHits, tokens);
+    if (services.length === 0) {
+      const implied = IMPLIED_SERVICES.find(([pattern]) => pattern.test(normalized));
+      if (implied) services = [implied[1]];
+    }
     const listed = isListed(serviceHits.filter((h) => services.includes(h.value)), tokens);
 
     // Words that named a service are not also area keywords ("secrets manager" is not "secrets").

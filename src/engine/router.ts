@@ -1,7 +1,7 @@
 import type { KnowledgeBase } from '../knowledge/types';
 import { removeControlCharacters, stripMarkup } from '../text/normalize';
 import { baseAnswer } from './build';
-import { Detector } from './detect';
+import { Detector, TOOL_AREA } from './detect';
 import { askedParty, guardReason } from './guards';
 import { SearchIndex } from './search';
 import type { Answer, Query } from './types';
@@ -21,7 +21,7 @@ export const MAX_QUESTION_CHARS = 1000;
 const INTENTS: Intent[] = [outOfScopeIntent, greetingIntent, helpIntent, triviaIntent, compareIntent, lookupIntent, conceptIntent, overviewIntent, generalIntent, searchIntent];
 
 /** Questions that ask for the whole picture of a service rather than one area. */
-const OVERVIEW_CUE = /\b(responsib\w*|on the hook for|what are (we|i) on the hook|what (am i|are we|do i|do we|must i|must we|should i|should we) (need to |have to )?(secure|do|own|handle|worry|care|manage|cover|look after)|what does aws (do|handle|secure|cover|manage|take care of|own)|who does what|who owns what|who secures what|breakdown|overview|split|in general|everything|summary|shared responsibility|srm|duties|obligations|my part|our part)\b/;
+const OVERVIEW_CUE = /\b(responsib\w*|on the hook for|who secures|who secure|who is securing|what are (we|i) on the hook|what (am i|are we|do i|do we|must i|must we|should i|should we) (need to |have to )?(secure|do|own|handle|worry|care|manage|cover|look after)|what does aws (do|handle|secure|cover|manage|take care of|own)|who does what|who owns what|who secures what|breakdown|overview|split|in general|everything|summary|shared responsibility|srm|duties|obligations|my part|our part)\b/;
 
 /** Minimum search score for reading an area off a service-only question's other words. */
 const SERVICE_AREA_SCORE = 4;
@@ -72,9 +72,16 @@ export function createRouter(kb: KnowledgeBase): Router {
       if (best && best.score >= SERVICE_AREA_SCORE) area = kb.cells.get(best.id)!.area;
     }
 
+    // A tool service asked about on its own ("shield standard, do we turn it on?") is about its main area.
+    if (services.length === 1 && !area && TOOL_AREA[services[0]] && !OVERVIEW_CUE.test(detection.normalized)) area = TOOL_AREA[services[0]];
+
+    // Two questions in one ("who patches X and who sets Y?") get both parts.
     const second = detection.areas[1];
+    const twoQuestions = /\bwho\b.+\b(and|also|plus)\b.*\bwho\b/.test(detection.normalized);
     const secondArea =
-      second && second.score >= 1.5 && detection.areas[0].score >= 1.5 && /\b(and|also|plus|as well as)\b/.test(detection.normalized) ? second.area : undefined;
+      second && ((second.score >= 1.5 && detection.areas[0].score >= 1.5 && /\b(and|also|plus|as well as)\b/.test(detection.normalized)) || (twoQuestions && second.score >= 0.5))
+        ? second.area
+        : undefined;
 
     const ctx: RouteContext = {
       kb,
