@@ -1,0 +1,38 @@
+import type { Channel, ChannelDeps } from '../channel';
+import { createSlackBolt } from './createBoltApp';
+import { errorSummary } from './reply/postAnswer';
+
+/** Of the 10 s SIGTERM budget, how long answers in flight may take to finish. */
+const DRAIN_MS = 7000;
+
+/**
+ * The Slack channel, or undefined (with one log line saying so) when no Slack settings are
+ * given. HTTP mode serves POST /slack/events on the shared server; Socket Mode connects out.
+ */
+export async function createSlackChannel(deps: ChannelDeps): Promise<Channel | undefined> {
+  const { config, logger } = deps;
+  if (!config.slackEnabled) {
+    logger.info({ channel: 'slack' }, 'Slack channel off: set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode)');
+    return undefined;
+  }
+  const slack = createSlackBolt(deps);
+  const receiver = slack.httpReceiver;
+  return {
+    name: 'slack',
+    routes: receiver ? [{ method: 'POST', path: '/slack/events', handler: (req, res) => receiver.requestListener(req, res) }] : [],
+    async start() {
+      // Socket Mode connects here (apps.connections.open, then the WebSocket); HTTP is a no-op.
+      await slack.app.start();
+      // The bot's identity is looked up in the background: start-up never waits on Slack.
+      slack.lookUpIdentity().then(
+        (id) => logger.info({ channel: 'slack', mode: config.slackMode, botUserId: id.botUserId }, 'Slack channel ready'),
+        (err: unknown) => logger.warn({ channel: 'slack', err: errorSummary(err) }, 'Slack auth.test failed at start; will retry on the first event'),
+      );
+    },
+    async stop() {
+      if (config.slackMode === 'socket') await slack.app.stop().catch(() => undefined);
+      const drained = await slack.inFlight.drain(DRAIN_MS);
+      if (!drained) logger.warn({ channel: 'slack', inFlight: slack.inFlight.size }, 'Slack answers still in flight at shutdown');
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import type { App, RespondFn, webApi } from '@slack/bolt';
+import type { Answer } from '../../../engine/types';
+import { rememberAnswer } from '../reply/answerCache';
+import { withApology } from '../reply/apology';
+import { errorSummary, isNotInChannel } from '../reply/postAnswer';
+import type { SlackDeps } from '../reply/slackDeps';
+import { renderSlackAnswer, type SlackMessage } from '../renderAnswer';
+import { questionFromSlackText } from '../slackText';
+
+export const SLASH_COMMAND = '/whosecures';
+
+/**
+ * `/whosecures <question>`: acked at once, answered ephemerally with a "Share in channel"
+ * button. Empty text and `help` give the help answer; `compare …` a one-line-per-row table.
+ */
+export function registerSlashCommand(app: App, deps: SlackDeps): void {
+  app.command(SLASH_COMMAND, async ({ command, ack, client, respond }) => {
+    await ack();
+    const typed = questionFromSlackText(command.text);
+    const question = typed === '' ? 'help' : typed;
+    const target = { channel: command.channel_id };
+    await withApology(
+      deps,
+      'slash_command',
+      async () => {
+        const answer = await deps.assistant.answer({ text: question, platform: 'slack', userId: command.user_id, conversationId: command.channel_id });
+        await sendEphemeralAnswer(deps, client, respond, { channel: command.channel_id, user: command.user_id }, answer, /^compare\b/i.test(question));
+      },
+      { client, target, user: command.user_id },
+    );
+  });
+}
+
+/** Ephemeral answer, kept for "Share in channel". */
+export async function sendEphemeralAnswer(
+  deps: SlackDeps,
+  client: webApi.WebClient,
+  respond: RespondFn | undefined,
+  to: { channel: string; user: string; threadTs?: string },
+  answer: Answer,
+  compact = false,
+): Promise<void> {
+  await rememberAnswer(deps.store, answer).catch((err: unknown) => deps.logger.warn({ err: errorSummary(err), event: 'slack_answer_cache_failed' }, 'could not keep the answer for sharing'));
+  await sendEphemeral(client, respond, to, renderSlackAnswer(answer, { share: true, compact }));
+}
+
+/**
+ * chat.postEphemeral needs the bot in the channel; in private channels and DMs between people
+ * it is not, and the command's response_url (valid for 30 minutes) is used instead.
+ */
+export async function sendEphemeral(
+  client: webApi.WebClient,
+  respond: RespondFn | undefined,
+  to: { channel: string; user: string; threadTs?: string },
+  message: SlackMessage,
+): Promise<void> {
+  try {
+    await client.chat.postEphemeral({ channel: to.channel, user: to.user, text: message.text, blocks: message.blocks, ...(to.threadTs ? { thread_ts: to.threadTs } : {}) });
+  } catch (err) {
+    if (!respond || !isNotInChannel(err)) throw err;
+    await respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks });
+  }
+}

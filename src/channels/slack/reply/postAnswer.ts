@@ -1,0 +1,57 @@
+import type { webApi } from '@slack/bolt';
+import type { Answer, Query } from '../../../engine/types';
+import { renderSlackAnswer, type RenderOptions, type SlackMessage } from '../renderAnswer';
+import type { SlackDeps } from './slackDeps';
+
+export interface ConversationTarget {
+  channel: string;
+  /** Reply in this thread; top level when absent (DMs). */
+  threadTs?: string;
+}
+
+/** Every public post: link and media unfurling off, and never `link_names` or `parse`. */
+export async function postMessage(client: webApi.WebClient, target: ConversationTarget, message: SlackMessage) {
+  return client.chat.postMessage({
+    channel: target.channel,
+    ...(target.threadTs ? { thread_ts: target.threadTs } : {}),
+    text: message.text,
+    blocks: message.blocks,
+    unfurl_links: false,
+    unfurl_media: false,
+  });
+}
+
+/**
+ * The knowledge-base answer is posted first and never waits for an LLM; when a phrasing comes
+ * back, the same message is updated in place.
+ */
+export async function answerIntoConversation(
+  deps: SlackDeps,
+  client: webApi.WebClient,
+  query: Query,
+  target: ConversationTarget,
+  options: RenderOptions = {},
+): Promise<Answer> {
+  const answer = await deps.assistant.answer(query);
+  const posted = await postMessage(client, target, renderSlackAnswer(answer, options));
+  const phrased = await deps.assistant.phrase(answer, query);
+  if (phrased && posted.ts) {
+    const message = renderSlackAnswer(phrased, options);
+    await client.chat
+      .update({ channel: posted.channel ?? target.channel, ts: posted.ts, text: message.text, blocks: message.blocks })
+      .catch((err: unknown) => deps.logger.warn({ err: errorSummary(err), event: 'slack_update_failed', answerId: answer.id }, 'could not update the answer with its phrasing'));
+  }
+  return answer;
+}
+
+/** Slack SDK errors carry request data; log only the code and message. */
+export function errorSummary(err: unknown): { message: string; code?: string; slackError?: string } {
+  const e = err as { message?: string; code?: string; data?: { error?: string } };
+  return { message: String(e?.message ?? err).slice(0, 300), code: e?.code, slackError: e?.data?.error };
+}
+
+/** Slack's answer when the bot cannot post where it was asked (private channel, group DM). */
+export function isNotInChannel(err: unknown): boolean {
+  const code = (err as { data?: { error?: string } })?.data?.error;
+  return code === 'not_in_channel' || code === 'channel_not_found' || code === 'user_not_in_channel';
+}

@@ -1,0 +1,12 @@
+import type { Logger } from 'pino';
+import type { Assistant } from '../../../conversation/assistant';
+import type { Metrics } from '../../../metrics';
+import type { Store } from '../../../store/types';
+
+/** What the Slack listeners need from the composition root. */
+export interface SlackDeps {
+  assistant: Assistant;
+  store: Store;
+  logger: Logger;
+  metrics: Metrics;
+}
