@@ -101,7 +101,7 @@ export function formatReport(report: EvalReport, showFailures = 20): string {
   const lines = [
     `questions: ${report.total}`,
     `verdict accuracy: ${pct(report.verdictAccuracy)}`,
-    `cell accuracy: ${pct(report.cellAccuracy)} (of ${report.cellTotal} questions with an expected cell)`,
+    ...(report.cellTotal ? [`cell accuracy: ${pct(report.cellAccuracy)} (of ${report.cellTotal} questions with an expected cell)`] : []),
     '',
     'accuracy by intent:',
     ...Object.entries(report.byIntent).sort().map(([k, v]) => `  ${k.padEnd(14)} ${String(v.correct).padStart(4)}/${String(v.total).padEnd(4)} ${pct(v.correct / v.total)}`),

@@ -1,6 +1,6 @@
 import { CitationList } from '../citations';
 import { baseAnswer } from '../build';
-import { composeText, OWNER_LABEL } from '../../phrasing/template';
+import { composeText, OWNER_LABEL, ownerHeadline } from '../../phrasing/template';
 import type { AnswerRow } from '../types';
 import { resolveCell } from './lookup';
 import type { Intent, RouteContext } from './context';
@@ -39,7 +39,8 @@ export const compareIntent: Intent = {
       verdict === 'depends'
         ? `${areaTitle}: it differs between ${names.join(', ')}.`
         : `${areaTitle}: ${OWNER_LABEL[verdict as keyof typeof OWNER_LABEL] ?? verdict} for ${names.join(', ')}.`;
-    const answer = baseAnswer('compare', verdict, `${areaTitle}: ${names.join(' vs ')}`, '');
+    const headline = verdict === 'depends' ? 'It differs by service' : verdict === 'unknown' ? 'Not in the knowledge base' : ownerHeadline(verdict);
+    const answer = baseAnswer('compare', verdict, headline, '');
     answer.topic = { id: `compare:${ctx.services.join(',')}:${ctx.area ?? 'overview'}`, title: `${areaTitle}: ${names.join(' vs ')}` };
     answer.rows = rows;
     answer.text = composeText(answer, lead);
