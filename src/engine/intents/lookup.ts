@@ -4,6 +4,7 @@ import { answerFromCell, baseAnswer } from '../build';
 import type { Answer } from '../types';
 import type { Intent, RouteContext } from './context';
 import { matchCondition } from '../conditions';
+import { askedSide } from '../subtask';
 
 /**
  * The cell that answers (service, area): the service's own cell, or the general rule. When
@@ -15,6 +16,8 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
     const situation = ctx.detection.tokens.filter((_, i) => !ctx.detection.topicPositions.has(i)).join(' ');
     const stated = matchCondition(ctx.kb, own, situation);
     if (stated) return { cell: own, override: { owner: stated.owner, because: stated.when }, confidence: 0.9 };
+    const side = own.owner === 'shared' ? askedSide(ctx.detection.normalized) : undefined;
+    if (side) return { cell: own, override: { owner: side, because: side === 'aws' ? 'you asked about the part AWS operates' : 'you asked about the part you configure' }, confidence: 0.8 };
     return { cell: own, confidence: 0.95 };
   }
   const general = ctx.kb.generalCell(areaId);

@@ -1,0 +1,22 @@
+/**
+ * In a shared cell, AWS operates and you configure. A question that asks who does one of those
+ * actions ("who writes the WAF rules?", "who sets up SSE-KMS?", "who builds and releases the
+ * patched platform?") asks about one side, and gets that side's owner.
+ */
+const CUSTOMER_ACTIONS =
+  /\b(set(s|ting)? (it |that |this |them )?up|setup|configur(e|es|ed|ing)|writ(e|es|ing)|turn(s|ing)? (it |that |this )?on|enabl(e|es|ing)|choos(e|es|ing)|pick(s|ing)?|decid(e|es|ing)|attach(es|ing)?|defin(e|es|ing)|opt(s)? in|subscrib(e|es|ing)|request(s|ing)?|creat(e|es|ing)|our call|my call|whose call|sign(s)? up for|author(s|ing)?)\b/;
+
+const AWS_ACTIONS =
+  /\b(build(s|ing)? and releas(e|es|ing)|releas(e|es|ing) (the )?(patch|patched|update|fix)|publish(es|ing)?|sync(s|ing)?|synchroni[sz](e|es|ing)|keep(s|ing)? .{0,20} in sync|replicat(e|es|ing)|provision(s|ing)?|operat(e|es|ing) the|run(s|ning)? the (underlying|hardware|infrastructure|fleet|servers))\b/;
+
+/** "Does AWS do it or do I turn it on?" asks for the whole split, not one side. */
+const EITHER_OR = /\bor (do|does|is|are|should|must|will|would|can|did|have)\b|\bor (me|us|aws|amazon|them|we|i)\b|\b(aws|amazon) or\b/;
+
+export function askedSide(normalized: string): 'aws' | 'customer' | undefined {
+  if (EITHER_OR.test(normalized)) return undefined;
+  const aws = AWS_ACTIONS.test(normalized);
+  const customer = CUSTOMER_ACTIONS.test(normalized);
+  if (aws && !customer) return 'aws';
+  if (customer && !aws) return 'customer';
+  return undefined;
+}
