@@ -12,8 +12,11 @@ const AWS_ACTIONS =
 /** "Does AWS do it or do I turn it on?" asks for the whole split, not one side. */
 const EITHER_OR = /\bor (do|does|is|are|should|must|will|would|can|did|have)\b|\bor (me|us|aws|amazon|them|we|i)\b|\b(aws|amazon) or\b/;
 
+/** "Do I need to turn anything on?" asks whether it is on by default, not who configures it. */
+const DEFAULT_QUESTION = /\b(do|does|should|must) (i|we|you) (need|have|got) to (enable|turn|switch|set|configure|activate|do)\b|\banything (i|we|you) (need|have) to\b|\bout of the box\b|\bby default\b|\bon by default\b|\bautomatically\b/;
+
 export function askedSide(normalized: string): 'aws' | 'customer' | undefined {
-  if (EITHER_OR.test(normalized)) return undefined;
+  if (EITHER_OR.test(normalized) || DEFAULT_QUESTION.test(normalized)) return undefined;
   const aws = AWS_ACTIONS.test(normalized);
   const customer = CUSTOMER_ACTIONS.test(normalized);
   if (aws && !customer) return 'aws';
