@@ -8,6 +8,19 @@ export function escapeMrkdwn(text: string): string {
 }
 
 /**
+ * Slack turns bare URLs and domains in text into links, so URLs in text that did not come
+ * from a knowledge-base citation (user questions, LLM wording) are removed, not just escaped.
+ */
+export function withoutUrls(text: string): string {
+  return text.replace(/\b(?:https?:\/\/|www\.)[^\s<>|]+/gi, '[link removed]');
+}
+
+/** Escaped, link-free text: what every piece of answer text goes through. */
+export function safeText(text: string): string {
+  return escapeMrkdwn(withoutUrls(text));
+}
+
+/**
  * For plain_text objects (headers, button labels): Slack does not parse them, but angle
  * brackets there would still read like a mention, so they become look-alike quotes.
  */
@@ -33,11 +46,11 @@ export function mrkdwnLink(url: string, label: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    return escapeMrkdwn(label);
+    return safeText(label);
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return escapeMrkdwn(label);
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return safeText(label);
   const href = parsed.href.replace(/\|/g, '%7C').replace(/</g, '%3C').replace(/>/g, '%3E');
-  return `<${href}|${escapeMrkdwn(label).replace(/\|/g, '¦')}>`;
+  return `<${href}|${safeText(label).replace(/\|/g, '¦')}>`;
 }
 
 /**

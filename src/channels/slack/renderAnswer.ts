@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import type { Answer, AnswerRow, Verdict } from '../../engine/types';
 import { OWNER_LABEL, composeText } from '../../phrasing/template';
 import { ACTION, encodeFeedbackValue } from './actionIds';
-import { escapeMrkdwn, mrkdwnLink, plainText, splitMrkdwn, truncate } from './mrkdwn';
+import { mrkdwnLink, plainText, safeText, splitMrkdwn, truncate, withoutUrls } from './mrkdwn';
 import { SLACK_LIMITS } from './slackLimits';
 import { isSlackUserId } from './slackText';
 
@@ -71,7 +71,7 @@ export function renderSlackAnswer(answer: Answer, options: RenderOptions = {}): 
 function header(answer: Answer): KnownBlock {
   const verdict = answer.verdict && answer.topic && !['unknown', 'out_of_scope'].includes(answer.verdict) ? VERDICT_LABEL[answer.verdict] : undefined;
   const title = verdict && answer.topic ? `${verdict} · ${answer.topic.title}` : answer.headline;
-  return { type: 'header', text: { type: 'plain_text', text: plainText(title, SLACK_LIMITS.headerText), emoji: false } };
+  return { type: 'header', text: { type: 'plain_text', text: plainText(withoutUrls(title), SLACK_LIMITS.headerText), emoji: false } };
 }
 
 /**
@@ -87,8 +87,8 @@ export function leadOf(answer: Answer): string {
 }
 
 function leadText(answer: Answer): string {
-  const lead = escapeMrkdwn(leadOf(answer));
-  const title = answer.verdict && answer.topic ? `*${escapeMrkdwn(answer.headline)}*\n` : '';
+  const lead = safeText(leadOf(answer));
+  const title = answer.verdict && answer.topic ? `*${safeText(answer.headline)}*\n` : '';
   return `${title}${lead}`.trim();
 }
 
@@ -99,18 +99,18 @@ function rowsText(answer: Answer, compact: boolean): string {
 function rowLine(row: AnswerRow, compact: boolean): string {
   const refs = row.citationNumbers.length ? ` [${row.citationNumbers.join(', ')}]` : '';
   const summary = compact ? truncate(row.summary, 110) : row.summary;
-  return `• *${escapeMrkdwn(row.label)}*: ${OWNER_LABEL[row.owner]}. ${escapeMrkdwn(summary)}${refs}`;
+  return `• *${safeText(row.label)}*: ${OWNER_LABEL[row.owner]}. ${safeText(summary)}${refs}`;
 }
 
 function listText(title: string, items: string[]): string {
   if (!items.length) return '';
-  return `*${title}*\n${items.map((i) => `• ${escapeMrkdwn(i)}`).join('\n')}`;
+  return `*${title}*\n${items.map((i) => `• ${safeText(i)}`).join('\n')}`;
 }
 
 function citationsText(answer: Answer): string {
   if (!answer.citations.length) return '';
   const lines = answer.citations.map((c) => {
-    const where = c.locator ? `, ${escapeMrkdwn(c.locator)}` : '';
+    const where = c.locator ? `, ${safeText(c.locator)}` : '';
     return `[${c.n}] ${mrkdwnLink(c.url, truncate(c.title, 200))}${where}`;
   });
   return `*Sources*\n${lines.join('\n')}`;
@@ -123,9 +123,9 @@ function sections(text: string): SectionBlock[] {
 
 function aboutLine(answer: Answer): string | undefined {
   const parts: string[] = [];
-  if (answer.verified) parts.push(`Verified ${escapeMrkdwn(answer.verified)}`);
+  if (answer.verified) parts.push(`Verified ${safeText(answer.verified)}`);
   if (answer.cells.length) parts.push(`confidence ${answer.confidence.toFixed(2)}`);
-  if (answer.phrased) parts.push(`worded by ${escapeMrkdwn(truncate(answer.phrased.model, 60))}; verdict and sources from the knowledge base`);
+  if (answer.phrased) parts.push(`worded by ${safeText(truncate(answer.phrased.model, 60))}; verdict and sources from the knowledge base`);
   return parts.length ? parts.join(' · ') : undefined;
 }
 
@@ -133,7 +133,7 @@ function followUpButtons(answer: Answer, max: number): ActionsBlock | undefined 
   const buttons: Button[] = answer.suggestions.slice(0, Math.min(max, 5)).map((suggestion, i) => ({
     type: 'button',
     action_id: `${ACTION.followUpPrefix}${i}`,
-    text: { type: 'plain_text', text: plainText(suggestion, SLACK_LIMITS.buttonText), emoji: false },
+    text: { type: 'plain_text', text: plainText(withoutUrls(suggestion), SLACK_LIMITS.buttonText), emoji: false },
     value: suggestion.slice(0, SLACK_LIMITS.buttonValue),
   }));
   return buttons.length ? { type: 'actions', block_id: 'followups', elements: buttons } : undefined;
@@ -163,5 +163,5 @@ function trimmedNotice(answer: Answer, dropped: number): SectionBlock {
 /** The notification text: the verdict line, escaped and cut to a readable length. */
 function fallbackText(answer: Answer): string {
   const verdict = answer.verdict && answer.topic ? `${VERDICT_LABEL[answer.verdict]}: ${answer.topic.title}. ` : '';
-  return truncate(escapeMrkdwn(`${verdict}${answer.headline}. ${leadOf(answer)}`.replace(/\s+/g, ' ')), SLACK_LIMITS.fallbackText);
+  return truncate(safeText(`${verdict}${answer.headline}. ${leadOf(answer)}`.replace(/\s+/g, ' ')), SLACK_LIMITS.fallbackText);
 }

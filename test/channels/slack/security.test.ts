@@ -95,7 +95,7 @@ describe('Slack request verification and limits on /slack/events', () => {
     });
     const phraseSpy = jest.spyOn(assistant, 'phrase').mockImplementationOnce(async (answer) => {
       await llmGate;
-      return { ...answer, phrased: { text: 'Worded by the model: patch <!channel> your instances.', model: 'fake-model' } };
+      return { ...answer, phrased: { text: 'Worded by the model: patch <!channel> your instances. http://evil.local/?q=secret', model: 'fake-model' } };
     });
     try {
       const res = await postToSlackEndpoint(bed.app.baseUrl, mention('who patches the guest OS on EC2?'));
@@ -112,6 +112,8 @@ describe('Slack request verification and limits on /slack/events', () => {
       const text = JSON.stringify(update.args.blocks);
       expect(text).toContain('Worded by the model: patch &lt;!channel&gt; your instances.');
       expect(text).not.toContain('<!channel>');
+      expect(text).not.toContain('evil.local');
+      expect(update.args.unfurl_links).toBeUndefined();
     } finally {
       claimSpy.mockRestore();
       phraseSpy.mockRestore();
