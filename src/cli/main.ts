@@ -2,6 +2,7 @@ import { kbCommand } from './kb';
 import { askCommand } from './ask';
 import { chatCommand } from './chat';
 import { evalCommand } from './eval';
+import { onboardingCommand } from './onboarding';
 import { processIo, type CliIo } from './io';
 
 const USAGE = `whosecures: who secures what under the AWS shared responsibility model
@@ -10,7 +11,8 @@ usage:
   whosecures ask [--json] "question"   answer one question (no question + --json: one per stdin line)
   whosecures chat                      interactive chat in the terminal
   whosecures kb check [--stale N]      verify the knowledge base (quotes, citations, aliases)
-  whosecures eval                      accuracy over the evaluation questions`;
+  whosecures eval                      accuracy over the evaluation questions
+  whosecures onboarding report [--format table|csv]   who started and finished the course, average score`;
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -23,6 +25,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       return chatCommand(io);
     case 'eval':
       return evalCommand(rest, io);
+    case 'onboarding':
+      return onboardingCommand(rest, io);
     case undefined:
     case 'help':
     case '--help':

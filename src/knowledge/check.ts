@@ -17,7 +17,8 @@ export interface CheckOptions {
 /** Quotes are compared with whitespace folded, so line wrapping in YAML does not matter. */
 const fold = (s: string) => s.replace(/\s+/g, ' ').trim();
 
-function checkCitation(kb: KnowledgeBase, citation: Citation, file: string, entry: string, out: CheckProblem[]): void {
+/** Checks one citation: known source, and for quotes a shipped file, a paragraph locator and verbatim text. */
+export function checkCitation(kb: KnowledgeBase, citation: Citation, file: string, entry: string, out: CheckProblem[]): void {
   const source = kb.sources.get(citation.source);
   if (!source) {
     out.push({ file, entry, message: `cites unknown source "${citation.source}"` });

@@ -1,0 +1,342 @@
+import type { KnowledgeBase } from '../knowledge/types';
+import type { OnboardingProgress, Store } from '../store/types';
+import type { Course, CourseLesson } from './course';
+import { KeyedLock } from './keyedLock';
+import { gradeAnswer, type QuizChoice } from './quiz';
+import { DEFAULT_LESSON_HOUR, lessonDueBy, safeTimeZone, workingDaySchedule } from './schedule';
+import { doneView, gradeView, lessonView, quizView, type DoneView, type GradeView, type LessonView, type QuizView } from './views';
+
+/** A welcome is claimed for ten years: in practice, once per user for the life of the install. */
+export const WELCOME_CLAIM_TTL_SECONDS = 10 * 365 * 24 * 3600;
+/** A proactive lesson delivery is claimed for long enough that no replica sends it twice. */
+const DELIVERY_CLAIM_TTL_SECONDS = 30 * 24 * 3600;
+
+export interface OnboardingServiceDeps {
+  store: Store;
+  kb: KnowledgeBase;
+  course: Course;
+  now?: () => Date;
+  /** Local hour at which scheduled lessons arrive. */
+  lessonHour?: number;
+}
+
+export interface UserRef {
+  platform: string;
+  userId: string;
+}
+
+/** A Slack scheduled message (or similar) to cancel: where it was scheduled and its id. */
+export interface ScheduledRef {
+  lesson: number;
+  messageId: string;
+  channelId?: string;
+}
+
+export type WelcomeResult =
+  | { sent: true; progress: OnboardingProgress; lesson: LessonView }
+  | { sent: false; reason: 'already-claimed' | 'already-enrolled' };
+
+export interface StartResult {
+  progress: OnboardingProgress;
+  lesson: LessonView;
+  /** Scheduled lessons of an earlier run, to cancel before scheduling the new ones. */
+  cancel: ScheduledRef[];
+  restarted: boolean;
+}
+
+export type NextResult =
+  | { kind: 'lesson'; progress: OnboardingProgress; lesson: LessonView; cancel: ScheduledRef[] }
+  | { kind: 'done'; progress: OnboardingProgress; done: DoneView; cancel: ScheduledRef[] }
+  | { kind: 'not-started' };
+
+export interface AnswerResult {
+  grade: GradeView;
+  /** Undefined when the user has no course (an old button after a purge): graded, not counted. */
+  progress?: OnboardingProgress;
+  /** Set when this answer finished the course. */
+  done?: DoneView;
+}
+
+export interface ProgressSummary {
+  platform: string;
+  userId: string;
+  lesson: number;
+  totalLessons: number;
+  score: number;
+  answered: number;
+  totalQuestions: number;
+  completed: boolean;
+  optedOut: boolean;
+  startedAt: Date;
+  completedAt?: Date;
+}
+
+/** Scheduled ids are stored as `<lesson>:<id>` so one lesson's message can be cancelled alone. */
+function encodeScheduled(lesson: number, messageId: string): string {
+  return `${lesson}:${messageId}`;
+}
+
+function decodeScheduled(entry: string, channelId: string | undefined): ScheduledRef | undefined {
+  const colon = entry.indexOf(':');
+  const lesson = Number(entry.slice(0, colon));
+  if (colon < 1 || !Number.isInteger(lesson)) return undefined;
+  return { lesson, messageId: entry.slice(colon + 1), ...(channelId ? { channelId } : {}) };
+}
+
+/**
+ * The onboarding course over the Store: one place that decides what a user sees next, so Slack
+ * and Teams behave alike. Progress lives in the store, so it survives restarts and is shared by
+ * replicas; the welcome is claimed in the store, so it is sent once even when the event is
+ * delivered twice or reaches two replicas at once.
+ */
+export class OnboardingService {
+  private readonly lock = new KeyedLock();
+  private readonly now: () => Date;
+  readonly lessonHour: number;
+
+  constructor(private readonly deps: OnboardingServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.lessonHour = deps.lessonHour ?? DEFAULT_LESSON_HOUR;
+  }
+
+  get course(): Course {
+    return this.deps.course;
+  }
+
+  get totalQuestions(): number {
+    return this.deps.course.questions.size;
+  }
+
+  lesson(number: number): CourseLesson | undefined {
+    return this.deps.course.lessons[number - 1];
+  }
+
+  lessonView(number: number): LessonView | undefined {
+    const lesson = this.lesson(number);
+    return lesson ? lessonView(this.deps.kb, this.deps.course, lesson) : undefined;
+  }
+
+  quizView(number: number): QuizView | undefined {
+    const lesson = this.lesson(number);
+    return lesson ? quizView(this.deps.course, lesson) : undefined;
+  }
+
+  /** The welcome for a new member: lesson 1, exactly once per user. */
+  async welcome(user: UserRef, options: { channelId?: string } = {}): Promise<WelcomeResult> {
+    const won = await this.deps.store.claimEvent(`welcome:${user.platform}:${user.userId}`, WELCOME_CLAIM_TTL_SECONDS);
+    if (!won) return { sent: false, reason: 'already-claimed' };
+    return this.lock.run(key(user), async () => {
+      // The claim may have been purged long ago; stored progress still says this user was enrolled.
+      if (await this.deps.store.getProgress(user.platform, user.userId)) return { sent: false, reason: 'already-enrolled' } as const;
+      const progress = this.freshProgress(user, options.channelId);
+      await this.deps.store.saveProgress(progress);
+      return { sent: true, progress, lesson: this.lessonView(1)! } as const;
+    });
+  }
+
+  /** Starts the course, or shows where the user is when a run is already going. */
+  async start(user: UserRef, options: { channelId?: string } = {}): Promise<StartResult> {
+    return this.lock.run(key(user), async () => {
+      const existing = await this.deps.store.getProgress(user.platform, user.userId);
+      if (existing && !existing.optedOut && !existing.completedAt) {
+        return { progress: existing, lesson: this.lessonView(existing.currentLesson) ?? this.lessonView(1)!, cancel: [], restarted: false };
+      }
+      return this.begin(user, existing, options.channelId);
+    });
+  }
+
+  /** Starts over from lesson 1 with a zero score (`/whosecures onboard`). */
+  async restart(user: UserRef, options: { channelId?: string } = {}): Promise<StartResult> {
+    return this.lock.run(key(user), async () => this.begin(user, await this.deps.store.getProgress(user.platform, user.userId), options.channelId));
+  }
+
+  private async begin(user: UserRef, existing: OnboardingProgress | undefined, channelId: string | undefined): Promise<StartResult> {
+    const progress = this.freshProgress(user, channelId ?? existing?.channelId);
+    // The start time keys this run's quiz answers: a new run must never share it with the old one.
+    if (existing && progress.startedAt.getTime() <= existing.startedAt.getTime()) progress.startedAt = new Date(existing.startedAt.getTime() + 1);
+    await this.deps.store.saveProgress(progress);
+    return { progress, lesson: this.lessonView(1)!, cancel: existing ? this.scheduledOf(existing) : [], restarted: existing !== undefined };
+  }
+
+  /**
+   * The lesson after `fromLesson` (the one whose button was pressed), else after the current one.
+   * Scheduled copies of lessons the user has now seen are returned for cancelling.
+   */
+  async next(user: UserRef, fromLesson?: number): Promise<NextResult> {
+    return this.lock.run(key(user), async () => {
+      const progress = await this.deps.store.getProgress(user.platform, user.userId);
+      if (!progress) return { kind: 'not-started' } as const;
+      const total = this.deps.course.lessons.length;
+      const target = Math.max(progress.currentLesson, fromLesson ?? progress.currentLesson) + 1;
+      if (target > total) {
+        progress.currentLesson = total;
+        progress.completedAt ??= this.now();
+        const cancel = this.scheduledOf(progress);
+        progress.scheduledMessageIds = [];
+        await this.deps.store.saveProgress(progress);
+        return { kind: 'done', progress, done: doneView(this.deps.course, progress.score, progress.answered, this.totalQuestions), cancel } as const;
+      }
+      progress.currentLesson = target;
+      progress.optedOut = false;
+      const cancel = this.takeScheduled(progress, (lesson) => lesson <= target);
+      await this.deps.store.saveProgress(progress);
+      return { kind: 'lesson', progress, lesson: this.lessonView(target)!, cancel } as const;
+    });
+  }
+
+  /** Stops the course. Returns what is scheduled so the channel can cancel it. */
+  async optOut(user: UserRef): Promise<{ progress?: OnboardingProgress; cancel: ScheduledRef[] }> {
+    return this.lock.run(key(user), async () => {
+      const progress = await this.deps.store.getProgress(user.platform, user.userId);
+      if (!progress) return { cancel: [] };
+      const cancel = this.scheduledOf(progress);
+      progress.optedOut = true;
+      progress.scheduledMessageIds = [];
+      await this.deps.store.saveProgress(progress);
+      return { progress, cancel };
+    });
+  }
+
+  /**
+   * Grades an answer against the matrix and counts it once per question per run of the course:
+   * a double click, a replayed action or a second replica does not change the score again.
+   */
+  async answer(user: UserRef, questionId: string, choice: QuizChoice): Promise<AnswerResult | undefined> {
+    const question = this.deps.course.questions.get(questionId);
+    const grade = question ? gradeAnswer(this.deps.kb, questionId, choice) : undefined;
+    if (!question || !grade) return undefined;
+    return this.lock.run(key(user), async () => {
+      const progress = await this.deps.store.getProgress(user.platform, user.userId);
+      if (!progress) return { grade: gradeView(grade, false) };
+      const first = await this.deps.store.recordQuizAnswer({
+        platform: user.platform,
+        userId: user.userId,
+        // Keyed by run: after a restart the same question counts again, within a run only once.
+        questionId: `${questionId}@${progress.startedAt.getTime()}`,
+        answer: choice,
+        correct: grade.correct,
+        answeredAt: this.now(),
+      });
+      const result: AnswerResult = { grade: gradeView(grade, first), progress };
+      if (!first) return result;
+      progress.answered += 1;
+      if (grade.correct) progress.score += 1;
+      progress.currentLesson = Math.max(progress.currentLesson, question.lesson);
+      if (progress.answered >= this.totalQuestions && !progress.completedAt) {
+        progress.completedAt = this.now();
+        result.done = doneView(this.deps.course, progress.score, progress.answered, this.totalQuestions);
+      }
+      await this.deps.store.saveProgress(progress);
+      return result;
+    });
+  }
+
+  async progress(user: UserRef): Promise<ProgressSummary | undefined> {
+    const p = await this.deps.store.getProgress(user.platform, user.userId);
+    return p ? this.summarize(p) : undefined;
+  }
+
+  summarize(p: OnboardingProgress): ProgressSummary {
+    const summary: ProgressSummary = {
+      platform: String(p.platform),
+      userId: p.userId,
+      lesson: p.currentLesson,
+      totalLessons: this.deps.course.lessons.length,
+      score: p.score,
+      answered: p.answered,
+      totalQuestions: this.totalQuestions,
+      completed: p.completedAt !== undefined,
+      optedOut: p.optedOut,
+      startedAt: p.startedAt,
+    };
+    if (p.completedAt) summary.completedAt = p.completedAt;
+    return summary;
+  }
+
+  /** When lessons after the current one should arrive, for a platform that schedules them itself. */
+  upcomingLessons(progress: OnboardingProgress, timeZone?: string): Array<{ lesson: number; at: Date }> {
+    const total = this.deps.course.lessons.length;
+    const times = workingDaySchedule(progress.startedAt, total - 1, { hour: this.lessonHour, timeZone: safeTimeZone(timeZone) });
+    return times.map((at, i) => ({ lesson: i + 2, at })).filter((s) => s.lesson > progress.currentLesson && s.at.getTime() > this.now().getTime());
+  }
+
+  /** Remembers scheduled messages so that opting out, restarting or reading ahead cancels them. */
+  async recordScheduled(user: UserRef, scheduled: Array<{ lesson: number; messageId: string }>): Promise<void> {
+    if (scheduled.length === 0) return;
+    await this.lock.run(key(user), async () => {
+      const progress = await this.deps.store.getProgress(user.platform, user.userId);
+      if (!progress) return;
+      progress.scheduledMessageIds = [...progress.scheduledMessageIds, ...scheduled.map((s) => encodeScheduled(s.lesson, s.messageId))];
+      await this.deps.store.saveProgress(progress);
+    });
+  }
+
+  /**
+   * Users on a platform whose next lesson is due by the schedule, for proactive delivery where
+   * the platform cannot schedule messages itself (Teams). Derived from stored progress only, so
+   * a restart loses nothing.
+   */
+  async dueLessons(platform: string, timeZone?: string): Promise<Array<{ userId: string; lesson: number }>> {
+    const now = this.now();
+    const total = this.deps.course.lessons.length;
+    const due: Array<{ userId: string; lesson: number }> = [];
+    for (const p of await this.deps.store.listProgress()) {
+      if (p.platform !== platform || p.optedOut || p.completedAt || p.currentLesson >= total) continue;
+      if (lessonDueBy(p.startedAt, total, now, { hour: this.lessonHour, timeZone: safeTimeZone(timeZone) }) > p.currentLesson) {
+        due.push({ userId: p.userId, lesson: p.currentLesson + 1 });
+      }
+    }
+    return due;
+  }
+
+  /**
+   * Marks a due lesson as delivered and returns it, or undefined when another replica (or an
+   * earlier tick) already delivered it or the user moved on.
+   */
+  async claimDelivery(user: UserRef, lesson: number): Promise<LessonView | undefined> {
+    return this.lock.run(key(user), async () => {
+      const progress = await this.deps.store.getProgress(user.platform, user.userId);
+      if (!progress || progress.optedOut || progress.completedAt || progress.currentLesson + 1 !== lesson) return undefined;
+      const won = await this.deps.store.claimEvent(`lesson:${user.platform}:${user.userId}:${progress.startedAt.getTime()}:${lesson}`, DELIVERY_CLAIM_TTL_SECONDS);
+      if (!won) return undefined;
+      progress.currentLesson = lesson;
+      await this.deps.store.saveProgress(progress);
+      return this.lessonView(lesson);
+    });
+  }
+
+  private freshProgress(user: UserRef, channelId: string | undefined): OnboardingProgress {
+    return {
+      platform: user.platform,
+      userId: user.userId,
+      startedAt: this.now(),
+      currentLesson: 1,
+      optedOut: false,
+      score: 0,
+      answered: 0,
+      scheduledMessageIds: [],
+      ...(channelId ? { channelId } : {}),
+    };
+  }
+
+  private scheduledOf(progress: OnboardingProgress): ScheduledRef[] {
+    return progress.scheduledMessageIds.map((e) => decodeScheduled(e, progress.channelId)).filter((r): r is ScheduledRef => r !== undefined);
+  }
+
+  /** Removes and returns scheduled entries whose lesson matches. */
+  private takeScheduled(progress: OnboardingProgress, match: (lesson: number) => boolean): ScheduledRef[] {
+    const taken: ScheduledRef[] = [];
+    const kept: string[] = [];
+    for (const entry of progress.scheduledMessageIds) {
+      const ref = decodeScheduled(entry, progress.channelId);
+      if (ref && match(ref.lesson)) taken.push(ref);
+      else kept.push(entry);
+    }
+    progress.scheduledMessageIds = kept;
+    return taken;
+  }
+}
+
+function key(user: UserRef): string {
+  return `${user.platform}\u0000${user.userId}`;
+}
