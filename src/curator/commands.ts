@@ -1,0 +1,76 @@
+import { parseArgs } from 'node:util';
+import type { CliIo } from '../cli/io';
+import { loadKnowledge } from '../knowledge/loader';
+import type { KnowledgeBase } from '../knowledge/types';
+import { collectGaps } from './gaps';
+import { GAP_FORMATS, formatGaps, formatGapsTable, type GapFormat } from './gapsFormat';
+import { renderMatrixHtml } from './matrixHtml';
+import { matrixText } from './matrixText';
+import { parseSince } from './since';
+import { knowledgeStats } from './stats';
+import { STATS_FORMATS, formatStats, type StatsFormat } from './statsFormat';
+import { openStoreFromEnv, type Env } from './storeFromEnv';
+
+/** Thrown for wrong arguments: the CLI prints the message with the usage and exits 2. */
+export class UsageError extends Error {}
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, flag: string): T {
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${flag} takes one of: ${allowed.join(', ')}`);
+}
+
+function positiveNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || value.trim() === '') throw new UsageError(`${flag} takes a number`);
+  return n;
+}
+
+/** `kb matrix [--html]`: the matrix as a self-contained page, or as text for a terminal. */
+export function kbMatrix(args: string[], io: CliIo, load: (dir?: string) => KnowledgeBase = loadKnowledge): number {
+  const { values } = parseArgs({ args, options: { html: { type: 'boolean' }, dir: { type: 'string' } } });
+  const kb = load(values.dir);
+  io.out(values.html ? renderMatrixHtml(kb) : matrixText(kb));
+  return 0;
+}
+
+/** `kb gaps [--since 30d] [--format table|csv|json] [--limit N]`: where users found no good answer. */
+export async function kbGaps(args: string[], io: CliIo, env: Env, load: (dir?: string) => KnowledgeBase = loadKnowledge): Promise<number> {
+  const { values } = parseArgs({ args, options: { since: { type: 'string' }, format: { type: 'string' }, limit: { type: 'string' }, dir: { type: 'string' } } });
+  const format: GapFormat = oneOf(values.format, GAP_FORMATS, 'table', '--format');
+  const since = parseSince(values.since ?? '30d');
+  if (!since) throw new UsageError('--since takes a duration such as 24h, 30d or 8w, or a date YYYY-MM-DD');
+  const limit = positiveNumber(values.limit, '--limit');
+  const kb = load(values.dir);
+  let store;
+  try {
+    store = await openStoreFromEnv(env);
+  } catch (err) {
+    io.err(`cannot open the store: ${messageOf(err)}`);
+    return 1;
+  }
+  try {
+    const report = await collectGaps(store, kb, { since });
+    if (limit !== undefined) report.gaps = report.gaps.slice(0, limit);
+    io.out(format === 'table' ? formatGapsTable(report) : formatGaps(report, format));
+    return 0;
+  } catch (err) {
+    io.err(`cannot read the question log: ${messageOf(err)}`);
+    return 1;
+  } finally {
+    await store.close().catch(() => undefined);
+  }
+}
+
+/** `kb stats [--stale 12] [--format table|json]`: coverage, stale cells, missing core areas. */
+export function kbStats(args: string[], io: CliIo, load: (dir?: string) => KnowledgeBase = loadKnowledge, today: Date = new Date()): number {
+  const { values } = parseArgs({ args, options: { stale: { type: 'string' }, format: { type: 'string' }, dir: { type: 'string' } } });
+  const format: StatsFormat = oneOf(values.format, STATS_FORMATS, 'table', '--format');
+  const staleMonths = positiveNumber(values.stale, '--stale') ?? 12;
+  const kb = load(values.dir);
+  io.out(formatStats(knowledgeStats(kb, { staleMonths, today }), format));
+  return 0;
+}

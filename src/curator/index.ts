@@ -1,0 +1,9 @@
+/** Curator tools: the matrix page, the gaps users ran into, and knowledge-base statistics. */
+export { renderMatrixHtml, matrixContentSecurityPolicy } from './matrixHtml';
+export { matrixRoute } from './matrixRoute';
+export { matrixText } from './matrixText';
+export { collectGaps, findGaps, LOW_CONFIDENCE, type GapGroup, type GapReport, type GapReason, type GapOptions } from './gaps';
+export { formatGaps, formatGapsCsv, formatGapsJson, formatGapsTable, formatGapsText, gapLabel } from './gapsFormat';
+export { knowledgeStats, type KbStats } from './stats';
+export { formatStats, formatStatsTable } from './statsFormat';
+export { parseSince } from './since';

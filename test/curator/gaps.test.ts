@@ -1,0 +1,106 @@
+import { collectGaps, formatGapsCsv, formatGapsJson, formatGapsTable, formatGapsText, gapLabel, parseSince } from '../../src/curator';
+import type { Store } from '../../src/store/types';
+import { describePostgres, postgresStatus, postgresTestDb, sqliteTestDb, type TestDb } from '../store/helpers/backends';
+import { shippedKb } from './helpers/fixtureKb';
+import { seedGaps } from './helpers/seedGaps';
+
+const NOW = new Date('2026-11-20T12:00:00Z');
+
+function gapSuite(name: string, makeDb: () => Promise<TestDb>): void {
+  describe(`kb gaps on ${name}`, () => {
+    let db: TestDb;
+    let store: Store;
+    beforeAll(async () => {
+      db = await makeDb();
+      store = await db.open({ resilient: false });
+      await seedGaps(store, NOW);
+    });
+    afterAll(async () => {
+      await db.cleanup();
+    });
+
+    const report = () => collectGaps(store, shippedKb(), { since: parseSince('30d', NOW)! });
+
+    it('groups not-found, low-confidence and not-helpful answers by service and area, most frequent first', async () => {
+      const { gaps, scanned } = await report();
+      expect(gaps.map((g) => [g.key, g.count, g.users])).toEqual([
+        ['ec2.os-patching', 4, 3],
+        ['words:zorblax', 3, 3],
+        ['waf.backups', 3, 2],
+        ['s3.encryption-at-rest', 1, 1],
+      ]);
+      expect(scanned).toEqual({ questions: 10, feedback: 6 });
+      const [ec2, zorblax, waf, s3] = gaps;
+      expect(ec2.reasons).toEqual({ not_found: 0, low_confidence: 0, not_helpful: 4 });
+      expect(zorblax.reasons).toEqual({ not_found: 2, low_confidence: 0, not_helpful: 1 });
+      expect(waf.reasons).toEqual({ not_found: 0, low_confidence: 3, not_helpful: 0 });
+      expect(s3.reasons.low_confidence).toBe(1);
+      expect(gapLabel(waf)).toBe('AWS WAF / Backups and recovery');
+      expect(zorblax.words?.[0]).toBe('zorblax');
+    });
+
+    it('keeps distinct examples, most recent first, without terminal control characters', async () => {
+      const { gaps } = await report();
+      const byKey = new Map(gaps.map((g) => [g.key, g]));
+      expect(byKey.get('ec2.os-patching')!.examples).toEqual(['who patches my EC2 kernel?', 'patching windows on ec2']);
+      expect(byKey.get('waf.backups')!.examples).toEqual(['who restores WAF web ACLs after a mistake?', 'How do I back up my WAF rules']);
+      const zorblax = byKey.get('words:zorblax')!.examples;
+      expect(zorblax).toHaveLength(3);
+      expect(zorblax.join(' ')).not.toMatch(/\u001b/);
+      expect(zorblax).toContain('zorblax ledger duties [31mnow[0m');
+      expect(byKey.get('ec2.os-patching')!.lastAt.getTime()).toBe(NOW.getTime() - 10 * 60_000);
+    });
+
+    it('honours --since', async () => {
+      const recent = await collectGaps(store, shippedKb(), { since: parseSince('2d', NOW)! });
+      expect(recent.gaps.map((g) => [g.key, g.count])).toEqual([
+        ['ec2.os-patching', 3],
+        ['waf.backups', 2],
+        ['words:zorblax', 1],
+      ]);
+      const everything = await collectGaps(store, shippedKb(), { since: new Date(0) });
+      expect(everything.gaps.find((g) => g.key === 'words:zorblax')!.count).toBe(4);
+    });
+
+    it('formats as a table, as CSV safe for spreadsheets, as JSON, and as plain text for chat', async () => {
+      const r = await report();
+      const table = formatGapsTable(r);
+      expect(table.split('\n')[0]).toMatch(/^#\s+topic\s+total\s+not found\s+low conf\s+not helpful\s+users\s+last\s+example$/);
+      expect(table).toMatch(/^1\s+Amazon EC2 \/ Operating system patching\s+4\s+0\s+0\s+4\s+3\s+2026-11-20\s+who patches my EC2 kernel\?$/m);
+      expect(table).toMatch(/4 gap\(s\) since 2026-10-21 from 10 logged question\(s\) and 6 feedback vote\(s\)/);
+
+      const csv = formatGapsCsv(r).split('\n');
+      expect(csv[0]).toBe('key,service,area,words,total,not_found,low_confidence,not_helpful,users,last_at,examples');
+      expect(csv).toHaveLength(5);
+      const zorblax = csv.find((l) => l.startsWith('words:zorblax'))!;
+      // The user's formula is defused and the quotes doubled.
+      expect(zorblax).toContain(`,"'=2+3 ""zorblax"", cmd | zorblax ledger duties`);
+
+      const json = JSON.parse(formatGapsJson(r));
+      expect(json.since).toBe('2026-10-21T12:00:00.000Z');
+      expect(json.gaps[0]).toMatchObject({ key: 'ec2.os-patching', label: 'Amazon EC2 / Operating system patching', count: 4, service: { id: 'ec2' }, area: { id: 'os-patching' } });
+
+      const text = formatGapsText(r, 2);
+      expect(text.split('\n')).toEqual([
+        'Top 2 of 4 gap(s) since 2026-10-21:',
+        '1. Amazon EC2 / Operating system patching: 4 (4 not helpful; 3 users)',
+        '   e.g. "who patches my EC2 kernel?"; "patching windows on ec2"',
+        expect.stringMatching(/^2\. words: zorblax\S*.*: 3 \(2 not found, 1 not helpful; 3 users\)$/),
+        expect.stringMatching(/^   e\.g\. "=2\+3 "zorblax", cmd"; "zorblax ledger duties/),
+      ]);
+    });
+
+    it('reports an empty window as such', async () => {
+      const empty = await collectGaps(store, shippedKb(), { since: new Date(NOW.getTime() + 1000) });
+      expect(empty.gaps).toEqual([]);
+      expect(formatGapsTable(empty)).toMatch(/^no gaps: 0 gap\(s\)/);
+      expect(formatGapsText(empty)).toMatch(/^No gaps since 2026-11-20/);
+    });
+  });
+}
+
+gapSuite('SQLite', sqliteTestDb);
+
+describePostgres('kb gaps (PostgreSQL)', () => {
+  gapSuite('PostgreSQL', () => postgresTestDb(postgresStatus().url!));
+});
