@@ -31,6 +31,7 @@ export class FakeSlackApi {
   /** Messages the Socket Mode clients sent back (acks). */
   readonly socketAcks: Array<Record<string, unknown>> = [];
   private readonly scripts = new Map<string, ScriptedResponse[]>();
+  private readonly watchers: Array<{ matches: (call: RecordedCall) => boolean; resolve: (call: RecordedCall) => void }> = [];
   private readonly sockets = new Set<WebSocket>();
   private server?: Server;
   private wss?: WebSocketServer;
@@ -82,6 +83,11 @@ export class FakeSlackApi {
     return this.calls.filter((c) => c.method === method);
   }
 
+  /** Resolves with the next call that matches, the moment it arrives (no polling). */
+  nextCall(matches: (call: RecordedCall) => boolean): Promise<RecordedCall> {
+    return new Promise((resolve) => this.watchers.push({ matches, resolve }));
+  }
+
   /** Polls (10 ms) until `predicate` holds for the recorded calls; rejects after `timeoutMs`. */
   async waitFor(predicate: (calls: RecordedCall[]) => boolean, timeoutMs = 5000): Promise<RecordedCall[]> {
     const deadline = Date.now() + timeoutMs;
@@ -127,6 +133,11 @@ export class FakeSlackApi {
     const args = parseArgs(raw, String(req.headers['content-type'] ?? ''));
     const call: RecordedCall = { method, args, authorization: req.headers.authorization, at: Date.now() };
     this.calls.push(call);
+    for (const w of [...this.watchers]) {
+      if (!w.matches(call)) continue;
+      this.watchers.splice(this.watchers.indexOf(w), 1);
+      w.resolve(call);
+    }
     const scripted = this.scripts.get(method)?.shift();
     const answer = scripted
       ? { status: scripted.status ?? 200, headers: scripted.headers, body: scripted.body ?? { ok: true } }

@@ -1,0 +1,154 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Writable } from 'node:stream';
+import { buildApp } from '../src/app';
+import { loadConfig } from '../src/config';
+import { createLogger } from '../src/logger';
+import { FakeSlackApi } from '../test/channels/slack/fakeSlackApi';
+import { signature } from '../test/channels/slack/signedRequest';
+import { percentile } from './stats';
+
+/** autocannon ships no types; this is the part of its API used here. */
+interface AutocannonResult {
+  latency: { p50: number; p99: number; max: number };
+  requests: { total: number; average: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+type AutocannonRequest = { method: string; path: string; headers: Record<string, string>; body: string };
+type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- untyped CommonJS module
+const autocannon = require('autocannon') as Autocannon;
+
+const SECRET = 'bench-signing-secret';
+const RATE = 200;
+const SECONDS = 10;
+const POST_SAMPLES = 100;
+
+let seq = 0;
+function signedEvent(text: string): { body: string; headers: Record<string, string>; ts: string } {
+  seq += 1;
+  const ts = `${1_720_000_000 + seq}.000100`;
+  const body = JSON.stringify({
+    type: 'event_callback',
+    team_id: 'T0BENCH',
+    api_app_id: 'A0BENCH',
+    event_id: `EvBENCH${process.pid}x${seq}`,
+    event_time: Math.floor(Date.now() / 1000),
+    // A different user per event, so the per-user rate limit does not shape the load.
+    event: { type: 'app_mention', user: `UB${seq}`, text: `<@UBOT> ${text}`, ts, channel: 'C0BENCH', event_ts: ts },
+  });
+  const now = Math.floor(Date.now() / 1000);
+  return { body, ts, headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': String(now), 'x-slack-signature': signature(SECRET, now, body) } };
+}
+
+/**
+ * Slack ingress: ack latency p50/p99 and errors for signed app_mention events at a sustained
+ * 200 requests/s for 10 s (autocannon against the real server, SQLite store, fake Web API on
+ * loopback), then the time from posting an event to the fake API receiving chat.postMessage,
+ * without an LLM. Targets: ack p99 < 50 ms, zero errors, post < 100 ms.
+ */
+export async function benchSlack(): Promise<Record<string, number | string>> {
+  const fake = await new FakeSlackApi().start();
+  const dataDir = mkdtempSync(join(tmpdir(), 'whosecures-bench-slack-'));
+  // The bot runs in its own process, as in production: autocannon must not share its event loop.
+  const { child, port } = await startBotProcess({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    RATE_LIMIT_PER_MINUTE: '10000',
+  });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await fake.waitForCalls('auth.test');
+    const load = await autocannon({
+      url: `${url}/slack/events`,
+      connections: 10,
+      overallRate: RATE,
+      duration: SECONDS,
+      requests: [
+        {
+          setupRequest: (req: AutocannonRequest) => {
+            const e = signedEvent('who patches the guest OS on EC2?');
+            return { ...req, method: 'POST', path: '/slack/events', headers: e.headers, body: e.body };
+          },
+        },
+      ],
+    });
+    // Let the answers to the load drain before timing single events.
+    const answered = load.requests.total - load.non2xx - load.errors;
+    await fake.waitFor((calls) => calls.filter((c) => c.method === 'chat.postMessage').length >= answered, 30_000).catch(() => undefined);
+    const postedUnderLoad = fake.callsTo('chat.postMessage').length;
+
+    const toPost: number[] = [];
+    for (let i = 0; i < POST_SAMPLES; i++) {
+      const e = signedEvent('who encrypts EBS volumes?');
+      const posted = fake.nextCall((c) => c.method === 'chat.postMessage' && c.args.thread_ts === e.ts);
+      const t0 = performance.now();
+      const res = await fetch(`${url}/slack/events`, { method: 'POST', headers: e.headers, body: e.body });
+      await res.text();
+      await posted;
+      toPost.push(performance.now() - t0);
+    }
+    return {
+      'slack.ack.rate_per_s': RATE,
+      'slack.ack.duration_s': SECONDS,
+      'slack.ack.requests': load.requests.total,
+      'slack.ack.p50_ms': load.latency.p50,
+      'slack.ack.p99_ms': load.latency.p99,
+      'slack.ack.max_ms': load.latency.max,
+      'slack.ack.errors': load.errors + load.timeouts + load.non2xx,
+      'slack.load.answers_posted': postedUnderLoad,
+      'slack.event_to_postMessage.p50_ms': percentile(toPost, 50),
+      'slack.event_to_postMessage.p99_ms': percentile(toPost, 99),
+    };
+  } finally {
+    await stopBotProcess(child);
+    await fake.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const CHILD_FLAG = 'WHOSECURES_BENCH_SLACK_CHILD';
+
+function startBotProcess(env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(__filename, [], { env: { ...process.env, ...env, [CHILD_FLAG]: '1' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m: { port?: number; error?: string }) => (m.port ? resolve({ child, port: m.port }) : reject(new Error(m.error))));
+    child.once('exit', (code) => reject(new Error(`bench bot exited with ${code}`)));
+  });
+}
+
+async function stopBotProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.send('stop');
+  await exited;
+}
+
+/** The child side: the whole app with a discarded log, reporting its port over IPC. */
+async function runBotProcess(): Promise<void> {
+  try {
+    const config = loadConfig(process.env);
+    const sink = new Writable({ write: (_c, _e, done) => done() });
+    const app = await buildApp(config, { logger: createLogger(config.LOG_LEVEL, sink) });
+    const port = await app.listen();
+    process.on('message', (m) => {
+      if (m === 'stop') void app.stop().finally(() => process.exit(0));
+    });
+    process.send?.({ port });
+  } catch (err) {
+    process.send?.({ error: (err as Error).message });
+    process.exit(1);
+  }
+}
+
+if (process.env[CHILD_FLAG] === '1') void runBotProcess();

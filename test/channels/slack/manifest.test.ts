@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SUGGESTED_PROMPTS } from '../../../src/channels/slack/listeners/assistantPanel';
+import { SLASH_COMMAND } from '../../../src/channels/slack/listeners/slashCommand';
+
+interface Manifest {
+  features: {
+    app_home: { messages_tab_enabled: boolean; messages_tab_read_only_enabled: boolean };
+    bot_user: { display_name: string };
+    slash_commands: Array<{ command: string; url: string; should_escape?: boolean }>;
+    assistant_view: { assistant_description: string; suggested_prompts: Array<{ title: string; message: string }> };
+  };
+  oauth_config: { scopes: { bot: string[]; user?: string[] } };
+  settings: {
+    event_subscriptions: { request_url: string; bot_events: string[]; user_events?: string[] };
+    interactivity: { is_enabled: boolean; request_url: string };
+    socket_mode_enabled: boolean;
+  };
+}
+
+const manifest = JSON.parse(readFileSync(join(__dirname, '../../../manifest.json'), 'utf8')) as Manifest;
+
+describe('manifest.json: what the Slack app depends on', () => {
+  it('asks for exactly the least-privilege bot scopes the features need, and no user scopes', () => {
+    // app_mention -> app_mentions:read; message.im -> im:history; replies -> chat:write;
+    // /whosecures -> commands; assistant panel (events, status, prompts) -> assistant:write.
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(['app_mentions:read', 'assistant:write', 'chat:write', 'commands', 'im:history']);
+    expect(manifest.oauth_config.scopes.user ?? []).toEqual([]);
+    for (const risky of ['search:read', 'channels:history', 'groups:history', 'mpim:history', 'chat:write.public', 'users:read']) {
+      expect(manifest.oauth_config.scopes.bot).not.toContain(risky);
+    }
+  });
+
+  it('subscribes to the events the listeners handle, as bot events only', () => {
+    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(['app_mention', 'assistant_thread_context_changed', 'assistant_thread_started', 'message.im']);
+    expect(manifest.settings.event_subscriptions.user_events ?? []).toEqual([]);
+  });
+
+  it('declares the slash command the app registers, unescaped (the app escapes on output)', () => {
+    expect(manifest.features.slash_commands.map((c) => c.command)).toEqual([SLASH_COMMAND]);
+  });
+
+  it('sends events, the command and interactivity (the buttons) to /slack/events over https', () => {
+    const urls = [manifest.settings.event_subscriptions.request_url, manifest.settings.interactivity.request_url, ...manifest.features.slash_commands.map((c) => c.url)];
+    for (const url of urls) expect(url).toMatch(/^https:\/\/[^/]+\/slack\/events$/);
+    expect(manifest.settings.interactivity.is_enabled).toBe(true);
+  });
+
+  it('enables DMs and the assistant view, with the same suggested prompts the app sets', () => {
+    expect(manifest.features.app_home.messages_tab_enabled).toBe(true);
+    expect(manifest.features.app_home.messages_tab_read_only_enabled).toBe(false);
+    expect(manifest.features.assistant_view.assistant_description.length).toBeGreaterThan(10);
+    expect(manifest.features.assistant_view.suggested_prompts).toEqual(SUGGESTED_PROMPTS);
+  });
+
+  it('defaults to HTTP mode (Socket Mode is switched on per app, see docs/slack.md)', () => {
+    expect(manifest.settings.socket_mode_enabled).toBe(false);
+  });
+});

@@ -1,0 +1,195 @@
+import { eventCallback, eventId, blockAction, slashCommand } from './payloads';
+import { postToSlackEndpoint } from './signedRequest';
+import { allTexts, startSlackTestBed, type SlackTestBed } from './slackTestApp';
+import type { RecordedCall } from './fakeSlackApi';
+
+type Element = { action_id?: string; value?: string; text?: { text: string } };
+type Block = { type: string; text?: { text: string }; elements?: Element[] };
+
+const NEWBIE = 'U0NEWBIE1';
+const DM = 'D0NEWBIE1';
+
+function teamJoin(userId: string, id = eventId()): Record<string, unknown> {
+  return eventCallback({ type: 'team_join', user: { id: userId, name: 'newbie', is_bot: false, deleted: false, tz: 'Europe/Berlin' } }, id);
+}
+
+function buttons(blocks: unknown): Element[] {
+  return (blocks as Block[]).flatMap((b) => b.elements ?? []).filter((e) => e.action_id);
+}
+
+function headerOf(call: RecordedCall): string {
+  return ((call.args.blocks as Block[])[0]?.text?.text ?? '') as string;
+}
+
+describe('Slack onboarding', () => {
+  let bed: SlackTestBed;
+  let scheduledSeq = 0;
+
+  beforeAll(async () => {
+    bed = await startSlackTestBed({ RATE_LIMIT_PER_MINUTE: '1000', ONBOARDING_CHANNELS: 'C0NEWHIRES', ONBOARDING_ADMINS: 'U0ADMIN1' });
+  });
+  afterAll(() => bed.close());
+  beforeEach(() => {
+    bed.fake.calls.length = 0;
+  });
+
+  /** The fake answers chat.scheduleMessage with ids and conversations.open with a DM channel. */
+  function scriptSlack(dm = DM, lessons = 5): void {
+    bed.fake.script('conversations.open', { body: { ok: true, channel: { id: dm } } });
+    bed.fake.script('chat.scheduleMessage', ...Array.from({ length: lessons }, () => ({ body: { ok: true, scheduled_message_id: `Q${++scheduledSeq}`, post_at: 0 } })));
+  }
+
+  async function logged(event: string, count = 1): Promise<void> {
+    await bed.fake.waitFor(() => bed.app.logs.filter((l) => l.event === event).length >= count);
+  }
+
+  const send = (body: object | string) => postToSlackEndpoint(bed.app.baseUrl, body);
+  const click = (actionId: string, value: string, user = NEWBIE) =>
+    send(blockAction(actionId, value, { responseUrl: bed.fake.responseUrl(`action-${actionId}`), channel: DM, user }));
+  const command = (text: string, user = NEWBIE) => send(slashCommand(text, bed.fake.responseUrl('cmd'), { user_id: user }));
+
+  it('a team_join delivered twice (and again under a new event id) gives exactly one DM with lesson 1 and a quiz button', async () => {
+    scriptSlack();
+    const id = eventId();
+    expect((await send(teamJoin(NEWBIE, id))).status).toBe(200);
+    await send(teamJoin(NEWBIE, id)); // Slack's retry: same event id
+    await send(teamJoin(NEWBIE)); // a second delivery with a fresh id
+    await bed.fake.waitForCalls('chat.scheduleMessage', 5);
+    await logged('onboarding_welcome_skipped');
+
+    const posts = bed.fake.callsTo('chat.postMessage');
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.args.channel).toBe(DM);
+    expect(headerOf(posts[0]!)).toMatch(/^Lesson 1 of 6: /);
+    expect(buttons(posts[0]!.args.blocks).map((b) => b.action_id)).toEqual(['onboarding_quiz', 'onboarding_next', 'onboarding_stop']);
+    expect(allTexts(posts[0]!.args.blocks).join('\n')).toContain('<https://explore.skillbuilder.aws/');
+  });
+
+  it('the quiz through signed block_actions: verdict, why and citation; a wrong answer links the full answer; a second click counts once', async () => {
+    await click('onboarding_quiz', '1');
+    const [quiz] = await bed.fake.waitForCalls('response_url');
+    const answerButtons = buttons(quiz!.args.blocks).filter((b) => b.action_id!.startsWith('onboarding_answer:'));
+    expect(answerButtons.map((b) => b.text!.text)).toEqual(['AWS', 'You', 'Both', 'AWS', 'You', 'Both']);
+    expect(allTexts(quiz!.args.blocks).join('\n')).toContain('Who physically secures the data centers that run AWS?');
+
+    const right = answerButtons.find((b) => b.action_id === 'onboarding_answer:q-general.physical-security:aws')!;
+    await click(right.action_id!, right.value!);
+    await bed.fake.waitForCalls('response_url', 2);
+    const graded = bed.fake.callsTo('response_url')[1]!;
+    const gradedText = allTexts(graded.args.blocks).join('\n');
+    expect(gradedText).toMatch(/\*Right: AWS\.\*/);
+    expect(gradedText).toMatch(/\[1\] <https:\/\//);
+
+    const wrong = answerButtons.find((b) => b.action_id === 'onboarding_answer:q-ec2.os-patching:aws')!;
+    await click(wrong.action_id!, wrong.value!);
+    await bed.fake.waitForCalls('response_url', 3);
+    const wrongText = allTexts(bed.fake.callsTo('response_url')[2]!.args.blocks).join('\n');
+    expect(wrongText).toMatch(/Not quite: the answer is You\./);
+    expect(wrongText).toMatch(/Operating system patching on Amazon EC2/); // the cell's full answer
+
+    await click(right.action_id!, right.value!);
+    await bed.fake.waitForCalls('response_url', 4);
+    expect(allTexts(bed.fake.callsTo('response_url')[3]!.args.blocks).join('\n')).toMatch(/already answered/);
+
+    await command('progress');
+    await bed.fake.waitForCalls('response_url', 5);
+    expect(bed.fake.callsTo('response_url')[4]!.args.text).toMatch(/on lesson 1 of 6\. Quiz score: 1 right out of 2 answered/);
+  });
+
+  it('"Next lesson" posts lesson 2 now and cancels its scheduled copy', async () => {
+    await click('onboarding_next', '1');
+    await bed.fake.waitForCalls('chat.deleteScheduledMessage');
+    const [post] = await bed.fake.waitForCalls('chat.postMessage');
+    expect(headerOf(post!)).toMatch(/^Lesson 2 of 6: /);
+    const deleted = bed.fake.callsTo('chat.deleteScheduledMessage');
+    expect(deleted).toHaveLength(1);
+    expect(deleted[0]!.args).toMatchObject({ channel: DM, scheduled_message_id: 'Q1' });
+  });
+
+  it('opting out cancels every lesson still scheduled', async () => {
+    await click('onboarding_stop', '2');
+    await bed.fake.waitForCalls('response_url');
+    expect(bed.fake.callsTo('chat.deleteScheduledMessage').map((c) => c.args.scheduled_message_id)).toEqual(['Q2', 'Q3', 'Q4', 'Q5']);
+    await command('progress');
+    await bed.fake.waitForCalls('response_url', 2);
+    expect(bed.fake.callsTo('response_url')[1]!.args.text).toMatch(/stopped/);
+  });
+
+  it('/whosecures onboard restarts the course with a fresh schedule; progress shows the new run', async () => {
+    scriptSlack();
+    await command('onboard');
+    await bed.fake.waitForCalls('chat.scheduleMessage', 5);
+    await bed.fake.waitForCalls('response_url');
+    expect(headerOf(bed.fake.callsTo('chat.postMessage')[0]!)).toMatch(/^Lesson 1 of 6/);
+    expect(bed.fake.callsTo('response_url')[0]!.args.text).toMatch(/Onboarding restarted for you/);
+    expect(bed.fake.callsTo('chat.postEphemeral')).toHaveLength(0); // not answered as a question too
+    await command('progress');
+    await bed.fake.waitForCalls('response_url', 2);
+    expect(bed.fake.callsTo('response_url')[1]!.args.text).toMatch(/on lesson 1 of 6\. Quiz score: 0 right out of 0/);
+  });
+
+  it('"stop" in the DM opts out as the button does', async () => {
+    await send(eventCallback({ type: 'message', channel_type: 'im', user: NEWBIE, text: 'stop', ts: '1710000999.000100', channel: DM }));
+    await bed.fake.waitForCalls('chat.deleteScheduledMessage', 5);
+    const [notice] = await bed.fake.waitForCalls('chat.postMessage');
+    expect(notice!.args.text).toMatch(/Onboarding stopped/);
+  });
+
+  it('/whosecures onboard @user only for ONBOARDING_ADMINS', async () => {
+    await command('onboard <@U0OTHER1|other>');
+    const [refused] = await bed.fake.waitForCalls('response_url');
+    expect(refused!.args.text).toMatch(/Only onboarding admins/);
+    expect(bed.fake.callsTo('chat.postMessage')).toHaveLength(0);
+
+    scriptSlack('D0OTHER1');
+    await command('onboard <@U0OTHER1|other>', 'U0ADMIN1');
+    await bed.fake.waitForCalls('chat.scheduleMessage', 5);
+    await bed.fake.waitForCalls('response_url', 2);
+    expect(bed.fake.callsTo('chat.postMessage')[0]!.args.channel).toBe('D0OTHER1');
+    expect(bed.fake.callsTo('response_url')[1]!.args.text).toBe('Onboarding started for <@U0OTHER1>: lesson 1 is in the DM.');
+  });
+
+  it('joining an onboarding channel welcomes a new member; joining another channel does not', async () => {
+    scriptSlack('D0JOINER1');
+    const ignoredBefore = bed.app.logs.filter((l) => l.event === 'onboarding_join_ignored').length;
+    await send(eventCallback({ type: 'member_joined_channel', user: 'U0BOTHER1', channel: 'C0RANDOM', channel_type: 'C' }));
+    await logged('onboarding_join_ignored', ignoredBefore + 1);
+    await send(eventCallback({ type: 'member_joined_channel', user: 'U0JOINER1', channel: 'C0NEWHIRES', channel_type: 'C' }));
+    await bed.fake.waitForCalls('chat.scheduleMessage', 5);
+    const posts = bed.fake.callsTo('chat.postMessage');
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.args.channel).toBe('D0JOINER1');
+  });
+});
+
+describe('Slack onboarding schedule and switch', () => {
+  it('schedules lessons 2-6 on working days at 09:00 in the member\'s time zone, and ONBOARDING_ENABLED=false sends nothing', async () => {
+    const bed = await startSlackTestBed({ ONBOARDING_ENABLED: 'true' });
+    try {
+      bed.fake.script('chat.scheduleMessage', ...Array.from({ length: 5 }, (_, i) => ({ body: { ok: true, scheduled_message_id: `S${i}` } })));
+      await postToSlackEndpoint(bed.app.baseUrl, teamJoin('U0BERLIN1'));
+      const calls = await bed.fake.waitForCalls('chat.scheduleMessage', 5);
+      const times = calls.map((c) => new Date(Number(c.args.post_at) * 1000));
+      const berlin = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+      for (const t of times) expect(berlin.format(t)).toMatch(/^(Mon|Tue|Wed|Thu|Fri) 09:00$/);
+      const days = new Set(times.map((t) => t.toISOString().slice(0, 10)));
+      expect(days.size).toBe(5);
+      expect(times.map((t) => t.getTime())).toEqual([...times.map((t) => t.getTime())].sort((a, b) => a - b));
+      expect(times[0]!.getTime()).toBeGreaterThan(Date.now());
+      expect(headerOf(calls[0]!)).toMatch(/^Lesson 2 of 6/);
+    } finally {
+      await bed.close();
+    }
+
+    const off = await startSlackTestBed({ ONBOARDING_ENABLED: 'false', ONBOARDING_CHANNELS: 'C0NEWHIRES' });
+    try {
+      await postToSlackEndpoint(off.app.baseUrl, teamJoin('U0QUIET1'));
+      await postToSlackEndpoint(off.app.baseUrl, eventCallback({ type: 'member_joined_channel', user: 'U0QUIET1', channel: 'C0NEWHIRES', channel_type: 'C' }));
+      await off.fake.waitFor(() => off.app.logs.filter((l) => l.event === 'onboarding_join_ignored' && l.reason === 'disabled').length === 2);
+      expect(await off.app.app.store.getProgress('slack', 'U0QUIET1')).toBeUndefined();
+      expect(off.fake.callsTo('chat.postMessage')).toHaveLength(0);
+    } finally {
+      await off.close();
+    }
+  });
+});
