@@ -113,8 +113,15 @@ export function findGaps(questions: QuestionLogRow[], feedback: FeedbackRow[], k
   const serviceRef = (id: string) => ({ id, name: kb.services.get(id)?.name ?? id });
   const areaRef = (id: string) => ({ id, title: kb.areas.get(id)?.title ?? id });
 
+  // The same question is often asked many times; detect each wording once.
+  const detections = new Map<string, ReturnType<Detector['detect']>>();
+  const detect = (text: string) => {
+    let d = detections.get(text);
+    if (!d) detections.set(text, (d = detector.detect(text)));
+    return d;
+  };
   for (const item of gapItems(questions, feedback, options.lowConfidence ?? LOW_CONFIDENCE)) {
-    const detection = item.question ? detector.detect(item.question) : undefined;
+    const detection = item.question ? detect(item.question) : undefined;
     const cell = item.cells.length ? kb.cells.get(item.cells[0]) : undefined;
     // A general cell standing in for a service: the gap is that service's, not the general rule's.
     const service = cell && cell.service !== GENERAL ? cell.service : detection?.services[0] ?? (cell ? GENERAL : undefined);
