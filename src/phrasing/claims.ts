@@ -14,6 +14,8 @@ export interface Claim {
   exclusive: boolean;
   /** What the party does or owns ("the guest OS"); empty or a pronoun means the topic itself. */
   object: string;
+  /** "AWS only patches the host": the party's part is narrowed to the object. */
+  narrowed: boolean;
   /** The verb ("patches", "configures"), which also tells what the claim is about. */
   verb: string;
   /** The clause the claim was read from, for logs. */
@@ -69,8 +71,11 @@ export function findClaims(rawClause: string): Claim[] {
     const obj = object.replace(/^\s*(for|of)\s+/, '').trim();
     // "Only AWS patches it" leaves no room for you; "AWS only patches the host" just narrows what AWS does.
     const onlyBefore = at >= 0 && /\bonly\s*$/.test(clause.slice(0, at));
-    const exclusive = onlyBefore || EXCLUSIVE.test(`${modifiers.replace(/\bonly\b/g, '')} ${obj}`);
-    claims.push({ party: p, affirms, exclusive, object: obj, verb, clause: rawClause.trim() });
+    // "You patch nothing" denies: the object carries the negation.
+    const nothing = /^(nothing|none|no)\b/.test(obj);
+    const exclusive = onlyBefore || nothing || EXCLUSIVE.test(`${modifiers.replace(/\bonly\b/g, '')} ${obj}`);
+    const narrowed = !onlyBefore && /\bonly\b/.test(modifiers);
+    claims.push({ party: p, affirms: nothing ? !affirms : affirms, exclusive, narrowed, object: obj, verb, clause: rawClause.trim() });
   };
   const subjectAllowed = (index: number) => {
     const before = clause.slice(0, index).trim().split(' ').pop() ?? '';
@@ -100,14 +105,14 @@ export function findClaims(rawClause: string): Claim[] {
   }
   // "X is (not) your job", "that is on you", "the responsibility lies with AWS"
   for (const m of clause.matchAll(
-    new RegExp(`^([^]*?)\\b(?:is|are|remains?|stays?|falls?|lies|rests?|sits?|belongs?)\\s+${MODS(4)}(?:(?:(?:on|with|to|in|up to|down to)\\s+)?(aws s|your|aws)\\s+(?:own\\s+)?${OWNED_THING}|(?:on|with|up to|down to|to)\\s+(aws|you))\\b`, 'g'),
+    new RegExp(`^([^]*?)\\b(?:is|are|remains?|stays?|falls?|lies|rests|sits|belongs?)\\s+${MODS(4)}(?:(?:(?:on|with|to|in|up to|down to)\\s+)?(aws s|your|aws)\\s+(?:own\\s+)?${OWNED_THING}|(?:on|with|up to|down to|to)\\s+(aws|you))\\b`, 'g'),
   )) {
     const party = m[3] ?? m[4];
     add(party === 'your' ? 'you' : party, !NEGATION.test(m[2]), `${m[2]} ${m[1]}`, m[1]);
   }
   // "not your problem", "not AWS's job" without a verb in front
   for (const m of clause.matchAll(new RegExp(`^([^]*?)\\bnot (aws s|your)\\s+(?:own\\s+)?${OWNED_THING}\\b`, 'g'))) {
-    if (/\b(is|are|remains?|stays?|falls?|lies|rests?|sits?|belongs?)\s*(\w+\s+){0,4}$/.test(m[1])) continue; // read above
+    if (/\b(is|are|remains?|stays?|falls?|lies|rests|sits|belongs?)\s*(\w+\s+){0,4}$/.test(m[1])) continue; // read above
     add(m[2] === 'your' ? 'you' : 'aws', false, m[0], m[1]);
   }
   // "nothing for you to do", "no action is required from you", "out of your hands"

@@ -85,8 +85,11 @@ function judge(claim: Claim, subject: Subject, sentence: string, context: Subjec
   const duties = context.duties(subject);
   const object = contentStems(claim.object, context.serviceWords);
   const whole = isWholeTopic(claim.object);
-  // The verb counts for the topic: "AWS configures your security groups" is about network configuration.
-  const topic = whole || intersect(new Set([...object, ...contentStems(claim.verb)]), duties.topic).size > 0;
+  // The verb counts for the topic when the object is something this cell talks about:
+  // "AWS configures your security groups" is about network configuration, "AWS patches the
+  // storage servers" is not about the customer's OS.
+  const objectInCell = intersect(object, duties.all).size > 0;
+  const topic = whole || intersect(object, duties.topic).size > 0 || (objectInCell && intersect(contentStems(claim.verb), duties.topic).size > 0);
   const ownOnly = intersect(object, duties.only[claim.party]);
   const otherOnly = intersect(object, duties.only[other(claim.party)]);
   const owner = subject.owner;
@@ -98,10 +101,9 @@ function judge(claim: Claim, subject: Subject, sentence: string, context: Subjec
     // The object is a listed duty of the party named. Affirming it is right; denying it is not.
     return claim.affirms ? undefined : `denies that ${partyName(claim.party)} has a listed duty (${[...ownOnly].join(', ')})`;
   }
-  if (!whole && !wholeTopicClaim && otherOnly.size > ownOnly.size && claim.affirms) {
-    return `gives ${partyName(claim.party)} a duty the knowledge base lists for ${partyName(other(claim.party))} (${[...otherOnly].join(', ')})`;
-  }
-  if (!topic && ownOnly.size === 0 && otherOnly.size === 0) return undefined; // about something else
+  if (!topic) return undefined; // about something else than who owns this cell
+  // "You only patch the client hosts": narrowed to something beyond the topic itself.
+  if (claim.narrowed && minus(object, duties.topic).size > 0) return undefined;
 
   const asserted: Party = claim.affirms ? claim.party : other(claim.party);
   switch (owner) {
@@ -137,6 +139,7 @@ function partyName(p: Owner | Party): string {
 
 interface Duties {
   topic: Set<string>;
+  all: Set<string>;
   only: Record<Party, Set<string>>;
 }
 
@@ -165,6 +168,7 @@ class SubjectContext {
       const customer = contentStems(subject.customerDuties.join(' '), this.serviceWords);
       d = {
         topic: contentStems(subject.areaTitle, this.serviceWords),
+        all: new Set([...aws, ...customer]),
         only: { aws: minus(aws, customer), customer: minus(customer, aws) },
       };
       this.cache.set(subject, d);

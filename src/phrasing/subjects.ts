@@ -26,6 +26,9 @@ export interface Subject {
   areaNames: string[];
 }
 
+/** Aliases that name a kind of thing rather than one service ("instances" also appear in RDS answers). */
+const GENERIC_ALIASES = /^(instances?|servers?|vms?|virtual machines?|databases?|dbs?|clusters?|buckets?|functions?|containers?|queues?|topics?|tables?|keys?|streams?|nodes?|volumes?|files?|jobs?|workflows?|models?|domains?|caches?)$/i;
+
 /** The intents whose answers rest on cells and may be phrased. */
 export const PHRASABLE_INTENTS = new Set(['lookup', 'compare', 'overview', 'clarify']);
 
@@ -88,7 +91,7 @@ function subjectOf(
   return {
     cellId: cell.id,
     ...fields,
-    serviceNames: service ? [service.name, service.name.replace(/^(Amazon|AWS)\s+/, ''), service.id, ...service.aliases] : [],
+    serviceNames: service ? [service.name, service.name.replace(/^(Amazon|AWS)\s+/, ''), service.id, ...service.aliases.filter((a) => !GENERIC_ALIASES.test(a))] : [],
     areaId: cell.area,
     areaTitle: area?.title ?? cell.area,
     areaNames: area ? [area.title, ...area.keywords] : [cell.area],

@@ -62,8 +62,14 @@ export function contentStems(text: string, drop: Set<string> = new Set()): Set<s
 
 /** True when the object of a claim is empty, a pronoun or "everything": it stands for the topic itself. */
 export function isWholeTopic(object: string): boolean {
-  return contentStems(object).size === 0;
+  if (contentStems(object).size > 0) return false;
+  // "them", "these", "those" usually point at something just named (rules, keys), not the topic.
+  const words = plainWords(object);
+  return !words.some((w) => PLURAL_POINTERS.has(w)) || words.some((w) => TOPIC_POINTERS.has(w));
 }
+
+const PLURAL_POINTERS = new Set(['them', 'these', 'those']);
+const TOPIC_POINTERS = new Set(['it', 'this', 'that', 'everything', 'anything', 'all', 'nothing']);
 
 export function intersect(a: Set<string>, b: Set<string>): Set<string> {
   return new Set([...a].filter((x) => b.has(x)));
