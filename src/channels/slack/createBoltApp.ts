@@ -5,6 +5,7 @@ import { boltLogger } from './boltLogger';
 import { SlackHttpReceiver } from './httpReceiver';
 import { InFlight } from './inFlight';
 import { registerSlackListeners } from './listeners';
+import { registerSlackOnboarding } from './onboarding';
 import { claimEvents } from './middleware/claimEvent';
 import { ignoreBotsAndEdits } from './middleware/ignoreBots';
 import { errorSummary } from './reply/postAnswer';
@@ -55,6 +56,7 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
   app.use(ignoreBotsAndEdits);
   app.use(claimEvents(store, metrics, logger));
   registerSlackListeners(app, { assistant, store, logger, metrics });
+  registerSlackOnboarding(app, deps);
 
   return { app, httpReceiver, inFlight, lookUpIdentity: auth.lookUp };
 }

@@ -3,6 +3,7 @@ import { answerIntoConversation } from '../reply/postAnswer';
 import { withApology } from '../reply/apology';
 import type { SlackDeps } from '../reply/slackDeps';
 import { questionFromSlackText } from '../slackText';
+import { isStopMessage } from '../onboarding';
 
 /** Thread id for a DM's top level, so follow-ups without a mention keep the DM's context. */
 export const DM_THREAD = 'dm';
@@ -15,6 +16,7 @@ export function registerDirectMessage(app: App, deps: SlackDeps): void {
   app.event('message', async ({ event, client, context }) => {
     if (event.channel_type !== 'im' || ('subtype' in event && event.subtype && event.subtype !== 'file_share')) return;
     const message = event as { channel: string; user?: string; text?: string; thread_ts?: string };
+    if (!message.thread_ts && isStopMessage(message.text)) return; // the onboarding opt-out (../onboarding)
     const target = { channel: message.channel, threadTs: message.thread_ts };
     await withApology(
       deps,

@@ -6,6 +6,7 @@ import { errorSummary, isNotInChannel } from '../reply/postAnswer';
 import type { SlackDeps } from '../reply/slackDeps';
 import { renderSlackAnswer, type SlackMessage } from '../renderAnswer';
 import { questionFromSlackText } from '../slackText';
+import { isOnboardingCommand } from '../onboarding';
 
 export const SLASH_COMMAND = '/whosecures';
 
@@ -15,6 +16,7 @@ export const SLASH_COMMAND = '/whosecures';
  */
 export function registerSlashCommand(app: App, deps: SlackDeps): void {
   app.command(SLASH_COMMAND, async ({ command, ack, client, respond }) => {
+    if (isOnboardingCommand(command.text)) return; // acked and handled by ../onboarding
     await ack();
     const typed = questionFromSlackText(command.text);
     const question = typed === '' ? 'help' : typed;

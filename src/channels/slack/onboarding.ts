@@ -1,0 +1,197 @@
+import type { App, BlockButtonAction, RespondFn, webApi } from '@slack/bolt';
+import type { ChannelDeps } from '../channel';
+import { loadCourse } from '../../onboarding/course';
+import { parseAnswerValue, parseLessonValue, ONBOARDING_ACTIONS } from '../../onboarding/actions';
+import { OnboardingService, type ScheduledRef, type StartResult, type UserRef } from '../../onboarding/service';
+import type { OnboardingProgress } from '../../store/types';
+import { withApology } from './reply/apology';
+import { errorSummary } from './reply/postAnswer';
+import type { SlackMessage } from './renderAnswer';
+import { renderSlackDone, renderSlackGrade, renderSlackLesson, renderSlackNotice, renderSlackProgress, renderSlackQuiz } from './renderOnboarding';
+import { isSlackUserId } from './slackText';
+
+/** `/whosecures onboard …` and `/whosecures progress` belong to the course, not to questions. */
+export function isOnboardingCommand(text: string | undefined): boolean {
+  return /^\s*(onboard|progress)\b/i.test(text ?? '');
+}
+
+/** A top-level DM saying just "stop" opts out of the course. */
+export function isStopMessage(text: string | undefined): boolean {
+  return /^\s*stop[.!]?\s*$/i.test(text ?? '');
+}
+
+const slackUser = (userId: string): UserRef => ({ platform: 'slack', userId });
+
+/**
+ * The onboarding course on Slack: welcome DMs on team_join and on joining ONBOARDING_CHANNELS,
+ * lessons scheduled with chat.scheduleMessage (Slack keeps them, so a restart loses nothing),
+ * quiz buttons, "Next lesson", opt-out, and the onboard/progress commands.
+ */
+export function registerSlackOnboarding(app: App, deps: ChannelDeps): void {
+  const { config, logger, kb, store } = deps;
+  const course = loadCourse(kb);
+  if (!course) {
+    logger.info({ channel: 'slack' }, 'no onboarding course in the knowledge folder; onboarding off');
+    return;
+  }
+  const service = new OnboardingService({ store, kb, course });
+  const handlerDeps = { assistant: deps.assistant, store, logger, metrics: deps.metrics };
+
+  async function openDm(client: webApi.WebClient, userId: string): Promise<string> {
+    const opened = await client.conversations.open({ users: userId });
+    // Posting to a user id also reaches the bot's DM with that user.
+    return opened.channel?.id ?? userId;
+  }
+
+  async function post(client: webApi.WebClient, channel: string, message: SlackMessage): Promise<void> {
+    await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
+  }
+
+  async function cancel(client: webApi.WebClient, refs: ScheduledRef[]): Promise<void> {
+    for (const ref of refs) {
+      if (!ref.channelId) continue;
+      // A message already posted can no longer be deleted; that is fine.
+      await client.chat.deleteScheduledMessage({ channel: ref.channelId, scheduled_message_id: ref.messageId }).catch((err: unknown) => {
+        logger.info({ err: errorSummary(err), event: 'onboarding_unschedule_failed', lesson: ref.lesson }, 'scheduled lesson could not be cancelled');
+      });
+    }
+  }
+
+  async function scheduleRest(client: webApi.WebClient, user: UserRef, progress: OnboardingProgress, channel: string, timeZone: string | undefined): Promise<void> {
+    const scheduled: Array<{ lesson: number; messageId: string }> = [];
+    for (const { lesson, at } of service.upcomingLessons(progress, timeZone)) {
+      const message = renderSlackLesson(service.lessonView(lesson)!);
+      try {
+        const result = await client.chat.scheduleMessage({ channel, post_at: Math.floor(at.getTime() / 1000), text: message.text, blocks: message.blocks, unfurl_links: false });
+        if (result.scheduled_message_id) scheduled.push({ lesson, messageId: result.scheduled_message_id });
+      } catch (err) {
+        logger.warn({ err: errorSummary(err), event: 'onboarding_schedule_failed', lesson }, 'could not schedule a lesson; the user can still press "Next lesson"');
+      }
+    }
+    await service.recordScheduled(user, scheduled);
+  }
+
+  /** Sends lesson 1 of a new run in the user's DM and schedules the rest on working days. */
+  async function deliverStart(client: webApi.WebClient, user: UserRef, started: Pick<StartResult, 'progress' | 'lesson' | 'cancel'>, channel: string, timeZone: string | undefined): Promise<void> {
+    await cancel(client, started.cancel);
+    await post(client, channel, renderSlackLesson(started.lesson));
+    await scheduleRest(client, user, started.progress, channel, timeZone);
+  }
+
+  async function timeZoneOf(client: webApi.WebClient, userId: string): Promise<string | undefined> {
+    const info = await client.users.info({ user: userId }).catch(() => undefined);
+    return info?.user?.tz;
+  }
+
+  async function welcome(client: webApi.WebClient, userId: string, timeZone: string | undefined, trigger: string): Promise<void> {
+    const user = slackUser(userId);
+    const channel = await openDm(client, userId);
+    const result = await service.welcome(user, { channelId: channel });
+    if (!result.sent) {
+      logger.info({ event: 'onboarding_welcome_skipped', reason: result.reason, trigger }, 'welcome already sent');
+      return;
+    }
+    logger.info({ event: 'onboarding_welcome', platform: 'slack', trigger }, 'onboarding welcome sent');
+    await deliverStart(client, user, { ...result, cancel: [] }, channel, timeZone ?? (await timeZoneOf(client, userId)));
+  }
+
+  app.event('team_join', async ({ event, client }) => {
+    if (!config.ONBOARDING_ENABLED) return logger.debug({ event: 'onboarding_join_ignored', reason: 'disabled', trigger: 'team_join' }, 'onboarding welcomes are off');
+    const member = event.user as { id?: string; is_bot?: boolean; deleted?: boolean; tz?: string };
+    if (!isSlackUserId(member.id) || member.is_bot || member.deleted) return;
+    await withApology(handlerDeps, 'onboarding.team_join', () => welcome(client, member.id!, member.tz, 'team_join'));
+  });
+
+  app.event('member_joined_channel', async ({ event, client, context }) => {
+    if (!config.ONBOARDING_ENABLED || !config.ONBOARDING_CHANNELS.includes(event.channel)) {
+      return logger.debug({ event: 'onboarding_join_ignored', reason: config.ONBOARDING_ENABLED ? 'not an onboarding channel' : 'disabled', trigger: 'member_joined_channel' }, 'no welcome for this join');
+    }
+    if (!isSlackUserId(event.user) || event.user === context.botUserId) return;
+    await withApology(handlerDeps, 'onboarding.member_joined_channel', () => welcome(client, event.user, undefined, 'member_joined_channel'));
+  });
+
+  app.event('message', async ({ event, client }) => {
+    const message = event as { channel_type?: string; channel: string; user?: string; text?: string; thread_ts?: string; subtype?: string };
+    if (message.channel_type !== 'im' || message.subtype || message.thread_ts || !message.user || !isStopMessage(message.text)) return;
+    await withApology(handlerDeps, 'onboarding.stop', async () => {
+      const out = await service.optOut(slackUser(message.user!));
+      await cancel(client, out.cancel);
+      await post(client, message.channel, renderSlackNotice(out.progress ? 'Onboarding stopped: no more lessons will arrive. Type /whosecures onboard to start again.' : 'You are not taking the onboarding course.'));
+    });
+  });
+
+  app.action<BlockButtonAction>(new RegExp(`^${ONBOARDING_ACTIONS.answer}:`), async ({ ack, action, body, respond }) => {
+    await ack();
+    await withApology(handlerDeps, 'onboarding.answer', async () => {
+      const value = parseAnswerValue(action.value);
+      const result = value ? await service.answer(slackUser(body.user.id), value.questionId, value.choice) : undefined;
+      if (!result) {
+        logger.warn({ event: 'onboarding_answer_malformed' }, 'quiz button without a known question');
+        return;
+      }
+      await reply(respond, renderSlackGrade(result.grade));
+      if (result.done) await reply(respond, renderSlackDone(result.done));
+    });
+  });
+
+  app.action<BlockButtonAction>(ONBOARDING_ACTIONS.quiz, async ({ ack, action, respond }) => {
+    await ack();
+    await withApology(handlerDeps, 'onboarding.quiz', async () => {
+      const view = service.quizView(parseLessonValue(action.value) ?? 0);
+      if (view) await reply(respond, renderSlackQuiz(view));
+    });
+  });
+
+  app.action<BlockButtonAction>(ONBOARDING_ACTIONS.next, async ({ ack, action, body, client, respond }) => {
+    await ack();
+    await withApology(handlerDeps, 'onboarding.next', async () => {
+      const result = await service.next(slackUser(body.user.id), parseLessonValue(action.value));
+      if (result.kind === 'not-started') return reply(respond, renderSlackProgress(undefined));
+      await cancel(client, result.cancel);
+      const channel = body.channel?.id ?? result.progress.channelId ?? body.user.id;
+      await post(client, channel, result.kind === 'lesson' ? renderSlackLesson(result.lesson) : renderSlackDone(result.done));
+    });
+  });
+
+  app.action<BlockButtonAction>(ONBOARDING_ACTIONS.stop, async ({ ack, body, client, respond }) => {
+    await ack();
+    await withApology(handlerDeps, 'onboarding.opt_out', async () => {
+      const out = await service.optOut(slackUser(body.user.id));
+      await cancel(client, out.cancel);
+      await reply(respond, renderSlackNotice('Onboarding stopped: no more lessons will arrive. Type /whosecures onboard to start again.'));
+    });
+  });
+
+  app.command('/whosecures', async ({ command, ack, client, respond }) => {
+    if (!isOnboardingCommand(command.text)) return;
+    await ack();
+    await withApology(handlerDeps, 'onboarding.command', async () => {
+      const [verb, arg] = command.text.trim().split(/\s+/, 2);
+      if (verb!.toLowerCase() === 'progress') return reply(respond, renderSlackProgress(await service.progress(slackUser(command.user_id))));
+      if (arg?.toLowerCase() === 'stop') {
+        const out = await service.optOut(slackUser(command.user_id));
+        await cancel(client, out.cancel);
+        return reply(respond, renderSlackNotice('Onboarding stopped: no more lessons will arrive.'));
+      }
+      let target = command.user_id;
+      if (arg) {
+        const mentioned = /^<@([UW][A-Z0-9]+)(\|[^>]*)?>$/.exec(arg)?.[1];
+        if (!mentioned) return reply(respond, renderSlackNotice('Usage: /whosecures onboard, /whosecures onboard @user (admins), /whosecures onboard stop, /whosecures progress'));
+        if (!config.ONBOARDING_ADMINS.includes(command.user_id)) return reply(respond, renderSlackNotice('Only onboarding admins (ONBOARDING_ADMINS) can start the course for someone else.'));
+        target = mentioned;
+      }
+      const user = slackUser(target);
+      const channel = await openDm(client, target);
+      const started = await service.restart(user, { channelId: channel });
+      await deliverStart(client, user, started, channel, await timeZoneOf(client, target));
+      logger.info({ event: 'onboarding_started', platform: 'slack', byAdmin: target !== command.user_id, restarted: started.restarted }, 'onboarding started by command');
+      // Code builds the mention from a validated id; nothing typed by the user is echoed.
+      const whom = target === command.user_id ? 'you' : `<@${target}>`;
+      await respond({ response_type: 'ephemeral', replace_original: false, text: `Onboarding ${started.restarted ? 'restarted' : 'started'} for ${whom}: lesson 1 is in the DM.` });
+    });
+  });
+}
+
+async function reply(respond: RespondFn, message: SlackMessage): Promise<void> {
+  await respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks });
+}
