@@ -1,5 +1,8 @@
 import { benchEngine } from './engine';
+import { benchLlm } from './llm';
+import { benchSlack } from './slack';
 import { benchStore } from './store';
+import { benchTeams } from './teams';
 
 /**
  * `npm run bench`: every benchmark in turn, printed as "name value" lines. Targets (issue text):
@@ -8,6 +11,9 @@ import { benchStore } from './store';
 const suites: Array<[string, () => Promise<Record<string, number | string>>]> = [
   ['engine', benchEngine],
   ['store', benchStore],
+  ['slack', benchSlack],
+  ['teams', benchTeams],
+  ['llm', benchLlm],
 ];
 
 async function main(): Promise<void> {
