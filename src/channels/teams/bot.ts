@@ -1,0 +1,194 @@
+import {
+  TeamsActivityHandler,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type MessagingExtensionQuery,
+  type MessagingExtensionResponse,
+  type StatePropertyAccessor,
+  type TurnContext,
+  type UserState,
+} from 'botbuilder';
+import type { Logger } from 'pino';
+import type { Assistant } from '../../conversation/assistant';
+import { answerFromCell, answerFromConcept } from '../../engine/build';
+import type { SearchIndex } from '../../engine/search';
+import type { Answer, Query } from '../../engine/types';
+import type { KnowledgeBase } from '../../knowledge/types';
+import type { Metrics } from '../../metrics';
+import type { Store } from '../../store/types';
+import { resolveCommand, DEFAULT_COMMANDS, type TeamsCommand } from './commands';
+import { saveReferenceIfAuthenticated } from './conversationReferences';
+import { VERB_ASK, VERB_FEEDBACK, askDataSchema, feedbackDataSchema } from './render/actions';
+import { renderTeamsAnswer } from './render/answerCard';
+import { renderSearchMessage, renderSearchResults } from './render/searchResults';
+import { renderTeamsWelcome } from './render/welcomeCard';
+import type { ServiceUrlPolicy } from './serviceUrls';
+import { mentionsBot, questionText } from './text';
+
+/** Teams may redeliver an activity when our response was slow; a claim outlives any redelivery. */
+const CLAIM_TTL_SECONDS = 24 * 3600;
+const SEARCH_RESULTS = 8;
+const SEARCH_QUERY_MAX = 200;
+
+export interface TeamsBotDeps {
+  assistant: Assistant;
+  store: Store;
+  kb: KnowledgeBase;
+  search: SearchIndex;
+  logger: Logger;
+  metrics: Metrics;
+  userState: UserState;
+  /** Set when requests are authenticated; conversation references are saved only then. */
+  appId: string | undefined;
+  policy: ServiceUrlPolicy;
+  commands?: TeamsCommand[];
+}
+
+interface WelcomeState {
+  welcomedAt?: string;
+}
+
+/**
+ * The Teams bot: questions in personal chats, and in channels and group chats when mentioned;
+ * card buttons (follow-ups, feedback); the search message extension; a welcome card once per
+ * user. It translates Teams activities into neutral queries and renders answers; the assistant
+ * does the rest.
+ */
+export class WhosecuresTeamsBot extends TeamsActivityHandler {
+  private readonly welcome: StatePropertyAccessor<WelcomeState>;
+  private readonly commands: TeamsCommand[];
+
+  constructor(private readonly deps: TeamsBotDeps) {
+    super();
+    this.welcome = deps.userState.createProperty<WelcomeState>('welcome');
+    this.commands = deps.commands ?? DEFAULT_COMMANDS;
+
+    this.onMessage(async (context, next) => {
+      await this.handleMessage(context);
+      await next();
+    });
+    this.onMembersAdded(async (context, next) => {
+      await this.handleMembersAdded(context);
+      await next();
+    });
+  }
+
+  /** First one wins across replicas and redeliveries; false means "already handled". */
+  private async claim(context: TurnContext): Promise<boolean> {
+    const { activity } = context;
+    if (!activity.id) return true;
+    const first = await this.deps.store.claimEvent(`teams:activity:${activity.conversation?.id ?? ''}:${activity.id}`, CLAIM_TTL_SECONDS);
+    if (!first) {
+      this.deps.metrics.retriesDropped.inc({ platform: 'teams' });
+      this.deps.logger.info({ event: 'teams_duplicate_dropped', activityId: activity.id, type: activity.type }, 'activity already handled');
+    }
+    return first;
+  }
+
+  private async handleMessage(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    if (!(await this.claim(context))) return;
+    await saveReferenceIfAuthenticated(context, this.deps);
+    // Channels and group chats deliver only messages that mention the bot; check rather than assume.
+    if (activity.conversation?.conversationType && activity.conversation.conversationType !== 'personal' && !mentionsBot(activity)) return;
+    // A card submit from an older client carries data and no text: nothing to answer.
+    const text = questionText(activity);
+    if (!text && activity.value !== undefined) return;
+    await this.answer(context, resolveCommand(text, this.commands).question);
+  }
+
+  /** Typing while the answer is prepared, then the answer card (phrased by the LLM when one is configured). */
+  async answer(context: TurnContext, question: string): Promise<Answer> {
+    const { activity } = context;
+    await context.sendActivity({ type: 'typing' });
+    const conversationId = activity.conversation?.id ?? '';
+    const query: Query = {
+      text: question,
+      platform: 'teams',
+      userId: activity.from?.aadObjectId ?? activity.from?.id ?? 'unknown',
+      conversationId: conversationId.split(';')[0],
+      // Channel thread replies carry ";messageid=<root>"; a chat is one thread.
+      threadId: conversationId,
+    };
+    const answer = await this.deps.assistant.answer(query);
+    const phrased = await this.deps.assistant.phrase(answer, query);
+    const final = phrased ?? answer;
+    await context.sendActivity(renderTeamsAnswer(final));
+    return final;
+  }
+
+  private async handleMembersAdded(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    const botAdded = (activity.membersAdded ?? []).some((m) => m.id === activity.recipient?.id);
+    if (!botAdded || activity.conversation?.conversationType !== 'personal') return;
+    if (!(await this.claim(context))) return;
+    await saveReferenceIfAuthenticated(context, this.deps);
+    const state = await this.welcome.get(context, {});
+    if (state.welcomedAt) return;
+    await context.sendActivity(renderTeamsWelcome());
+    await this.welcome.set(context, { welcomedAt: new Date().toISOString() });
+    await this.deps.userState.saveChanges(context);
+  }
+
+  protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const { verb, data } = invokeValue.action;
+    if (verb === VERB_FEEDBACK) {
+      const parsed = feedbackDataSchema.safeParse(data);
+      if (!parsed.success) return badRequest('feedback data is invalid');
+      const userId = context.activity.from?.aadObjectId ?? context.activity.from?.id ?? 'unknown';
+      await this.deps.store.recordFeedback({
+        answerId: parsed.data.answerId,
+        platform: 'teams',
+        userHash: this.deps.store.hashUserId('teams', userId),
+        helpful: parsed.data.helpful,
+        cells: parsed.data.cells,
+        at: new Date(),
+      });
+      this.deps.logger.info({ event: 'feedback_recorded', platform: 'teams', answerId: parsed.data.answerId, helpful: parsed.data.helpful }, 'feedback recorded');
+      return messageResponse(parsed.data.helpful ? 'Thanks, glad it helped.' : 'Thanks, the curators will review this answer.');
+    }
+    if (verb === VERB_ASK) {
+      const parsed = askDataSchema.safeParse(data);
+      if (!parsed.success) return badRequest('question is invalid');
+      if (!(await this.claim(context))) return messageResponse('Already answered.');
+      await this.answer(context, parsed.data.question);
+      return messageResponse('Answered in the conversation.');
+    }
+    return badRequest(`unknown action: ${String(verb).slice(0, 50)}`);
+  }
+
+  protected override async handleTeamsMessagingExtensionQuery(_context: TurnContext, query: MessagingExtensionQuery): Promise<MessagingExtensionResponse> {
+    const param = query.parameters?.find((p) => p.name !== 'initialRun');
+    const text = typeof param?.value === 'string' ? param.value.trim().slice(0, SEARCH_QUERY_MAX) : '';
+    if (!text) return renderSearchMessage('Type a service and a topic, for example "s3 encryption" or "rds patching".');
+    const answers = this.searchAnswers(text);
+    if (!answers.length) return renderSearchMessage('No answers match. Try a service name and a topic, for example "lambda runtime patching".');
+    return renderSearchResults(answers);
+  }
+
+  /** The knowledge-base answers matching a search, best first: the same answers a question would get. */
+  searchAnswers(text: string): Answer[] {
+    const { kb, search } = this.deps;
+    const answers: Answer[] = [];
+    for (const hit of search.search(text, SEARCH_RESULTS)) {
+      const confidence = Math.min(0.95, Math.max(0.3, hit.score / 20));
+      if (hit.kind === 'cell') {
+        const cell = kb.cells.get(hit.id);
+        if (cell) answers.push(answerFromCell(kb, cell, { confidence }));
+      } else {
+        const concept = kb.concepts.get(hit.id);
+        if (concept) answers.push(answerFromConcept(kb, concept, confidence));
+      }
+    }
+    return answers;
+  }
+}
+
+function messageResponse(text: string): AdaptiveCardInvokeResponse {
+  // Teams expects a plain string as the value of a message response; the SDK types it as an object.
+  return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text as unknown as Record<string, unknown> };
+}
+
+function badRequest(message: string): AdaptiveCardInvokeResponse {
+  return { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message } };
+}

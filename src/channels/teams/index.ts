@@ -1,0 +1,95 @@
+import { CloudAdapter, UserState, type TurnContext } from 'botbuilder';
+import { SearchIndex } from '../../engine/search';
+import { StoreBotStorage } from '../../store/botframeworkStorage';
+import type { Channel, ChannelDeps } from '../channel';
+import { teamsAuthMode } from './authOptions';
+import { TeamsBotAuthentication } from './authentication';
+import { WhosecuresTeamsBot } from './bot';
+import { TeamsProactiveSender } from './conversationReferences';
+import { messagesRoute } from './httpBridge';
+import { outboundMiddleware } from './outbound';
+import type { RetryOptions } from './retry';
+import type { ServiceUrlPolicy } from './serviceUrls';
+import { teamsTurnErrorHandler } from './turnError';
+
+export interface TeamsChannel extends Channel {
+  bot: WhosecuresTeamsBot;
+  adapter: CloudAdapter;
+  /** Proactive messages (onboarding) to stored, authenticated conversations only. */
+  proactive: TeamsProactiveSender;
+}
+
+export interface TeamsChannelOptions {
+  retry?: RetryOptions;
+}
+
+/**
+ * The Microsoft Teams channel: CloudAdapter on the app's HTTP server at POST /api/messages,
+ * authenticated by ConfigurationBotFrameworkAuthentication from the environment.
+ */
+export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChannelOptions = {}): Promise<TeamsChannel | undefined> {
+  const { config, logger, metrics, store, kb, assistant } = deps;
+  const mode = teamsAuthMode(config);
+  if (mode.kind === 'off') {
+    logger.info({ channel: 'teams' }, 'Teams channel off (no MicrosoftAppId)');
+    return undefined;
+  }
+  if (mode.kind === 'unauthenticated') {
+    logger.warn(
+      { channel: 'teams', event: 'teams_auth_disabled', host: config.HOST },
+      '!!! Teams channel WITHOUT AUTHENTICATION (TEAMS_ALLOW_UNAUTHENTICATED=true, no MicrosoftAppId): anyone who can reach this loopback port can impersonate Teams. For the Bot Framework Emulator only. !!!',
+    );
+  }
+  const appId = mode.kind === 'authenticated' ? mode.appId : undefined;
+  const policy: ServiceUrlPolicy = { hosts: config.teamsServiceHosts, loopbackOnly: mode.kind === 'unauthenticated' };
+
+  const adapter = new CloudAdapter(new TeamsBotAuthentication(config, logger, metrics));
+  adapter.use(outboundMiddleware({ policy, logger, metrics, retry: options.retry }));
+  adapter.onTurnError = teamsTurnErrorHandler({ logger, metrics });
+
+  const userState = new UserState(new StoreBotStorage(store));
+  const bot = new WhosecuresTeamsBot({ assistant, store, kb, search: new SearchIndex(kb), logger, metrics, userState, appId, policy });
+  const proactive = new TeamsProactiveSender({ adapter, store, appId, policy, logger });
+
+  let accepting = true;
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  const logic = async (context: TurnContext) => {
+    inFlight++;
+    try {
+      await bot.run(context);
+    } finally {
+      inFlight--;
+      if (inFlight === 0) drained?.();
+    }
+  };
+  const route = messagesRoute(adapter, logic, logger);
+
+  logger.info({ channel: 'teams', auth: mode.kind, serviceHosts: policy.loopbackOnly ? ['loopback only'] : policy.hosts }, 'Teams channel ready at POST /api/messages');
+  return {
+    name: 'teams',
+    bot,
+    adapter,
+    proactive,
+    routes: [
+      {
+        ...route,
+        handler: async (req, res) => {
+          if (!accepting) {
+            // Bot Framework retries on 503; another replica (or this one after restart) answers.
+            res.writeHead(503, { 'retry-after': '1' }).end();
+            return;
+          }
+          await route.handler(req, res);
+        },
+      },
+    ],
+    async start() {
+      accepting = true;
+    },
+    async stop() {
+      accepting = false;
+      if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import type { Activity } from 'botbuilder';
+
+export const BOT = { id: '28:bot-id', name: 'whosecures' };
+export const USER = { id: '29:user-1', name: 'Ada', aadObjectId: '00000000-0000-0000-0000-0000000000a1' };
+export const TENANT = '00000000-0000-0000-0000-00000000fe11';
+
+/** A message activity as Teams delivers it, in a personal chat unless `conversationType` says otherwise. */
+export function teamsMessage(text: string, options: { serviceUrl: string; conversationType?: 'personal' | 'channel' | 'groupChat'; mention?: boolean; id?: string; conversationId?: string }): Partial<Activity> {
+  const conversationType = options.conversationType ?? 'personal';
+  const mentionText = `<at>${BOT.name}</at>`;
+  return {
+    type: 'message',
+    id: options.id ?? randomUUID(),
+    channelId: 'msteams',
+    serviceUrl: options.serviceUrl,
+    timestamp: new Date(),
+    from: USER,
+    recipient: BOT,
+    conversation: { id: options.conversationId ?? `a:conv-${conversationType}`, conversationType, tenantId: TENANT, isGroup: conversationType !== 'personal', name: undefined as unknown as string },
+    channelData: { tenant: { id: TENANT } },
+    text: options.mention ? `${mentionText} ${text}` : text,
+    textFormat: 'plain',
+    entities: options.mention ? [{ type: 'mention', mentioned: BOT, text: mentionText }] : [],
+  };
+}
+
+export function cardAction(verb: string, data: Record<string, unknown>, options: { serviceUrl: string; conversationType?: 'personal' | 'channel' }): Partial<Activity> {
+  return {
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    id: randomUUID(),
+    channelId: 'msteams',
+    serviceUrl: options.serviceUrl,
+    from: USER,
+    recipient: BOT,
+    conversation: { id: `a:conv-${options.conversationType ?? 'personal'}`, conversationType: options.conversationType ?? 'personal', tenantId: TENANT, isGroup: false, name: undefined as unknown as string },
+    value: { action: { type: 'Action.Execute', id: 'x', verb, data } },
+  };
+}
+
+export function searchQuery(text: string | undefined, options: { serviceUrl: string }): Partial<Activity> {
+  return {
+    type: 'invoke',
+    name: 'composeExtension/query',
+    id: randomUUID(),
+    channelId: 'msteams',
+    serviceUrl: options.serviceUrl,
+    from: USER,
+    recipient: BOT,
+    conversation: { id: 'a:conv-personal', conversationType: 'personal', tenantId: TENANT, isGroup: false, name: undefined as unknown as string },
+    value: text === undefined ? { commandId: 'searchAnswers', parameters: [{ name: 'initialRun', value: 'true' }] } : { commandId: 'searchAnswers', parameters: [{ name: 'query', value: text }] },
+  };
+}

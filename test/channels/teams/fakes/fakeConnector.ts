@@ -1,0 +1,83 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedCall {
+  method: string;
+  path: string;
+  authorization?: string;
+  body: Record<string, unknown>;
+  at: number;
+}
+
+/**
+ * A local Bot Framework connector (the activity's serviceUrl): records every reply the bot
+ * sends, and can be scripted to fail the next calls with given statuses (429, 502...).
+ */
+export class FakeConnector {
+  readonly calls: RecordedCall[] = [];
+  private readonly failures: Array<{ status: number; retryAfter?: string }> = [];
+  private waiters: Array<{ count: number; resolve: () => void }> = [];
+  private server?: Server;
+  url = '';
+  /** Called for every successful call, as it is recorded (benchmarks time replies with it). */
+  onCall?: (call: RecordedCall) => void;
+
+  /** The next calls fail with these statuses, in order. */
+  failNext(...failures: Array<number | { status: number; retryAfter?: string }>): void {
+    this.failures.push(...failures.map((f) => (typeof f === 'number' ? { status: f } : f)));
+  }
+
+  /** Message activities only (typing indicators excluded). */
+  get messages(): RecordedCall[] {
+    return this.calls.filter((c) => c.body.type === 'message');
+  }
+
+  /** Resolves once `count` message activities have been recorded. */
+  waitForMessages(count: number): Promise<void> {
+    if (this.messages.length >= count) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ count, resolve }));
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      void readJson(req).then((body) => {
+        const failure = this.failures.shift();
+        if (failure) {
+          res.writeHead(failure.status, { 'content-type': 'application/json', ...(failure.retryAfter ? { 'retry-after': failure.retryAfter } : {}) });
+          res.end(JSON.stringify({ error: { code: 'Throttled', message: 'scripted failure' } }));
+          this.calls.push({ method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization, body: { ...body, failedWith: failure.status }, at: Date.now() });
+          return;
+        }
+        const call = { method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization, body, at: Date.now() };
+        this.calls.push(call);
+        this.onCall?.(call);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `reply-${this.calls.length}` }));
+        const done = this.waiters.filter((w) => this.messages.length >= w.count);
+        this.waiters = this.waiters.filter((w) => this.messages.length < w.count);
+        for (const w of done) w.resolve();
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>);
+      } catch {
+        resolve({});
+      }
+    });
+  });
+}
