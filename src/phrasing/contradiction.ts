@@ -94,7 +94,7 @@ function judge(claim: Claim, subject: Subject, sentence: string, context: Subjec
   const otherOnly = intersect(object, duties.only[other(claim.party)]);
   const owner = subject.owner;
 
-  if (conditionAllows(claim, subject, sentence, context)) return undefined;
+  if (conditionAllows(claim, subject, sentence, context, duties.topic)) return undefined;
   // "AWS is solely responsible for engine patching" is about the whole topic, even if AWS has engine duties.
   const wholeTopicClaim = claim.exclusive && topic;
   if (!whole && !wholeTopicClaim && ownOnly.size > otherOnly.size) {
@@ -122,13 +122,15 @@ function judge(claim: Claim, subject: Subject, sentence: string, context: Subjec
 }
 
 /** "With RDS Custom, you patch the OS": a sentence that names a condition may state that condition's owner. */
-function conditionAllows(claim: Claim, subject: Subject, sentence: string, context: SubjectContext): boolean {
+function conditionAllows(claim: Claim, subject: Subject, sentence: string, context: SubjectContext, topic: Set<string>): boolean {
   if (!subject.conditions.length || !/\b(if|when|unless|with|where|for|using|under|once|after)\b/i.test(sentence)) return false;
   // Service names do not count: "RDS" in "RDS Custom" is in every sentence about RDS.
   const words = contentStems(sentence, context.primaryServiceWords);
   const asserted: Party = claim.affirms ? claim.party : other(claim.party);
   return subject.conditions.some((c) => {
-    const when = contentStems(c.when, context.primaryServiceWords);
+    // The shared word must name the situation, not the topic: "OS" is in "Optional OS updates"
+    // and in every sentence about OS patching.
+    const when = minus(contentStems(c.when, context.primaryServiceWords), topic);
     return intersect(words, when).size > 0 && (c.owner === asserted || c.owner === 'shared');
   });
 }
