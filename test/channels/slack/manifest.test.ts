@@ -23,16 +23,18 @@ const manifest = JSON.parse(readFileSync(join(__dirname, '../../../manifest.json
 describe('manifest.json: what the Slack app depends on', () => {
   it('asks for exactly the least-privilege bot scopes the features need, and no user scopes', () => {
     // app_mention -> app_mentions:read; message.im -> im:history; replies -> chat:write;
-    // /whosecures -> commands; assistant panel (events, status, prompts) -> assistant:write.
-    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(['app_mentions:read', 'assistant:write', 'chat:write', 'commands', 'im:history']);
+    // /whosecures -> commands; assistant panel (events, status, prompts) -> assistant:write;
+    // onboarding: team_join and users.info -> users:read, member_joined_channel -> channels:read and
+    // groups:read, the welcome DM (conversations.open) -> im:write.
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(['app_mentions:read', 'assistant:write', 'channels:read', 'chat:write', 'commands', 'groups:read', 'im:history', 'im:write', 'users:read']);
     expect(manifest.oauth_config.scopes.user ?? []).toEqual([]);
-    for (const risky of ['search:read', 'channels:history', 'groups:history', 'mpim:history', 'chat:write.public', 'users:read']) {
+    for (const risky of ['search:read', 'channels:history', 'groups:history', 'mpim:history', 'chat:write.public', 'users:read.email', 'admin']) {
       expect(manifest.oauth_config.scopes.bot).not.toContain(risky);
     }
   });
 
   it('subscribes to the events the listeners handle, as bot events only', () => {
-    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(['app_mention', 'assistant_thread_context_changed', 'assistant_thread_started', 'message.im']);
+    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(['app_mention', 'assistant_thread_context_changed', 'assistant_thread_started', 'member_joined_channel', 'message.im', 'team_join']);
     expect(manifest.settings.event_subscriptions.user_events ?? []).toEqual([]);
   });
 
