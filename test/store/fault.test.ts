@@ -18,7 +18,8 @@ async function answerEvent(store: Store, eventId: string): Promise<string | unde
 }
 
 describePostgres('resilient store when PostgreSQL goes away mid-run', () => {
-  const pgUrl = postgresStatus().url as string;
+  // Placeholder only when the suite is skipped (no server): the body still runs to collect tests.
+  const pgUrl = postgresStatus().url ?? 'postgres://skipped@127.0.0.1:5432/skipped';
   const target = new URL(pgUrl);
   const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
   const schema = uniqueSchema();
