@@ -41,7 +41,8 @@ const WEAK_ALIASES = new Set(
   `instance instances server servers vm vms virtual machine virtual machines bucket buckets queue queues topic
   topics function functions table tables cluster clusters backup backups container containers dns cdn key keys
   certificate certificates secret secrets firewall logs log alarms alarm metrics identity directory trail trails
-  stream streams notebook notebooks database databases cache`
+  stream streams notebook notebooks database databases cache config configs configuration organization
+  organizations org orgs`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -173,10 +174,11 @@ export class Detector {
       entry.start = Math.min(entry.start, hit.start);
       scores.set(value.area, entry);
     }
-    // A tool service named beside the subject says what the question is about.
+    // A tool service named beside the subject says what the question is about (by its name,
+    // not by a generic word such as "config").
     for (const hit of serviceHits) {
       const area = TOOL_AREA[hit.value];
-      if (!area || services.includes(hit.value)) continue;
+      if (!area || services.includes(hit.value) || WEAK_ALIASES.has(hit.phrase)) continue;
       const entry = scores.get(area) ?? { score: 0, start: hit.start };
       entry.score += 2;
       scores.set(area, entry);
@@ -201,7 +203,9 @@ export class Detector {
     return { tokens, normalized, services, listed, areas, concepts, serviceHits, topicPositions };
   }
 
-  private pickServices(hits: PhraseHit<string>[], tokens: string[]): string[] {
+  private pickServices(allHits: PhraseHit<string>[], tokens: string[]): string[] {
+    // "a non-RDS secret", "not on EC2": a negated service is not the subject.
+    const hits = allHits.filter((h) => !(h.start > 0 && /^(non|not|except|without|unlike)$/.test(tokens[h.start - 1])));
     const strong = hits.filter((h) => !WEAK_ALIASES.has(h.phrase) && !(h.fuzzy && COMMON_WORDS.has(tokens[h.start])));
     const chosen = strong.length > 0 ? strong : hits;
     const ids: string[] = [];

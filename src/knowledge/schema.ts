@@ -120,7 +120,8 @@ export const conceptSchema = z
     title: z.string().min(3),
     /** Phrasings that ask for this concept. */
     keywords: z.array(z.string().min(2)).min(1),
-    verdict: z.enum(['aws', 'customer', 'shared']).optional(),
+    /** "depends" for concepts whose answer is that it varies (by service, by setting). */
+    verdict: z.enum(['aws', 'customer', 'shared', 'depends']).optional(),
     summary: z.string().min(10),
     aws: z.array(z.string()).default([]),
     customer: z.array(z.string()).default([]),

@@ -19,8 +19,12 @@ export const conceptIntent: Intent = {
   },
 };
 
-/** An area phrase longer than the concept phrase wins: "who is responsible for physical security". */
+/**
+ * An area named more strongly than the concept wins ("who is responsible for physical
+ * security"); a concept phrase at least as long as the area's wins ("patch management").
+ */
 function strongArea(ctx: Parameters<Intent['matches']>[0]): boolean {
   const best = ctx.detection.areas[0];
-  return best !== undefined && best.score >= 1.5;
+  const concept = ctx.detection.concepts[0]?.length ?? 0;
+  return best !== undefined && best.score >= 1.5 && best.score > concept;
 }
