@@ -21,7 +21,8 @@ export function defaultKnowledgeDir(): string {
   return resolve(process.cwd(), 'knowledge');
 }
 
-function readYaml<T>(dir: string, file: string, schema: ZodType<T>): T {
+/** Reads one knowledge file and validates it; errors name the file and the entry. */
+export function readKnowledgeFile<T>(dir: string, file: string, schema: ZodType<T>): T {
   const path = join(dir, file);
   let raw: unknown;
   try {
@@ -76,16 +77,16 @@ export function sourceParagraphs(text: string): string[] {
 
 export function loadKnowledge(dir: string = defaultKnowledgeDir()): KnowledgeBase {
   const areas = new Map<string, Area>();
-  for (const area of readYaml(dir, 'areas.yaml', areasFileSchema).areas) {
+  for (const area of readKnowledgeFile(dir, 'areas.yaml', areasFileSchema).areas) {
     if (areas.has(area.id)) throw new KnowledgeError('areas.yaml', [`area ${area.id} is declared twice`]);
     areas.set(area.id, area);
   }
 
   const sources = new Map<string, Source>();
-  for (const source of readYaml(dir, 'sources.yaml', sourcesFileSchema).sources) addSource(sources, source, 'sources.yaml');
+  for (const source of readKnowledgeFile(dir, 'sources.yaml', sourcesFileSchema).sources) addSource(sources, source, 'sources.yaml');
 
   const concepts = new Map<string, Concept>();
-  const conceptFile = readYaml(dir, 'concepts.yaml', conceptsFileSchema);
+  const conceptFile = readKnowledgeFile(dir, 'concepts.yaml', conceptsFileSchema);
   for (const source of conceptFile.sources) addSource(sources, source, 'concepts.yaml');
   for (const concept of conceptFile.concepts) concepts.set(concept.id, concept);
 
@@ -93,7 +94,7 @@ export function loadKnowledge(dir: string = defaultKnowledgeDir()): KnowledgeBas
   const cells = new Map<string, Cell>();
   const serviceFiles = ['general.yaml', ...readdirSync(join(dir, 'services')).filter((f) => f.endsWith('.yaml')).sort().map((f) => `services/${f}`)];
   for (const file of serviceFiles) {
-    const parsed = readYaml(dir, file, serviceFileSchema);
+    const parsed = readKnowledgeFile(dir, file, serviceFileSchema);
     const { service } = parsed;
     if (services.has(service.id)) throw new KnowledgeError(file, [`service ${service.id} is declared twice (also in ${services.get(service.id)!.file})`]);
     services.set(service.id, { ...service, file });

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CORE_SCHEMA, load } from 'js-yaml';
 import { KnowledgeError } from '../knowledge/errors';
+import { readKnowledgeFile } from '../knowledge/loader';
 import type { KnowledgeBase } from '../knowledge/types';
 import { questionForCell, unquizzableReason, type QuizQuestion } from './quiz';
 import { courseFileSchema, type Lesson } from './schema';
@@ -36,16 +36,7 @@ export interface Course {
 export function loadCourse(kb: KnowledgeBase, dir: string = resolve(kb.dir)): Course | undefined {
   const path = join(dir, COURSE_FILE);
   if (!existsSync(path)) return undefined;
-  let raw: unknown;
-  try {
-    raw = load(readFileSync(path, 'utf8'), { schema: CORE_SCHEMA, filename: COURSE_FILE });
-  } catch (err) {
-    throw new KnowledgeError(COURSE_FILE, [`cannot read or parse: ${(err as Error).message}`]);
-  }
-  const parsed = courseFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new KnowledgeError(COURSE_FILE, parsed.error.issues.map((issue) => `${issue.path.join('.') || '(file)'}: ${issue.message}`));
-  }
+  const parsed = { data: readKnowledgeFile(dir, COURSE_FILE, courseFileSchema) };
 
   const problems: string[] = [];
   const lessonIds = new Set<string>();

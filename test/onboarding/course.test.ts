@@ -102,7 +102,7 @@ describe('a broken course', () => {
 
   it('refuses a lesson without citations, a lesson too long to read in two minutes, and a duplicate question', () => {
     edit(/    citations:\n      - source: course-srm-lesson\n        locator: paragraph 2\n[\s\S]*?    quiz: \[general.physical-security, ec2.os-patching\]/, '    citations: []\n    quiz: [general.physical-security, ec2.os-patching]');
-    expect(() => loadCourse(loadKnowledge(dir), dir)).toThrow(/lessons.0.citations: every lesson needs at least one citation/);
+    expect(() => loadCourse(loadKnowledge(dir), dir)).toThrow(/lessons\[0\] \(the-model\)\.citations: every lesson needs at least one citation/);
     edit('    citations: []\n', `    citations:\n      - source: aws-srm\n`);
     edit('      - To see the line side by side', `      - ${'word '.repeat(MAX_LESSON_WORDS)}\n      - To see the line side by side`);
     expect(() => loadCourse(loadKnowledge(dir), dir)).toThrow(/lessons.3.body: has \d+ words/);
