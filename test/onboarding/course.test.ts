@@ -105,7 +105,7 @@ describe('a broken course', () => {
     expect(() => loadCourse(loadKnowledge(dir), dir)).toThrow(/lessons\[0\] \(the-model\)\.citations: every lesson needs at least one citation/);
     edit('    citations: []\n', `    citations:\n      - source: aws-srm\n`);
     edit('      - To see the line side by side', `      - ${'word '.repeat(MAX_LESSON_WORDS)}\n      - To see the line side by side`);
-    expect(() => loadCourse(loadKnowledge(dir), dir)).toThrow(/lessons.3.body: has \d+ words/);
+    expect(() => loadCourse(loadKnowledge(dir), dir)).toThrow(/lessons\[3\] \(the-line-moves\)\.body: has \d+ words/);
     edit(`      - ${'word '.repeat(MAX_LESSON_WORDS)}\n`, '');
     edit('quiz: [general.compliance,', 'quiz: [ec2.os-patching,');
     expect(() => loadCourse(loadKnowledge(dir), dir)).toThrow(/quiz ec2.os-patching is already asked in lesson 1/);
