@@ -54,7 +54,7 @@ export function matchCondition(kb: KnowledgeBase, cell: Cell, question: string):
       distinct++;
       if (asked.has(w)) {
         matched++;
-        score += WEAK.has(w) || w.length < 4 ? 1 : 2;
+        score += WEAK.has(w) ? 1 : 2;
       }
     }
     // One shared word with a long description is a coincidence, not the situation being stated.

@@ -1,6 +1,8 @@
 import { answerFromCell, baseAnswer } from '../build';
 import { composeText } from '../../phrasing/template';
 import type { Intent, RouteContext } from './context';
+import { matchCondition } from '../conditions';
+import { situationOf } from './lookup';
 
 /** Services offered when a question's answer depends on the service it did not name. */
 const COMMON_SERVICES = ['ec2', 'rds', 'lambda', 's3', 'ecs', 'eks', 'dynamodb'];
@@ -15,8 +17,15 @@ export const generalIntent: Intent = {
     if (!cell) return baseAnswer('not_found', 'unknown', 'Not in the knowledge base', 'The knowledge base has no general rule for that area yet.');
     const offered = COMMON_SERVICES.filter((s) => kb.services.has(s));
     const areaTitle = kb.areas.get(ctx.area!)?.title.toLowerCase() ?? ctx.area!;
-    if (cell.owner !== 'depends') {
-      return answerFromCell(kb, cell, { confidence: 0.85, asked: ctx.asked, suggestions: offered.slice(0, 3).map((s) => `${areaTitle} on ${kb.services.get(s)!.name}?`) });
+    // The general rule, or the situation the question states ("training our own devs").
+    const stated = matchCondition(kb, cell, situationOf(ctx));
+    if (cell.owner !== 'depends' || stated) {
+      return answerFromCell(kb, cell, {
+        confidence: stated ? 0.8 : 0.85,
+        asked: ctx.asked,
+        ownerOverride: stated ? { owner: stated.owner, because: stated.when } : undefined,
+        suggestions: offered.slice(0, 3).map((s) => `${areaTitle} on ${kb.services.get(s)!.name}?`),
+      });
     }
     const answer = answerFromCell(kb, cell, { intent: 'clarify', confidence: 0.8, asked: ctx.asked });
     answer.text = composeText(answer, `${cell.summary}\n\nWhich service do you mean? For example: ${offered.map((s) => kb.services.get(s)!.name).join(', ')}.`);

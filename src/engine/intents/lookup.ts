@@ -13,8 +13,7 @@ import { askedSide } from '../subtask';
 export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string): { cell: Cell; override?: { owner: 'aws' | 'customer' | 'shared'; because: string }; confidence: number } | undefined {
   const own = ctx.kb.cell(serviceId, areaId);
   if (own) {
-    const situation = ctx.detection.tokens.filter((_, i) => !ctx.detection.topicPositions.has(i)).join(' ');
-    const stated = matchCondition(ctx.kb, own, situation);
+    const stated = matchCondition(ctx.kb, own, situationOf(ctx));
     if (stated) return { cell: own, override: { owner: stated.owner, because: stated.when }, confidence: 0.9 };
     const side = own.owner === 'shared' ? askedSide(ctx.detection.normalized) : undefined;
     if (side) return { cell: own, override: { owner: side, because: side === 'aws' ? 'you asked about the part AWS operates' : 'you asked about the part you configure' }, confidence: 0.8 };
@@ -22,7 +21,11 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
   }
   const general = ctx.kb.generalCell(areaId);
   if (!general) return undefined;
-  if (general.owner !== 'depends') return { cell: general, confidence: ctx.kb.areas.get(areaId)?.universal ? 0.9 : 0.75 };
+  if (general.owner !== 'depends') {
+    const stated = matchCondition(ctx.kb, general, situationOf(ctx));
+    if (stated) return { cell: general, override: { owner: stated.owner, because: stated.when }, confidence: 0.8 };
+    return { cell: general, confidence: ctx.kb.areas.get(areaId)?.universal ? 0.9 : 0.75 };
+  }
   const service = ctx.kb.services.get(serviceId);
   if (!service) return undefined;
   const names = [service.id, service.name.replace(/^(Amazon|AWS)\s+/, ''), ...service.aliases].map((n) => normalizeText(n)).filter((n) => n.length >= 2);
@@ -31,6 +34,11 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
     if (names.some((n) => when.includes(` ${n} `))) return { cell: general, override: { owner: condition.owner, because: condition.when }, confidence: 0.8 };
   }
   return { cell: general, confidence: 0.5 };
+}
+
+/** The question without the words that named the area: what is left describes the situation. */
+export function situationOf(ctx: RouteContext): string {
+  return ctx.detection.tokens.filter((_, i) => !ctx.detection.topicPositions.has(i)).join(' ');
 }
 
 export function lookupAnswer(ctx: RouteContext, serviceId: string, areaId: string): Answer | undefined {
