@@ -26,7 +26,7 @@ export const QUESTION_TEMPLATES: Record<string, string> = {
   'application-code': 'Who secures the application code and dependencies you run on {service}?',
   compliance: 'Who is responsible for the compliance of your workloads on {service}?',
   training: 'Who trains the people who use {service} in security awareness?',
-  'incident-response': 'Who responds to security incidents involving your {service} resources?',
+  'incident-response': 'Who is responsible for incident response on {service}?',
   'configuration-management': 'Who manages the configuration of your {service} resources?',
   'ddos-protection': 'Who protects your {service} workloads against DDoS and web-layer attacks?',
 };
