@@ -33,8 +33,55 @@ function words(text: string): string[] {
   return normalizeText(text).split(' ').filter(Boolean).map(stemToken);
 }
 
-export function matchCondition(kb: KnowledgeBase, cell: Cell, question: string): Condition | undefined {
+/** Stemmed token lists of each condition's curated phrases, cached per condition. */
+const phraseCache = new WeakMap<Condition, string[][]>();
+
+function phraseTokens(condition: Condition): string[][] {
+  let cached = phraseCache.get(condition);
+  if (!cached) {
+    cached = condition.phrases.map(words).filter((p) => p.length > 0);
+    phraseCache.set(condition, cached);
+  }
+  return cached;
+}
+
+function containsPhrase(tokens: string[], phrase: string[]): boolean {
+  outer: for (let i = 0; i + phrase.length <= tokens.length; i++) {
+    for (let k = 0; k < phrase.length; k++) if (tokens[i + k] !== phrase[k]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * The condition whose curated phrases the question contains (the longest phrase wins; a tie
+ * between conditions with different owners decides nothing).
+ */
+function matchByPhrases(cell: Cell, questionTokens: string[]): Condition | undefined {
+  let best: { condition: Condition; length: number } | undefined;
+  let tie = false;
+  for (const condition of cell.conditions) {
+    for (const phrase of phraseTokens(condition)) {
+      if (!containsPhrase(questionTokens, phrase)) continue;
+      if (!best || phrase.length > best.length) {
+        best = { condition, length: phrase.length };
+        tie = false;
+      } else if (phrase.length === best.length && best.condition !== condition && best.condition.owner !== condition.owner) {
+        tie = true;
+      }
+    }
+  }
+  return best && !tie ? best.condition : undefined;
+}
+
+/**
+ * @param fullQuestion the whole question: curated phrases are matched against all of it.
+ * @param question the question without the words that named the area, for the word heuristic.
+ */
+export function matchCondition(kb: KnowledgeBase, cell: Cell, question: string, fullQuestion: string = question): Condition | undefined {
   if (cell.conditions.length === 0) return undefined;
+  const byPhrase = matchByPhrases(cell, words(fullQuestion));
+  if (byPhrase) return byPhrase;
   const service = kb.services.get(cell.service);
   // Words that name the topic itself ("master password" for credentials) say nothing about the situation.
   const area = kb.areas.get(cell.area);
@@ -54,7 +101,7 @@ export function matchCondition(kb: KnowledgeBase, cell: Cell, question: string):
       distinct++;
       if (asked.has(w)) {
         matched++;
-        score += WEAK.has(w) ? 1 : 2;
+        score += WEAK.has(w) || w.length < 4 ? 1 : 2;
       }
     }
     // One shared word with a long description is a coincidence, not the situation being stated.
@@ -62,6 +109,7 @@ export function matchCondition(kb: KnowledgeBase, cell: Cell, question: string):
   });
   scored.sort((a, b) => b.score - a.score || b.coverage - a.coverage);
   const [best, second] = scored;
-  if (best.score >= 2 && best.coverage >= 0.5 && (!second || best.score > second.score)) return best.condition;
+  const convincing = (best.score >= 2 && best.coverage >= 0.5) || (best.score >= 1 && best.coverage === 1);
+  if (convincing && (!second || best.score > second.score)) return best.condition;
   return undefined;
 }

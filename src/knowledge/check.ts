@@ -60,6 +60,15 @@ export function checkKnowledge(kb: KnowledgeBase, options: CheckOptions = {}): C
       citedSources.add(citation.source);
       checkCitation(kb, citation, cell.file, entry, problems);
     }
+    // A phrase that states two situations with different owners decides nothing.
+    const phraseOwner = new Map<string, string>();
+    for (const condition of cell.conditions) {
+      for (const phrase of condition.phrases.map((p) => normalizeText(p))) {
+        const seen = phraseOwner.get(phrase);
+        if (seen && seen !== condition.owner) problems.push({ file: cell.file, entry, message: `condition phrase "${phrase}" states situations with different owners` });
+        phraseOwner.set(phrase, condition.owner);
+      }
+    }
     if (options.staleMonths !== undefined) {
       const age = monthsBetween(new Date(`${cell.verified}T00:00:00Z`), options.today ?? new Date());
       if (age > options.staleMonths) problems.push({ file: cell.file, entry, message: `last verified ${cell.verified}, more than ${options.staleMonths} months ago` });

@@ -44,6 +44,11 @@ export const conditionSchema = z
     when: z.string().min(3),
     owner: z.enum(['aws', 'customer', 'shared']),
     note: z.string().optional(),
+    /**
+     * Phrases that, found in a question, mean the asker is in this situation ("major version",
+     * "turned off managed updates", "imported certificate"). Matched before the words of `when`.
+     */
+    phrases: z.array(z.string().min(2)).default([]),
   })
   .strict();
 export type Condition = z.infer<typeof conditionSchema>;

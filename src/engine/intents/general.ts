@@ -18,7 +18,7 @@ export const generalIntent: Intent = {
     const offered = COMMON_SERVICES.filter((s) => kb.services.has(s));
     const areaTitle = kb.areas.get(ctx.area!)?.title.toLowerCase() ?? ctx.area!;
     // The general rule, or the situation the question states ("training our own devs").
-    const stated = matchCondition(kb, cell, situationOf(ctx));
+    const stated = matchCondition(kb, cell, situationOf(ctx), ctx.clean);
     if (cell.owner !== 'depends' || stated) {
       return answerFromCell(kb, cell, {
         confidence: stated ? 0.8 : 0.85,

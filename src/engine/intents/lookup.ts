@@ -13,7 +13,7 @@ import { askedSide } from '../subtask';
 export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string): { cell: Cell; override?: { owner: 'aws' | 'customer' | 'shared'; because: string }; confidence: number } | undefined {
   const own = ctx.kb.cell(serviceId, areaId);
   if (own) {
-    const stated = matchCondition(ctx.kb, own, situationOf(ctx));
+    const stated = matchCondition(ctx.kb, own, situationOf(ctx), ctx.clean);
     if (stated) return { cell: own, override: { owner: stated.owner, because: stated.when }, confidence: 0.9 };
     const side = own.owner === 'shared' ? askedSide(ctx.detection.normalized) : undefined;
     if (side) return { cell: own, override: { owner: side, because: side === 'aws' ? 'you asked about the part AWS operates' : 'you asked about the part you configure' }, confidence: 0.8 };
@@ -22,7 +22,7 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
   const general = ctx.kb.generalCell(areaId);
   if (!general) return undefined;
   if (general.owner !== 'depends') {
-    const stated = matchCondition(ctx.kb, general, situationOf(ctx));
+    const stated = matchCondition(ctx.kb, general, situationOf(ctx), ctx.clean);
     if (stated) return { cell: general, override: { owner: stated.owner, because: stated.when }, confidence: 0.8 };
     return { cell: general, confidence: ctx.kb.areas.get(areaId)?.universal ? 0.9 : 0.75 };
   }
