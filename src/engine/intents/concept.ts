@@ -26,5 +26,7 @@ export const conceptIntent: Intent = {
 function strongArea(ctx: Parameters<Intent['matches']>[0]): boolean {
   const best = ctx.detection.areas[0];
   const concept = ctx.detection.concepts[0]?.length ?? 0;
+  // "listed as a shared control in the model": words about the model itself make it a concept question.
+  if (concept > 0 && /\b(control|controls|model|analogy|apartment|srm)\b/.test(ctx.detection.normalized)) return false;
   return best !== undefined && best.score >= 1.5 && best.score > concept;
 }

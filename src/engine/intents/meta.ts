@@ -25,7 +25,7 @@ export const helpIntent: Intent = {
 
 export const greetingIntent: Intent = {
   name: 'greeting',
-  matches: (ctx) => isGreeting(ctx.detection.tokens),
+  matches: (ctx) => isGreeting(ctx.detection.tokens, ctx.services.length === 0 && !ctx.area && ctx.detection.concepts.length === 0),
   handle: (ctx) => {
     const thanks = ctx.detection.tokens.some((t) => /^(thanks|thank|thx|ty|cheers)$/.test(t));
     const answer = baseAnswer(
@@ -53,7 +53,7 @@ const GUARD_TEXT: Record<string, string> = {
  * Questions for a number, a colour or a date ("how many guards are on shift?") are about facts
  * the matrix does not hold, even when they name a responsibility area.
  */
-const TRIVIA = /\b(street address|exact address|address of the|gps coordinates|where exactly is|which building|names? of the (guards|staff|employees))\b|^(how many|how often (did|does|do)|what colou?r|what brand|what time|what date|which vendor|what model|what kind of (locks|badges|cameras|guards)|how old|how big|how tall|how much (did|does) aws (spend|pay))\b/;
+const TRIVIA = /^(which|what) (exact|specific|precise) |\b(build number|exact build|right now on my|running under my instance|i [0-9a-f]{8,})\b|\b(street address|exact address|address of the|gps coordinates|where exactly is|which building|names? of the (guards|staff|employees))\b|^(how many|how often (did|does|do)|what colou?r|what brand|what time|what date|which vendor|what model|what kind of (locks|badges|cameras|guards)|how old|how big|how tall|how much (did|does) aws (spend|pay))\b/;
 const OWNERSHIP_WORDS = /\b(who|whose|responsib\w*|on me|on us|my job|our job|aws or (me|us|we|i))\b/;
 
 export const triviaIntent: Intent = {
@@ -72,11 +72,15 @@ export const triviaIntent: Intent = {
   },
 };
 
+/** On-premises infrastructure is out of scope whatever area words it uses, unless it names AWS services. */
+const ON_PREM = /\b(on prem|on premises|on premise|onprem|vmware|esxi|vsphere|hyper v|proxmox|our own data ?cent(er|re)|our own servers|bare metal we own)\b/;
+
 export const outOfScopeIntent: Intent = {
   name: 'out_of_scope',
   matches: (ctx) =>
     ctx.guard !== undefined ||
     isAlwaysUnrelated(ctx.detection.normalized) ||
+    (ON_PREM.test(ctx.detection.normalized) && ctx.services.length === 0) ||
     (isUnrelated(ctx.detection.normalized) && ctx.services.length === 0 && ctx.detection.areas.every((a) => a.score < 1.5) && ctx.detection.concepts.length === 0),
   handle: (ctx: RouteContext) => {
     const reason = ctx.guard ?? 'unrelated';
