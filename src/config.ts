@@ -53,6 +53,8 @@ export const envSchema = z.object({
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith('xapp-'), 'must be an app-level token (xapp-...)'),
   SLACK_API_URL: optionalUrl,
+  /** Least time between two posts or updates in one Slack channel (Slack allows about one a second). */
+  SLACK_POST_SPACING_MS: int(1000, 0, 10000),
   RATE_LIMIT_PER_MINUTE: int(20, 1, 10000),
 
   MicrosoftAppId: optionalString,

@@ -5,9 +5,11 @@ import { boltLogger } from './boltLogger';
 import { SlackHttpReceiver } from './httpReceiver';
 import { InFlight } from './inFlight';
 import { registerSlackListeners } from './listeners';
+import { registerGapsCommand } from './listeners/gapsCommand';
 import { registerSlackOnboarding } from './onboarding';
 import { claimEvents } from './middleware/claimEvent';
 import { ignoreBotsAndEdits } from './middleware/ignoreBots';
+import { ChannelPacer } from './reply/channelPacer';
 import { errorSummary } from './reply/postAnswer';
 import { webClientOptions } from './webClientOptions';
 
@@ -55,8 +57,11 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
   });
   app.use(ignoreBotsAndEdits);
   app.use(claimEvents(store, metrics, logger));
-  registerSlackListeners(app, { assistant, store, logger, metrics });
-  registerSlackOnboarding(app, deps);
+  const pacer = new ChannelPacer(config.SLACK_POST_SPACING_MS);
+  const slackDeps = { assistant, store, logger, metrics, pacer };
+  registerSlackListeners(app, slackDeps);
+  registerSlackOnboarding(app, deps, pacer);
+  registerGapsCommand(app, slackDeps, { kb: deps.kb, admins: config.ONBOARDING_ADMINS });
 
   return { app, httpReceiver, inFlight, lookUpIdentity: auth.lookUp };
 }

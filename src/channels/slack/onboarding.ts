@@ -5,6 +5,7 @@ import { parseAnswerValue, parseLessonValue, ONBOARDING_ACTIONS } from '../../on
 import { OnboardingService, type ScheduledRef, type StartResult, type UserRef } from '../../onboarding/service';
 import type { OnboardingProgress } from '../../store/types';
 import { withApology } from './reply/apology';
+import type { ChannelPacer } from './reply/channelPacer';
 import { errorSummary } from './reply/postAnswer';
 import type { SlackMessage } from './renderAnswer';
 import { renderSlackDone, renderSlackGrade, renderSlackLesson, renderSlackNotice, renderSlackProgress, renderSlackQuiz } from './renderOnboarding';
@@ -27,7 +28,7 @@ const slackUser = (userId: string): UserRef => ({ platform: 'slack', userId });
  * lessons scheduled with chat.scheduleMessage (Slack keeps them, so a restart loses nothing),
  * quiz buttons, "Next lesson", opt-out, and the onboard/progress commands.
  */
-export function registerSlackOnboarding(app: App, deps: ChannelDeps): void {
+export function registerSlackOnboarding(app: App, deps: ChannelDeps, pacer: ChannelPacer): void {
   const { config, logger, kb, store } = deps;
   const course = loadCourse(kb);
   if (!course) {
@@ -35,7 +36,7 @@ export function registerSlackOnboarding(app: App, deps: ChannelDeps): void {
     return;
   }
   const service = new OnboardingService({ store, kb, course });
-  const handlerDeps = { assistant: deps.assistant, store, logger, metrics: deps.metrics };
+  const handlerDeps = { assistant: deps.assistant, store, logger, metrics: deps.metrics, pacer };
 
   async function openDm(client: webApi.WebClient, userId: string): Promise<string> {
     const opened = await client.conversations.open({ users: userId });
@@ -44,7 +45,7 @@ export function registerSlackOnboarding(app: App, deps: ChannelDeps): void {
   }
 
   async function post(client: webApi.WebClient, channel: string, message: SlackMessage): Promise<void> {
-    await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
+    await pacer.run(channel, () => client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false }));
   }
 
   async function cancel(client: webApi.WebClient, refs: ScheduledRef[]): Promise<void> {

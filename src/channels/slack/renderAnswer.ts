@@ -28,6 +28,9 @@ export interface RenderOptions {
   maxFollowUps?: number;
 }
 
+/** The mark on an answer whose explanation an LLM worded. */
+export const AI_PHRASED_MARK = 'Worded by AI';
+
 const VERDICT_LABEL: Record<Verdict, string> = {
   aws: 'AWS',
   customer: 'You',
@@ -125,7 +128,8 @@ function aboutLine(answer: Answer): string | undefined {
   const parts: string[] = [];
   if (answer.verified) parts.push(`Verified ${safeText(answer.verified)}`);
   if (answer.cells.length) parts.push(`confidence ${answer.confidence.toFixed(2)}`);
-  if (answer.phrased) parts.push(`worded by ${safeText(truncate(answer.phrased.model, 60))}; verdict and sources from the knowledge base`);
+  // Readers should know which words came from a model; the verdict never does.
+  if (answer.phrased) parts.push(`${AI_PHRASED_MARK} (${safeText(truncate(answer.phrased.model, 60))}); verdict and sources from the knowledge base`);
   return parts.length ? parts.join(' · ') : undefined;
 }
 

@@ -19,7 +19,7 @@ function answer(overrides: Partial<Answer> = {}): Answer {
     text: '',
     aws: ['Patches the host OS and hypervisor.'],
     customer: ['Patch the guest OS.'],
-    conditions: [{ when: 'With Systems Manager Patch Manager', owner: 'customer', note: 'you still schedule it' }],
+    conditions: [{ when: 'With Systems Manager Patch Manager', owner: 'customer', phrases: [], note: 'you still schedule it' }],
     rows: [],
     citations: [{ n: 1, id: 'aws-srm', title: 'Shared Responsibility Model', url: 'https://aws.amazon.com/compliance/shared-responsibility-model/', publisher: 'AWS', locator: 'paragraph 2' }],
     suggestions: ['what am I responsible for with EC2?', 'who patches the OS on EC2 vs RDS?'],
@@ -97,7 +97,7 @@ describe('renderSlackAnswer', () => {
         topic: { id: 't', title: hostile },
         aws: [hostile],
         customer: [hostile],
-        conditions: [{ when: hostile, owner: 'aws', note: hostile }],
+        conditions: [{ when: hostile, owner: 'aws', phrases: [], note: hostile }],
         rows: [{ cellId: 'c', label: hostile, owner: 'aws', summary: hostile, citationNumbers: [1] }],
         suggestions: [hostile],
         citations: [{ n: 1, id: 's', title: hostile, url: 'https://docs.aws.amazon.com/x', publisher: 'AWS', locator: hostile }],
@@ -170,7 +170,7 @@ describe('renderSlackAnswer', () => {
     expect(text).toContain('In short: the guest OS is yours to patch.');
     expect(text).not.toContain('You patch the guest operating system of your instances.');
     expect(phrased[0].text!.text).toBe('You · Operating system patching on Amazon EC2');
-    expect(text).toMatch(/worded by gpt-test/);
+    expect(text).toMatch(/Worded by AI \(gpt-test\); verdict and sources from the knowledge base/);
   });
 
   it('is pure: the same answer renders the same message', () => {

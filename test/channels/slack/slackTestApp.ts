@@ -15,6 +15,8 @@ export async function startSlackTestBed(env: Record<string, string> = {}): Promi
     SLACK_BOT_TOKEN: TEST_BOT_TOKEN,
     SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
     SLACK_API_URL: fake.apiUrl,
+    // Tests post to one channel many times; pacing is tested on its own (pacing.test.ts).
+    SLACK_POST_SPACING_MS: '0',
     ...env,
   });
   // The bot's identity is fetched in the background at start; tests begin once it is known.

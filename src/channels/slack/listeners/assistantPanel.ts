@@ -30,9 +30,9 @@ export function registerAssistantPanel(app: App, deps: SlackDeps): void {
         },
         save: async () => undefined,
       },
-      threadStarted: async ({ say, setSuggestedPrompts }) => {
+      threadStarted: async ({ event, say, setSuggestedPrompts }) => {
         await withApology(deps, 'assistant_thread_started', async () => {
-          await say(GREETING);
+          await deps.pacer.run(event.assistant_thread.channel_id, () => say(GREETING));
           await setSuggestedPrompts({ title: 'Try one of these', prompts: SUGGESTED_PROMPTS });
         });
       },

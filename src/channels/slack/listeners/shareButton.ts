@@ -27,7 +27,7 @@ export function registerShareButton(app: App, deps: SlackDeps): void {
         }
         const message = renderSlackAnswer(answer, { sharedBy: body.user.id });
         try {
-          await postMessage(client, { channel }, message);
+          await postMessage(deps.pacer, client, { channel }, message);
         } catch (err) {
           if (!isNotInChannel(err)) throw err;
           await respond({ response_type: 'in_channel', replace_original: false, text: message.text, blocks: message.blocks });

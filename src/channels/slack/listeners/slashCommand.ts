@@ -7,6 +7,8 @@ import type { SlackDeps } from '../reply/slackDeps';
 import { renderSlackAnswer, type SlackMessage } from '../renderAnswer';
 import { questionFromSlackText } from '../slackText';
 import { isOnboardingCommand } from '../onboarding';
+import { isGapsCommand } from '../gapsText';
+import { withCommandList } from '../renderCommandList';
 
 export const SLASH_COMMAND = '/whosecures';
 
@@ -16,7 +18,8 @@ export const SLASH_COMMAND = '/whosecures';
  */
 export function registerSlashCommand(app: App, deps: SlackDeps): void {
   app.command(SLASH_COMMAND, async ({ command, ack, client, respond }) => {
-    if (isOnboardingCommand(command.text)) return; // acked and handled by ../onboarding
+    // Acked and handled by their own listeners: ../onboarding and ./gapsCommand.
+    if (isOnboardingCommand(command.text) || isGapsCommand(command.text)) return;
     await ack();
     const typed = questionFromSlackText(command.text);
     const question = typed === '' ? 'help' : typed;
@@ -26,14 +29,14 @@ export function registerSlashCommand(app: App, deps: SlackDeps): void {
       'slash_command',
       async () => {
         const answer = await deps.assistant.answer({ text: question, platform: 'slack', userId: command.user_id, conversationId: command.channel_id });
-        await sendEphemeralAnswer(deps, client, respond, { channel: command.channel_id, user: command.user_id }, answer, /^compare\b/i.test(question));
+        await sendEphemeralAnswer(deps, client, respond, { channel: command.channel_id, user: command.user_id }, answer, /^compare\b/i.test(question), answer.intent === 'help');
       },
       { client, target, user: command.user_id },
     );
   });
 }
 
-/** Ephemeral answer, kept for "Share in channel". */
+/** Ephemeral answer, kept for "Share in channel"; the help answer lists the slash commands too. */
 export async function sendEphemeralAnswer(
   deps: SlackDeps,
   client: webApi.WebClient,
@@ -41,9 +44,11 @@ export async function sendEphemeralAnswer(
   to: { channel: string; user: string; threadTs?: string },
   answer: Answer,
   compact = false,
+  listCommands = false,
 ): Promise<void> {
   await rememberAnswer(deps.store, answer).catch((err: unknown) => deps.logger.warn({ err: errorSummary(err), event: 'slack_answer_cache_failed' }, 'could not keep the answer for sharing'));
-  await sendEphemeral(client, respond, to, renderSlackAnswer(answer, { share: true, compact }));
+  const message = renderSlackAnswer(answer, { share: true, compact });
+  await sendEphemeral(client, respond, to, listCommands ? withCommandList(message) : message);
 }
 
 /**

@@ -23,7 +23,7 @@ export async function withApology(
     const { client, target, user } = apologise;
     const sent = user
       ? client.chat.postEphemeral({ channel: target.channel, user, text: APOLOGY, ...(target.threadTs ? { thread_ts: target.threadTs } : {}) })
-      : client.chat.postMessage({ channel: target.channel, text: APOLOGY, unfurl_links: false, unfurl_media: false, ...(target.threadTs ? { thread_ts: target.threadTs } : {}) });
+      : deps.pacer.run(target.channel, () => client.chat.postMessage({ channel: target.channel, text: APOLOGY, unfurl_links: false, unfurl_media: false, ...(target.threadTs ? { thread_ts: target.threadTs } : {}) }));
     await sent.catch((e: unknown) => deps.logger.warn({ err: errorSummary(e), event: 'slack_apology_failed' }, 'could not send the apology'));
   }
 }

@@ -1,6 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { Answer, Query } from '../../../engine/types';
 import { renderSlackAnswer, type RenderOptions, type SlackMessage } from '../renderAnswer';
+import type { ChannelPacer } from './channelPacer';
 import type { SlackDeps } from './slackDeps';
 
 export interface ConversationTarget {
@@ -9,16 +10,16 @@ export interface ConversationTarget {
   threadTs?: string;
 }
 
-/** Every public post: link and media unfurling off, and never `link_names` or `parse`. */
-export async function postMessage(client: webApi.WebClient, target: ConversationTarget, message: SlackMessage) {
-  return client.chat.postMessage({
+/** Every public post: paced per channel, link and media unfurling off, and never `link_names` or `parse`. */
+export async function postMessage(pacer: ChannelPacer, client: webApi.WebClient, target: ConversationTarget, message: SlackMessage) {
+  return pacer.run(target.channel, () => client.chat.postMessage({
     channel: target.channel,
     ...(target.threadTs ? { thread_ts: target.threadTs } : {}),
     text: message.text,
     blocks: message.blocks,
     unfurl_links: false,
     unfurl_media: false,
-  });
+  }));
 }
 
 /**
@@ -33,12 +34,14 @@ export async function answerIntoConversation(
   options: RenderOptions = {},
 ): Promise<Answer> {
   const answer = await deps.assistant.answer(query);
-  const posted = await postMessage(client, target, renderSlackAnswer(answer, options));
+  const posted = await postMessage(deps.pacer, client, target, renderSlackAnswer(answer, options));
   const phrased = await deps.assistant.phrase(answer, query);
   if (phrased && posted.ts) {
     const message = renderSlackAnswer(phrased, options);
-    await client.chat
-      .update({ channel: posted.channel ?? target.channel, ts: posted.ts, text: message.text, blocks: message.blocks })
+    const channel = posted.channel ?? target.channel;
+    const ts = posted.ts;
+    await deps.pacer
+      .run(channel, () => client.chat.update({ channel, ts, text: message.text, blocks: message.blocks }))
       .catch((err: unknown) => deps.logger.warn({ err: errorSummary(err), event: 'slack_update_failed', answerId: answer.id }, 'could not update the answer with its phrasing'));
   }
   return answer;

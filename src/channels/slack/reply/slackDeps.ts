@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Assistant } from '../../../conversation/assistant';
 import type { Metrics } from '../../../metrics';
 import type { Store } from '../../../store/types';
+import type { ChannelPacer } from './channelPacer';
 
 /** What the Slack listeners need from the composition root. */
 export interface SlackDeps {
@@ -9,4 +10,6 @@ export interface SlackDeps {
   store: Store;
   logger: Logger;
   metrics: Metrics;
+  /** Spaces posts and updates per channel; every chat.postMessage and chat.update goes through it. */
+  pacer: ChannelPacer;
 }
