@@ -13,7 +13,7 @@ const AWS_ACTIONS =
 const EITHER_OR = /\bor (do|does|is|are|should|must|will|would|can|did|have)\b|\bor (me|us|aws|amazon|them|we|i)\b|\b(aws|amazon) or\b/;
 
 /** "Do I need to turn anything on?" asks whether it is on by default, not who configures it. */
-const DEFAULT_QUESTION = /\b(do|does|should|must) (i|we|you) (need|have|got) to (enable|turn|switch|set|configure|activate|do)\b|\banything (i|we|you) (need|have) to\b|\bout of the box\b|\bby default\b|\bon by default\b|\bautomatically\b/;
+const DEFAULT_QUESTION = /\b(do|does|should|must) (i|we|you) (need|have|got) to (enable|turn|switch|set|configure|activate|do)\b|\b(something|anything) (i|we|you) (need|have) to (enable|turn on|set up|activate|configure)\b|\benable (it )?first\b|\banything (i|we|you) (need|have) to\b|\bout of the box\b|\bby default\b|\bon by default\b|\bautomatically\b/;
 
 export function askedSide(normalized: string): 'aws' | 'customer' | undefined {
   if (EITHER_OR.test(normalized) || DEFAULT_QUESTION.test(normalized)) return undefined;
