@@ -5,7 +5,7 @@ import {
   type MessagingExtensionQuery,
   type MessagingExtensionResponse,
   type StatePropertyAccessor,
-  type TurnContext,
+  TurnContext,
   type UserState,
 } from 'botbuilder';
 import type { Logger } from 'pino';
@@ -16,9 +16,13 @@ import type { Answer, Query } from '../../engine/types';
 import type { KnowledgeBase } from '../../knowledge/types';
 import type { Metrics } from '../../metrics';
 import type { Store } from '../../store/types';
+import type { BackgroundTasks } from './background';
 import { resolveCommand, DEFAULT_COMMANDS, type TeamsCommand } from './commands';
 import { saveReferenceIfAuthenticated } from './conversationReferences';
-import { VERB_ASK, VERB_FEEDBACK, askDataSchema, feedbackDataSchema } from './render/actions';
+import { parseOnboardingCommand } from './onboarding/commands';
+import { parseOnboardingData, type TeamsOnboarding } from './onboarding/teamsOnboarding';
+import { replaceWithPhrasing, type ContinueConversation } from './phraseLater';
+import { VERB_ASK, VERB_FEEDBACK, VERB_ONBOARDING, askDataSchema, feedbackDataSchema } from './render/actions';
 import { renderTeamsAnswer } from './render/answerCard';
 import { renderSearchMessage, renderSearchResults } from './render/searchResults';
 import { renderTeamsWelcome } from './render/welcomeCard';
@@ -42,6 +46,12 @@ export interface TeamsBotDeps {
   appId: string | undefined;
   policy: ServiceUrlPolicy;
   commands?: TeamsCommand[];
+  /** The onboarding course; absent when the knowledge folder has none. */
+  onboarding?: TeamsOnboarding;
+  /** Work after the turn (the LLM phrasing of a sent answer); drained on shutdown. */
+  background: BackgroundTasks;
+  /** A new turn on a stored conversation, for updating an answer once its phrasing is ready. */
+  continueConversation: ContinueConversation;
 }
 
 interface WelcomeState {
@@ -71,6 +81,11 @@ export class WhosecuresTeamsBot extends TeamsActivityHandler {
       await this.handleMembersAdded(context);
       await next();
     });
+    // A personal install also arrives as installationUpdate; the course's welcome claim makes the two one welcome.
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await this.handleInstall(context);
+      await next();
+    });
   }
 
   /** First one wins across replicas and redeliveries; false means "already handled". */
@@ -91,13 +106,24 @@ export class WhosecuresTeamsBot extends TeamsActivityHandler {
     await saveReferenceIfAuthenticated(context, this.deps);
     // Channels and group chats deliver only messages that mention the bot; check rather than assume.
     if (activity.conversation?.conversationType && activity.conversation.conversationType !== 'personal' && !mentionsBot(activity)) return;
-    // A card submit from an older client carries data and no text: nothing to answer.
     const text = questionText(activity);
-    if (!text && activity.value !== undefined) return;
+    const { onboarding } = this.deps;
+    if (!text && activity.value !== undefined) {
+      // Action.Submit buttons arrive as a message carrying the card's data and no text.
+      const data = parseOnboardingData(activity.value);
+      if (data && onboarding) await onboarding.act(context, data);
+      return;
+    }
+    const course = onboarding && parseOnboardingCommand(text);
+    if (course) return onboarding.command(context, course);
     await this.answer(context, resolveCommand(text, this.commands).question);
   }
 
-  /** Typing while the answer is prepared, then the answer card (phrased by the LLM when one is configured). */
+  /**
+   * Typing while the answer is prepared, then the knowledge-base answer card at once; the LLM's
+   * phrasing (when one is configured) replaces that card later, outside this turn, so the
+   * request never waits for the model.
+   */
   async answer(context: TurnContext, question: string): Promise<Answer> {
     const { activity } = context;
     await context.sendActivity({ type: 'typing' });
@@ -111,18 +137,32 @@ export class WhosecuresTeamsBot extends TeamsActivityHandler {
       threadId: conversationId,
     };
     const answer = await this.deps.assistant.answer(query);
-    const phrased = await this.deps.assistant.phrase(answer, query);
-    const final = phrased ?? answer;
-    await context.sendActivity(renderTeamsAnswer(final));
-    return final;
+    const sent = await context.sendActivity(renderTeamsAnswer(answer));
+    if (sent?.id && answer.cells.length) {
+      const target = { reference: TurnContext.getConversationReference(activity), activityId: sent.id };
+      const { assistant, continueConversation, logger } = this.deps;
+      this.deps.background.run('phrasing', async () => {
+        await replaceWithPhrasing({ assistant, continueConversation, logger }, target, answer, query);
+      });
+    }
+    return answer;
   }
 
   private async handleMembersAdded(context: TurnContext): Promise<void> {
     const { activity } = context;
     const botAdded = (activity.membersAdded ?? []).some((m) => m.id === activity.recipient?.id);
     if (!botAdded || activity.conversation?.conversationType !== 'personal') return;
+    await this.handleInstall(context);
+  }
+
+  /** A personal install: the onboarding welcome (lesson 1) when the course is on, else the plain welcome once. */
+  private async handleInstall(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    if (activity.conversation?.conversationType !== 'personal') return;
     if (!(await this.claim(context))) return;
     await saveReferenceIfAuthenticated(context, this.deps);
+    if (this.deps.onboarding && (await this.deps.onboarding.welcome(context, activity.type ?? 'install'))) return;
+    // Both install activities may reach this point; the flag in user state keeps it to one welcome.
     const state = await this.welcome.get(context, {});
     if (state.welcomedAt) return;
     await context.sendActivity(renderTeamsWelcome());
@@ -153,6 +193,12 @@ export class WhosecuresTeamsBot extends TeamsActivityHandler {
       if (!(await this.claim(context))) return messageResponse('Already answered.');
       await this.answer(context, parsed.data.question);
       return messageResponse('Answered in the conversation.');
+    }
+    if (verb === VERB_ONBOARDING) {
+      const parsed = parseOnboardingData(data);
+      if (!parsed || !this.deps.onboarding) return badRequest('onboarding action is invalid');
+      if (!(await this.claim(context))) return messageResponse('Already done.');
+      return messageResponse(await this.deps.onboarding.act(context, parsed));
     }
     return badRequest(`unknown action: ${String(verb).slice(0, 50)}`);
   }

@@ -47,15 +47,21 @@ export async function saveReferenceIfAuthenticated(
   return true;
 }
 
-export type ProactiveOutcome = 'sent' | 'no_reference' | 'refused';
+export type ProactiveOutcome = 'sent' | 'no_reference' | 'refused' | 'nothing_to_send';
+
+/**
+ * The activity to send, or a function that makes it once the reference has passed every check
+ * (and may decline with undefined): the onboarding course claims a lesson only when it can be sent.
+ */
+export type ProactiveContent = Partial<Activity> | (() => Promise<Partial<Activity> | undefined>);
 
 /** Sends to a stored conversation (by key from `referenceKeys`), never to anything else. */
 export class TeamsProactiveSender {
   constructor(
-    private readonly deps: { adapter: CloudAdapter; store: Store; appId: string | undefined; policy: ServiceUrlPolicy; logger: Logger },
+    private readonly deps: { adapter: Pick<CloudAdapter, 'continueConversationAsync'>; store: Store; appId: string | undefined; policy: ServiceUrlPolicy; logger: Logger },
   ) {}
 
-  async send(key: string, activity: Partial<Activity>): Promise<ProactiveOutcome> {
+  async send(key: string, content: ProactiveContent): Promise<ProactiveOutcome> {
     const { adapter, store, appId, policy, logger } = this.deps;
     if (!appId) {
       logger.warn({ event: 'teams_proactive_refused', reason: 'no app id' }, 'proactive messages need an authenticated bot');
@@ -67,6 +73,8 @@ export class TeamsProactiveSender {
       logger.warn({ event: 'teams_proactive_refused', key, reason: stored.authenticated !== true ? 'unauthenticated reference' : 'service URL not allowed' }, 'proactive message refused');
       return 'refused';
     }
+    const activity = typeof content === 'function' ? await content() : content;
+    if (!activity) return 'nothing_to_send';
     await adapter.continueConversationAsync(appId, stored.reference, async (context) => {
       await context.sendActivity(activity);
     });

@@ -1,12 +1,17 @@
 import { CloudAdapter, UserState, type TurnContext } from 'botbuilder';
 import { SearchIndex } from '../../engine/search';
+import { loadCourse } from '../../onboarding/course';
+import { OnboardingService } from '../../onboarding/service';
 import { StoreBotStorage } from '../../store/botframeworkStorage';
 import type { Channel, ChannelDeps } from '../channel';
 import { teamsAuthMode } from './authOptions';
 import { TeamsBotAuthentication } from './authentication';
+import { BackgroundTasks } from './background';
 import { WhosecuresTeamsBot } from './bot';
 import { TeamsProactiveSender } from './conversationReferences';
 import { messagesRoute } from './httpBridge';
+import { LessonTimer } from './onboarding/lessonTimer';
+import { TeamsOnboarding } from './onboarding/teamsOnboarding';
 import { outboundMiddleware } from './outbound';
 import type { RetryOptions } from './retry';
 import type { ServiceUrlPolicy } from './serviceUrls';
@@ -17,11 +22,20 @@ export interface TeamsChannel extends Channel {
   adapter: CloudAdapter;
   /** Proactive messages (onboarding) to stored, authenticated conversations only. */
   proactive: TeamsProactiveSender;
+  /** The onboarding course, when the knowledge folder has one. */
+  onboarding?: TeamsOnboarding;
+  /** Phrasing updates still running after their turn; `drain()` waits for them. */
+  background: BackgroundTasks;
 }
 
 export interface TeamsChannelOptions {
   retry?: RetryOptions;
+  /** How often due onboarding lessons are looked for. */
+  lessonSweepMs?: number;
 }
+
+/** Lessons are due at a fixed hour on working days; looking every few minutes delivers them on time. */
+export const LESSON_SWEEP_MS = 5 * 60_000;
 
 /**
  * The Microsoft Teams channel: CloudAdapter on the app's HTTP server at POST /api/messages,
@@ -48,8 +62,18 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
   adapter.onTurnError = teamsTurnErrorHandler({ logger, metrics });
 
   const userState = new UserState(new StoreBotStorage(store));
-  const bot = new WhosecuresTeamsBot({ assistant, store, kb, search: new SearchIndex(kb), logger, metrics, userState, appId, policy });
   const proactive = new TeamsProactiveSender({ adapter, store, appId, policy, logger });
+  const course = loadCourse(kb);
+  const onboarding = course
+    ? new TeamsOnboarding({ service: new OnboardingService({ store, kb, course }), store, proactive, logger, metrics, welcomeOnInstall: config.ONBOARDING_ENABLED })
+    : undefined;
+  if (!course) logger.info({ channel: 'teams' }, 'no onboarding course in the knowledge folder; onboarding off');
+  const background = new BackgroundTasks({ logger, metrics });
+  // Unauthenticated (Emulator) turns have no app id; the connector then sends without a token, to loopback only.
+  const continueConversation = (reference: Parameters<CloudAdapter['continueConversationAsync']>[1], logic: (context: TurnContext) => Promise<void>) =>
+    adapter.continueConversationAsync(appId ?? '', reference, logic);
+  const bot = new WhosecuresTeamsBot({ assistant, store, kb, search: new SearchIndex(kb), logger, metrics, userState, appId, policy, onboarding, background, continueConversation });
+  const timer = onboarding ? new LessonTimer(() => onboarding.deliverDueLessons(), options.lessonSweepMs ?? LESSON_SWEEP_MS, logger) : undefined;
 
   let accepting = true;
   let inFlight = 0;
@@ -71,6 +95,8 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
     bot,
     adapter,
     proactive,
+    onboarding,
+    background,
     routes: [
       {
         ...route,
@@ -86,10 +112,13 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
     ],
     async start() {
       accepting = true;
+      timer?.start();
     },
     async stop() {
       accepting = false;
+      await timer?.stop();
       if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
+      await background.drain();
     },
   };
 }

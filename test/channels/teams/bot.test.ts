@@ -13,6 +13,17 @@ const cardOf = (activity: Partial<Activity>): Card => (activity.attachments?.[0]
 const textOf = (activity: Partial<Activity>): string => cardTexts(cardOf(activity)).join('\n');
 const messages = (sent: Array<Partial<Activity>>) => sent.filter((a) => a.type === 'message');
 
+/** The conversationUpdate Teams sends when a user adds the bot in personal scope. */
+const installed = (): Partial<Activity> => ({
+  type: 'conversationUpdate',
+  channelId: 'msteams',
+  serviceUrl,
+  from: USER,
+  recipient: BOT,
+  conversation: { id: 'a:conv-personal', conversationType: 'personal', isGroup: false, name: '', tenantId: 't' },
+  membersAdded: [{ id: BOT.id, name: BOT.name }],
+});
+
 describe('Teams bot (TestAdapter, channelId msteams)', () => {
   let h: BotHarness;
   beforeEach(async () => {
@@ -104,21 +115,14 @@ describe('Teams bot (TestAdapter, channelId msteams)', () => {
     expect(none.find((a) => a.type === 'invokeResponse')!.value).toMatchObject({ body: { composeExtension: { type: 'message' } } });
   });
 
-  it('welcomes a user once when installed in a personal chat (state in the store)', async () => {
-    const added = (): Partial<Activity> => ({
-      type: 'conversationUpdate',
-      channelId: 'msteams',
-      serviceUrl,
-      from: USER,
-      recipient: BOT,
-      conversation: { id: 'a:conv-personal', conversationType: 'personal', isGroup: false, name: '', tenantId: 't' },
-      membersAdded: [{ id: BOT.id, name: BOT.name }],
-    });
-    const first = await h.send(added());
+  it('welcomes a user once when installed in a personal chat: the course welcome with lesson 1', async () => {
+    const first = await h.send(installed());
     expect(messages(first)).toHaveLength(1);
-    expect(first[0].summary).toBe('Who secures it: AWS or you?');
-    expect(await h.send(added())).toEqual([]);
+    expect(first[0].summary).toMatch(/^Lesson 1 of \d: /);
+    expect(await h.send(installed())).toEqual([]);
   });
+
+
 
   it('saves the conversation reference of an authenticated turn', async () => {
     await h.send(teamsMessage('help', { serviceUrl, conversationId: 'a:ref-1' }));
@@ -158,16 +162,56 @@ describe('Teams bot without authenticated claims', () => {
   });
 });
 
+describe('Teams bot without an onboarding course', () => {
+  it('sends the plain welcome once per user (state in the store)', async () => {
+    const h = await startBotHarness({ authenticated: true, onboarding: false });
+    try {
+      const first = await h.send(installed());
+      expect(messages(first)).toHaveLength(1);
+      expect(first[0].summary).toBe('Who secures it: AWS or you?');
+      expect(await h.send(installed())).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('Teams bot with an LLM phrasing', () => {
-  it('sends the phrased explanation as AI-generated text with citation entities', async () => {
+  it('sends the knowledge-base card first, then replaces that same activity with the AI-generated phrasing', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
     const h = await startBotHarness({
       authenticated: true,
-      phrase: (answer: Answer) => ({ ...answer, phrased: { text: 'You patch the guest OS; AWS patches the host [1].', model: 'fake' } }),
+      phrase: async (answer: Answer) => {
+        await gate;
+        return { ...answer, phrased: { text: 'You patch the guest OS; AWS patches the host [1].', model: 'fake' } };
+      },
     });
     try {
       const [reply] = messages(await h.send(teamsMessage('who patches the guest OS on EC2?', { serviceUrl })));
-      expect(reply.text).toBe('You patch the guest OS; AWS patches the host [1].');
-      expect(reply.entities).toEqual([expect.objectContaining({ additionalType: ['AIGeneratedContent'], citation: [expect.objectContaining({ position: 1 })] })]);
+      // The turn is over and the phrasing is still pending: the card went out without it.
+      expect(reply.text).toBeUndefined();
+      expect(reply.entities).toBeUndefined();
+      expect(h.adapter.updates).toEqual([]);
+      release();
+      await h.background.drain();
+      expect(h.adapter.updates).toHaveLength(1);
+      const [update] = h.adapter.updates;
+      expect(update.id).toBe(reply.id);
+      expect(update.text).toBe('You patch the guest OS; AWS patches the host [1].');
+      expect(update.entities).toEqual([expect.objectContaining({ additionalType: ['AIGeneratedContent'], citation: [expect.objectContaining({ position: 1 })] })]);
+      expect(update.summary).toBe(reply.summary);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('leaves the card alone when there is no phrasing', async () => {
+    const h = await startBotHarness({ authenticated: true, phrase: () => undefined });
+    try {
+      expect(messages(await h.send(teamsMessage('who patches the guest OS on EC2?', { serviceUrl })))).toHaveLength(1);
+      await h.background.drain();
+      expect(h.adapter.updates).toEqual([]);
     } finally {
       await h.close();
     }

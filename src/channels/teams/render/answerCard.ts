@@ -118,7 +118,7 @@ function listSection(title: string, items: string[]): CardJson {
 }
 
 /** Numbered sources; each row opens its knowledge-base URL (the only links a card carries). */
-function sourcesSection(citations: ResolvedCitation[]): CardJson {
+export function sourcesSection(citations: ResolvedCitation[]): CardJson {
   return {
     type: 'Container',
     spacing: 'Medium',

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { TestAdapter, UserState, type Activity, type TurnContext } from 'botbuilder';
+import { ActivityEx } from 'botframework-schema';
+import { TestAdapter, UserState, type Activity, type ConversationReference, type ResourceResponse, type TurnContext } from 'botbuilder';
 import { ClaimsIdentity } from 'botframework-connector';
 import { Assistant } from '../../../../src/conversation/assistant';
 import { createRouter } from '../../../../src/engine/router';
@@ -13,7 +14,12 @@ import { createLogger } from '../../../../src/logger';
 import { createMetrics } from '../../../../src/metrics';
 import { StoreBotStorage, openStore } from '../../../../src/store';
 import type { Store } from '../../../../src/store/types';
+import { BackgroundTasks } from '../../../../src/channels/teams/background';
 import { WhosecuresTeamsBot } from '../../../../src/channels/teams/bot';
+import { TeamsProactiveSender } from '../../../../src/channels/teams/conversationReferences';
+import { TeamsOnboarding } from '../../../../src/channels/teams/onboarding/teamsOnboarding';
+import { loadCourse } from '../../../../src/onboarding/course';
+import { OnboardingService } from '../../../../src/onboarding/service';
 import { outboundMiddleware } from '../../../../src/channels/teams/outbound';
 import { teamsTurnErrorHandler } from '../../../../src/channels/teams/turnError';
 
@@ -23,9 +29,30 @@ export const TEST_SERVICE_URL = 'https://smba.trafficmanager.net/amer/';
 const kb = loadKnowledge();
 const router = createRouter(kb);
 const search = new SearchIndex(kb);
+const course = loadCourse(kb)!;
+
+/**
+ * TestAdapter with what the bot needs after a turn: continuing a conversation (the real
+ * CloudAdapter's continueConversationAsync runs a new turn through the middleware) and a record
+ * of updated activities.
+ */
+export class ContinuingTestAdapter extends TestAdapter {
+  readonly updates: Array<Partial<Activity>> = [];
+
+  async continueWith(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    const context = this.createContext(ActivityEx.getContinuationActivity(reference) as Activity);
+    await this.runMiddleware(context, logic);
+  }
+
+  override async updateActivity(context: TurnContext, activity: Partial<Activity>): Promise<ResourceResponse | void> {
+    this.updates.push(activity);
+    return super.updateActivity(context, activity);
+  }
+}
 
 export interface BotHarness {
-  adapter: TestAdapter;
+  adapter: ContinuingTestAdapter;
+  background: BackgroundTasks;
   bot: WhosecuresTeamsBot;
   store: Store;
   assistant: Assistant;
@@ -40,7 +67,9 @@ export interface BotHarness {
  * knowledge base, outbound middleware and a SQLite store in a temporary folder.
  * `authenticated` makes every turn carry claims for the bot, as CloudAdapter sets them.
  */
-export async function startBotHarness(options: { authenticated?: boolean; phrase?: (answer: Answer, query: Query) => Answer | undefined } = {}): Promise<BotHarness> {
+export async function startBotHarness(
+  options: { authenticated?: boolean; phrase?: (answer: Answer, query: Query) => Answer | undefined | Promise<Answer | undefined>; onboarding?: boolean } = {},
+): Promise<BotHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'whosecures-teams-'));
   const lines: string[] = [];
   const logger = createLogger('debug', new Writable({ write: (chunk, _e, done) => (lines.push(...String(chunk).split('\n').filter(Boolean)), done()) }));
@@ -52,6 +81,12 @@ export async function startBotHarness(options: { authenticated?: boolean; phrase
     assistant.phrase = async (answer, query) => phrase(answer, query);
   }
   const policy = { hosts: ['smba.trafficmanager.net'], loopbackOnly: false };
+  const background = new BackgroundTasks({ logger, metrics });
+  let adapter: ContinuingTestAdapter | undefined;
+  const continuing = { continueConversationAsync: (_appId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>) => adapter!.continueWith(reference, logic) };
+  const proactive = new TeamsProactiveSender({ adapter: continuing, store, appId: TEST_APP_ID, policy, logger });
+  const onboarding =
+    options.onboarding === false ? undefined : new TeamsOnboarding({ service: new OnboardingService({ store, kb, course }), store, proactive, logger, metrics, welcomeOnInstall: true });
   const bot = new WhosecuresTeamsBot({
     assistant,
     store,
@@ -62,8 +97,11 @@ export async function startBotHarness(options: { authenticated?: boolean; phrase
     userState: new UserState(new StoreBotStorage(store)),
     appId: TEST_APP_ID,
     policy,
+    onboarding,
+    background,
+    continueConversation: (reference, logic) => adapter!.continueWith(reference, logic),
   });
-  const adapter = new TestAdapter(async (context: TurnContext) => bot.run(context), { channelId: 'msteams' });
+  adapter = new ContinuingTestAdapter(async (context: TurnContext) => bot.run(context), { channelId: 'msteams' });
   if (options.authenticated) {
     adapter.use({
       async onTurn(context, next) {
@@ -76,6 +114,7 @@ export async function startBotHarness(options: { authenticated?: boolean; phrase
   adapter.use(outboundMiddleware({ policy, logger, metrics, retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 } }));
   return {
     adapter,
+    background,
     bot,
     store,
     assistant,
@@ -88,6 +127,7 @@ export async function startBotHarness(options: { authenticated?: boolean; phrase
       return adapter.activeQueue.splice(before);
     },
     async close() {
+      await background.drain();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },

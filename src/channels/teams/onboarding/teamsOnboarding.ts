@@ -1,0 +1,176 @@
+import type { Activity, TurnContext } from 'botbuilder';
+import type { Logger } from 'pino';
+import type { Metrics } from '../../../metrics';
+import { ONBOARDING_ACTIONS, parseAnswerValue, parseLessonValue } from '../../../onboarding/actions';
+import type { OnboardingService, UserRef } from '../../../onboarding/service';
+import type { Store } from '../../../store/types';
+import type { TeamsProactiveSender } from '../conversationReferences';
+import { onboardingDataSchema, type OnboardingData } from '../render/actions';
+import { renderTeamsDone, renderTeamsGrade, renderTeamsLesson, renderTeamsNotice, renderTeamsProgress, renderTeamsQuiz } from '../render/onboardingCards';
+import type { OnboardingCommand } from './commands';
+
+export interface TeamsOnboardingDeps {
+  service: OnboardingService;
+  store: Store;
+  proactive: TeamsProactiveSender;
+  logger: Logger;
+  metrics: Metrics;
+  /** ONBOARDING_ENABLED: the install welcome starts the course; commands work either way. */
+  welcomeOnInstall: boolean;
+}
+
+export interface SweepResult {
+  due: number;
+  sent: number;
+  /** Claimed by another replica or an earlier sweep, or the user moved on. */
+  skipped: number;
+  /** No stored, authenticated, allowed reference: the user gets the lesson on request instead. */
+  unreachable: number;
+  failed: number;
+}
+
+const STOPPED = 'Onboarding stopped: no more lessons will arrive. Type onboard to start again.';
+const PERSONAL_ONLY = 'The onboarding course runs in a personal chat with me: open a chat with me and type onboard.';
+
+/** The Teams user behind an activity, as the course stores it (the Entra object id when Teams sends one). */
+export function teamsUser(activity: Partial<Activity>): UserRef {
+  return { platform: 'teams', userId: activity.from?.aadObjectId ?? activity.from?.id ?? 'unknown' };
+}
+
+const isPersonal = (activity: Partial<Activity>) => activity.conversation?.conversationType === 'personal';
+
+/** Onboarding data from an Action.Execute invoke or an Action.Submit message value, or undefined. */
+export function parseOnboardingData(data: unknown): OnboardingData | undefined {
+  const parsed = onboardingDataSchema.safeParse(data);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * The onboarding course in Teams: the install welcome with lesson 1, the quiz and the other
+ * course buttons, the onboard/progress/stop commands, and proactive next lessons. What is sent
+ * next is decided by the channel-neutral OnboardingService; this class translates.
+ */
+export class TeamsOnboarding {
+  constructor(private readonly deps: TeamsOnboardingDeps) {}
+
+  /** The welcome on a personal install: lesson 1 once per user (the service claims it in the store). */
+  async welcome(context: TurnContext, trigger: string): Promise<boolean> {
+    const { activity } = context;
+    if (!this.deps.welcomeOnInstall || !isPersonal(activity)) return false;
+    const result = await this.deps.service.welcome(teamsUser(activity), { channelId: activity.conversation!.id });
+    if (!result.sent) {
+      this.deps.logger.info({ event: 'onboarding_welcome_skipped', platform: 'teams', reason: result.reason, trigger }, 'welcome already sent');
+      return true;
+    }
+    await context.sendActivity(renderTeamsLesson(result.lesson, { welcome: { intro: this.deps.service.course.intro } }));
+    this.deps.logger.info({ event: 'onboarding_welcome', platform: 'teams', trigger }, 'onboarding welcome sent');
+    return true;
+  }
+
+  /** A course button; returns a short text for the invoke response. */
+  async act(context: TurnContext, data: OnboardingData): Promise<string> {
+    const { service } = this.deps;
+    const user = teamsUser(context.activity);
+    switch (data.onboarding) {
+      case ONBOARDING_ACTIONS.quiz: {
+        const view = service.quizView(parseLessonValue(data.value) ?? 0);
+        if (!view) return 'That lesson has no quiz.';
+        await context.sendActivity(renderTeamsQuiz(view));
+        return 'Quiz below.';
+      }
+      case ONBOARDING_ACTIONS.answer: {
+        const value = parseAnswerValue(data.value);
+        const result = value ? await service.answer(user, value.questionId, value.choice) : undefined;
+        if (!result) {
+          this.deps.logger.warn({ event: 'onboarding_answer_malformed', platform: 'teams' }, 'quiz button without a known question');
+          return 'That question is not in the course.';
+        }
+        await context.sendActivity(renderTeamsGrade(result.grade));
+        if (result.done) await context.sendActivity(renderTeamsDone(result.done));
+        return result.grade.headline;
+      }
+      case ONBOARDING_ACTIONS.next:
+        return this.next(context, user, parseLessonValue(data.value));
+      case ONBOARDING_ACTIONS.stop:
+        await this.stop(context, user);
+        return 'Onboarding stopped.';
+    }
+  }
+
+  async command(context: TurnContext, command: OnboardingCommand): Promise<void> {
+    const { activity } = context;
+    if (!isPersonal(activity)) {
+      await context.sendActivity(renderTeamsNotice(PERSONAL_ONLY));
+      return;
+    }
+    const user = teamsUser(activity);
+    const { service } = this.deps;
+    switch (command) {
+      case 'progress':
+        await context.sendActivity(renderTeamsProgress(await service.progress(user)));
+        return;
+      case 'stop':
+        await this.stop(context, user);
+        return;
+      case 'next':
+        await this.next(context, user, undefined);
+        return;
+      case 'start':
+      case 'restart': {
+        const started = command === 'restart' ? await service.restart(user, { channelId: activity.conversation!.id }) : await service.start(user, { channelId: activity.conversation!.id });
+        this.deps.logger.info({ event: 'onboarding_started', platform: 'teams', command, restarted: started.restarted }, 'onboarding started by command');
+        await context.sendActivity(renderTeamsLesson(started.lesson));
+      }
+    }
+  }
+
+  private async next(context: TurnContext, user: UserRef, fromLesson: number | undefined): Promise<string> {
+    const result = await this.deps.service.next(user, fromLesson);
+    if (result.kind === 'not-started') {
+      await context.sendActivity(renderTeamsProgress(undefined));
+      return 'Not started.';
+    }
+    await context.sendActivity(result.kind === 'lesson' ? renderTeamsLesson(result.lesson) : renderTeamsDone(result.done));
+    return result.kind === 'lesson' ? `Lesson ${result.lesson.lessonNumber} below.` : 'Course complete.';
+  }
+
+  private async stop(context: TurnContext, user: UserRef): Promise<void> {
+    const out = await this.deps.service.optOut(user);
+    await context.sendActivity(renderTeamsNotice(out.progress ? STOPPED : 'You are not taking the onboarding course.'));
+  }
+
+  /**
+   * Sends every lesson that is due to users whose personal-chat reference is stored. Teams has
+   * no scheduled messages, so a timer calls this; each delivery is claimed in the store first,
+   * so two replicas (or two sweeps) never send the same lesson twice.
+   */
+  async deliverDueLessons(): Promise<SweepResult> {
+    const { service, store, proactive, logger, metrics } = this.deps;
+    const result: SweepResult = { due: 0, sent: 0, skipped: 0, unreachable: 0, failed: 0 };
+    for (const due of await service.dueLessons('teams')) {
+      result.due++;
+      const user: UserRef = { platform: 'teams', userId: due.userId };
+      const progress = await store.getProgress('teams', due.userId);
+      if (!progress?.channelId) {
+        result.unreachable++;
+        continue;
+      }
+      try {
+        const outcome = await proactive.send(`teams:conversation:${progress.channelId}`, async () => {
+          const lesson = await service.claimDelivery(user, due.lesson);
+          return lesson ? renderTeamsLesson(lesson) : undefined;
+        });
+        if (outcome === 'sent') result.sent++;
+        else if (outcome === 'nothing_to_send') result.skipped++;
+        else result.unreachable++;
+      } catch (err) {
+        // The lesson stays claimed (a retry could duplicate it); the onboard command shows the current lesson again.
+        result.failed++;
+        metrics.errors.inc({ component: 'teams_onboarding_proactive' });
+        logger.warn({ err, event: 'onboarding_proactive_failed', platform: 'teams', lesson: due.lesson }, 'could not send a due lesson');
+      }
+    }
+    if (result.due) logger.info({ event: 'onboarding_lessons_swept', platform: 'teams', ...result }, 'due lessons delivered');
+    return result;
+  }
+}
