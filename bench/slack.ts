@@ -39,8 +39,9 @@ function signedEvent(text: string): { body: string; headers: Record<string, stri
     api_app_id: 'A0BENCH',
     event_id: `EvBENCH${process.pid}x${seq}`,
     event_time: Math.floor(Date.now() / 1000),
-    // A different user per event, so the per-user rate limit does not shape the load.
-    event: { type: 'app_mention', user: `UB${seq}`, text: `<@UBOT> ${text}`, ts, channel: 'C0BENCH', event_ts: ts },
+    // A different user and channel per event, so neither the per-user rate limit nor the
+    // per-channel pacing of posts (about one a second, as Slack allows) shapes the load.
+    event: { type: 'app_mention', user: `UB${seq}`, text: `<@UBOT> ${text}`, ts, channel: `C0BENCH${seq}`, event_ts: ts },
   });
   const now = Math.floor(Date.now() / 1000);
   return { body, ts, headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': String(now), 'x-slack-signature': signature(SECRET, now, body) } };
