@@ -50,7 +50,7 @@ export function hostileKb(): KnowledgeBase {
       summary: 'Summary </script><script>window.__xss=2</script> & <b>bold</b>',
       aws: ['AWS <u>does</u> things'],
       customer: ['You <a href="javascript:window.__xss=6">click</a>'],
-      conditions: [{ when: 'when <em>this</em>', owner: 'aws', note: 'note <s>x</s>' }],
+      conditions: [{ when: 'when <em>this</em>', owner: 'aws', note: 'note <s>x</s>', phrases: [] }],
       keywords: [],
       citations: [{ source: 'evil-src', quote: 'quote "><b>bold</b>' }, { source: 'aws-srm' }],
       verified: '2026-01-01',
