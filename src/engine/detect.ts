@@ -159,7 +159,12 @@ export class Detector {
 
     // Words that named a service are not also area keywords ("secrets manager" is not "secrets").
     const serviceSpans = new Set<number>();
-    for (const hit of serviceHits) for (let k = hit.start; k < hit.start + hit.length; k++) serviceSpans.add(k);
+    // Only services kept as subjects (or tools) hide their words: a dropped generic alias
+    // ("backups" for AWS Backup) is still an area word.
+    for (const hit of serviceHits) {
+      if (!services.includes(hit.value) && (WEAK_ALIASES.has(hit.phrase) || hit.fuzzy)) continue;
+      for (let k = hit.start; k < hit.start + hit.length; k++) serviceSpans.add(k);
+    }
     const areaTokens = tokens.map((t, i) => (serviceSpans.has(i) ? '\u0000' : t));
 
     const scores = new Map<string, { score: number; start: number }>();
