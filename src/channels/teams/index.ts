@@ -7,6 +7,7 @@ import type { Channel, ChannelDeps } from '../channel';
 import { teamsAuthMode } from './authOptions';
 import { TeamsBotAuthentication } from './authentication';
 import { BackgroundTasks } from './background';
+import { keepEntityProperties } from './entitySerialization';
 import { WhosecuresTeamsBot } from './bot';
 import { TeamsProactiveSender } from './conversationReferences';
 import { messagesRoute } from './httpBridge';
@@ -57,6 +58,7 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
   const appId = mode.kind === 'authenticated' ? mode.appId : undefined;
   const policy: ServiceUrlPolicy = { hosts: config.teamsServiceHosts, loopbackOnly: mode.kind === 'unauthenticated' };
 
+  keepEntityProperties();
   const adapter = new CloudAdapter(new TeamsBotAuthentication(config, logger, metrics));
   adapter.use(outboundMiddleware({ policy, logger, metrics, retry: options.retry }));
   adapter.onTurnError = teamsTurnErrorHandler({ logger, metrics });

@@ -9,6 +9,7 @@ import addFormats from 'ajv-formats';
 import { buildTeamsAppPackage, fillManifest } from '../../../src/channels/teams/appPackage/buildPackage';
 import { colorIcon, outlineIcon } from '../../../src/channels/teams/appPackage/icons';
 import { DEFAULT_COMMANDS } from '../../../src/channels/teams/commands';
+import { ONBOARDING_MENU_COMMANDS } from '../../../src/channels/teams/onboarding/commands';
 
 const root = join(__dirname, '../../..');
 const manifest = JSON.parse(readFileSync(join(root, 'appPackage/manifest.json'), 'utf8'));
@@ -42,9 +43,11 @@ describe('Teams app package', () => {
     expect(errors.length).toBeGreaterThanOrEqual(2);
   });
 
-  it('offers the bot commands as a command menu and a search extension', () => {
-    const titles = manifest.bots[0].commandLists[0].commands.map((c: { title: string }) => c.title);
-    expect(titles).toEqual(DEFAULT_COMMANDS.map((c) => c.name));
+  it('offers the bot commands (questions and the onboarding course) as a command menu, and a search extension', () => {
+    const commands = manifest.bots[0].commandLists[0].commands as Array<{ title: string; description: string }>;
+    expect(commands.map((c) => c.title)).toEqual([...DEFAULT_COMMANDS.map((c) => c.name), ...ONBOARDING_MENU_COMMANDS.map((c) => c.title)]);
+    // The course's entries say what the code does with them.
+    expect(commands.slice(DEFAULT_COMMANDS.length)).toEqual(ONBOARDING_MENU_COMMANDS.map((c) => ({ ...c })));
     expect(manifest.composeExtensions[0].commands[0]).toMatchObject({ type: 'query', parameters: [{ name: 'query' }] });
   });
 

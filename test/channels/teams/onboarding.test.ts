@@ -1,7 +1,9 @@
 import type { Activity } from 'botbuilder';
 import { ONBOARDING_ACTIONS } from '../../../src/onboarding/actions';
 import { VERB_ONBOARDING } from '../../../src/channels/teams/render/actions';
-import { parseOnboardingCommand } from '../../../src/channels/teams/onboarding/commands';
+import { ONBOARDING_MENU_COMMANDS, parseOnboardingCommand } from '../../../src/channels/teams/onboarding/commands';
+import { LessonTimer } from '../../../src/channels/teams/onboarding/lessonTimer';
+import { createLogger } from '../../../src/logger';
 import { BOT, USER, cardAction, teamsMessage } from './fakes/activities';
 import { startBotHarness, TEST_SERVICE_URL, type BotHarness } from './fakes/botHarness';
 import { cardProblems, cardTexts } from './fakes/validateCard';
@@ -154,5 +156,67 @@ describe('onboarding command words', () => {
     ['who secures progress on s3', undefined],
   ])('%s -> %s', (text, expected) => {
     expect(parseOnboardingCommand(text)).toBe(expected);
+  });
+});
+
+describe('command menu entries of the course', () => {
+  it('each manifest entry is a command the bot reads', () => {
+    expect(ONBOARDING_MENU_COMMANDS.map((c) => parseOnboardingCommand(c.title))).toEqual(['start', 'progress']);
+  });
+});
+
+describe('LessonTimer (the proactive lesson sweep)', () => {
+  const logger = createLogger('silent');
+
+  it('sweeps on its interval while started, never two sweeps at once, and stop waits for the running one', async () => {
+    let calls = 0;
+    let active = 0;
+    let maxActive = 0;
+    let finish!: () => void;
+    let firstStarted!: () => void;
+    const started = new Promise<void>((resolve) => (firstStarted = resolve));
+    const timer = new LessonTimer(
+      async () => {
+        calls++;
+        active++;
+        maxActive = Math.max(maxActive, active);
+        firstStarted();
+        await new Promise<void>((resolve) => (finish = resolve));
+        active--;
+      },
+      1,
+      logger,
+    );
+    timer.start();
+    await started;
+    // The interval keeps firing while the first sweep hangs; none of those ticks starts another.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(calls).toBe(1);
+    let stopped = false;
+    const stopping = timer.stop().then(() => (stopped = true));
+    await Promise.resolve();
+    expect(stopped).toBe(false);
+    finish();
+    await stopping;
+    expect(maxActive).toBe(1);
+    // Stopped: no more sweeps.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(calls).toBe(1);
+  });
+
+  it('a failing sweep is logged and the next tick runs again', async () => {
+    let calls = 0;
+    const timer = new LessonTimer(
+      async () => {
+        calls++;
+        throw new Error('store down');
+      },
+      60_000,
+      logger,
+    );
+    await timer.tick();
+    await timer.tick();
+    expect(calls).toBe(2);
+    await timer.stop();
   });
 });

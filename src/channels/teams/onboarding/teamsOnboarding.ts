@@ -11,6 +11,7 @@ import type { OnboardingCommand } from './commands';
 
 export interface TeamsOnboardingDeps {
   service: OnboardingService;
+  now?: () => Date;
   store: Store;
   proactive: TeamsProactiveSender;
   logger: Logger;
@@ -28,6 +29,9 @@ export interface SweepResult {
   unreachable: number;
   failed: number;
 }
+
+/** A user who fell behind (downtime, a long weekend) catches up one lesson a day, not one per sweep. */
+const DAILY_CLAIM_TTL_SECONDS = 2 * 24 * 3600;
 
 const STOPPED = 'Onboarding stopped: no more lessons will arrive. Type onboard to start again.';
 const PERSONAL_ONLY = 'The onboarding course runs in a personal chat with me: open a chat with me and type onboard.';
@@ -157,6 +161,8 @@ export class TeamsOnboarding {
       }
       try {
         const outcome = await proactive.send(`teams:conversation:${progress.channelId}`, async () => {
+          const day = (this.deps.now?.() ?? new Date()).toISOString().slice(0, 10);
+          if (!(await store.claimEvent(`onboarding-daily:teams:${due.userId}:${day}`, DAILY_CLAIM_TTL_SECONDS))) return undefined;
           const lesson = await service.claimDelivery(user, due.lesson);
           return lesson ? renderTeamsLesson(lesson) : undefined;
         });

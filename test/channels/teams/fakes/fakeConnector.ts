@@ -17,6 +17,7 @@ export class FakeConnector {
   readonly calls: RecordedCall[] = [];
   private readonly failures: Array<{ status: number; retryAfter?: string }> = [];
   private waiters: Array<{ count: number; resolve: () => void }> = [];
+  private conditions: Array<{ test: () => boolean; resolve: () => void }> = [];
   private server?: Server;
   url = '';
   /** Called for every successful call, as it is recorded (benchmarks time replies with it). */
@@ -38,6 +39,12 @@ export class FakeConnector {
     return new Promise((resolve) => this.waiters.push({ count, resolve }));
   }
 
+  /** Resolves once the recorded calls satisfy `test` (checked after every call). */
+  waitFor(test: (calls: RecordedCall[]) => boolean): Promise<void> {
+    if (test(this.calls)) return Promise.resolve();
+    return new Promise((resolve) => this.conditions.push({ test: () => test(this.calls), resolve }));
+  }
+
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
       void readJson(req).then((body) => {
@@ -55,6 +62,9 @@ export class FakeConnector {
         const done = this.waiters.filter((w) => this.messages.length >= w.count);
         this.waiters = this.waiters.filter((w) => this.messages.length < w.count);
         for (const w of done) w.resolve();
+        const met = this.conditions.filter((c) => c.test());
+        this.conditions = this.conditions.filter((c) => !met.includes(c));
+        for (const c of met) c.resolve();
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
