@@ -27,6 +27,7 @@ const COMMON_WORDS = new Set(
   builds static check checks apply applies choose install update updates upgrade upgrades admin admins manage
   managed managing mobile phone email emails files image images nodes container containers docker hosted
   hosting worker workers agent agents tenant tenants portal cards order orders trail trails machine machines
+  inspection inspections inspected inspecting detector detection protection
   backup backups instance server vm vms virtual function queue topic table cluster dns cdn certificate
   certificates secret secrets keys firewall config logs alarms alarm metrics identity directory`
     .split(/\s+/)
@@ -65,7 +66,8 @@ export interface AreaHitValue {
  */
 const TOOL_SERVICES = new Set([
   'iam', 'cloudwatch', 'cloudtrail', 'aws-backup', 'kms', 'secrets-manager', 'acm', 'shield', 'waf', 'guardduty',
-  'aws-config', 'systems-manager', 'organizations', 'cloudhsm', 'vpc',
+  'aws-config', 'systems-manager', 'organizations', 'cloudhsm', 'vpc', 'inspector', 'macie', 'security-hub',
+  'network-firewall', 'cloudformation',
 ]);
 
 /** What naming a tool service says about the area of a question on another service. */
@@ -74,6 +76,8 @@ export const TOOL_AREA: Record<string, string> = {
   guardduty: 'logging-monitoring', 'aws-backup': 'backups', kms: 'key-management', cloudhsm: 'key-management',
   'secrets-manager': 'credentials', acm: 'encryption-in-transit', shield: 'ddos-protection', waf: 'ddos-protection',
   'aws-config': 'configuration-management', 'systems-manager': 'os-patching', vpc: 'network-config',
+  inspector: 'os-patching', macie: 'data', 'security-hub': 'logging-monitoring', 'network-firewall': 'network-config',
+  cloudformation: 'configuration-management',
 };
 
 /** Words that only make sense for one service: "a shared AMI" is an EC2 question. */
@@ -196,9 +200,11 @@ export class Detector {
       engine.score += os.score + 0.5;
       scores.set('engine-patching', engine);
     }
+    // On a tie, the broad "data" area gives way ("PHI in S3 for HIPAA" is about compliance).
+    const broad = (area: string) => (area === 'data' ? 1 : 0);
     const areas = [...scores.entries()]
       .map(([area, s]) => ({ area, score: s.score, start: s.start }))
-      .sort((a, b) => b.score - a.score || a.start - b.start);
+      .sort((a, b) => b.score - a.score || broad(a.area) - broad(b.area) || a.start - b.start);
 
     const concepts = this.concepts
       .match(tokens)
