@@ -27,7 +27,7 @@ const COMMON_WORDS = new Set(
   builds static check checks apply applies choose install update updates upgrade upgrades admin admins manage
   managed managing mobile phone email emails files image images nodes container containers docker hosted
   hosting worker workers agent agents tenant tenants portal cards order orders trail trails machine machines
-  inspection inspections inspected inspecting detector detection protection
+  inspection inspections inspected inspecting
   backup backups instance server vm vms virtual function queue topic table cluster dns cdn certificate
   certificates secret secrets keys firewall config logs alarms alarm metrics identity directory`
     .split(/\s+/)
