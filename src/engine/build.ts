@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Cell, Concept, KnowledgeBase } from '../knowledge/types';
+import type { Cell, Concept, KnowledgeBase, Owner } from '../knowledge/types';
 import { composeText, ownerHeadline, polarityPrefix } from '../phrasing/template';
 import { CitationList } from './citations';
 import type { Answer, AnswerRow, IntentName, ThreadContext, Verdict } from './types';
@@ -39,7 +39,7 @@ export interface CellAnswerOptions {
   /** The service asked about, when the cell is the general rule applied to it. */
   forService?: string;
   /** Owner decided for this service by a condition of a general cell. */
-  ownerOverride?: { owner: 'aws' | 'customer' | 'shared'; because: string };
+  ownerOverride?: { owner: Owner; because: string };
   also?: Cell[];
   suggestions?: string[];
 }

@@ -74,6 +74,12 @@ function matchByPhrases(cell: Cell, questionTokens: string[]): Condition | undef
   return best && !tie ? best.condition : undefined;
 }
 
+/** Every condition whose curated phrases the question contains ("managed node groups vs self-managed"). */
+export function conditionsNamed(cell: Cell, question: string): Condition[] {
+  const tokens = words(question);
+  return cell.conditions.filter((c) => phraseTokens(c).some((p) => containsPhrase(tokens, p)));
+}
+
 /**
  * @param fullQuestion the whole question: curated phrases are matched against all of it.
  * @param question the question without the words that named the area, for the word heuristic.

@@ -1,17 +1,24 @@
-import type { Cell } from '../../knowledge/types';
+import type { Cell, Owner } from '../../knowledge/types';
 import { normalizeText } from '../../text/normalize';
 import { answerFromCell, baseAnswer } from '../build';
 import type { Answer } from '../types';
 import type { Intent, RouteContext } from './context';
-import { matchCondition } from '../conditions';
+import { conditionsNamed, matchCondition } from '../conditions';
 import { askedSide } from '../subtask';
 
 /**
  * The cell that answers (service, area): the service's own cell, or the general rule. When
  * the general rule "depends", a condition that names the service (or its model) decides.
  */
-export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string): { cell: Cell; override?: { owner: 'aws' | 'customer' | 'shared'; because: string }; confidence: number } | undefined {
+export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string): { cell: Cell; override?: { owner: Owner; because: string }; confidence: number } | undefined {
   const own = ctx.kb.cell(serviceId, areaId);
+  if (own && ctx.compareCue) {
+    // "managed node groups vs self-managed nodes": two situations with different owners compared.
+    const named = conditionsNamed(own, ctx.clean);
+    if (new Set(named.map((c) => c.owner)).size > 1) {
+      return { cell: own, override: { owner: 'depends', because: named.map((c) => c.when).join(' vs ') }, confidence: 0.85 };
+    }
+  }
   if (own) {
     const stated = matchCondition(ctx.kb, own, situationOf(ctx), ctx.clean);
     if (stated) return { cell: own, override: { owner: stated.owner, because: stated.when }, confidence: 0.9 };
