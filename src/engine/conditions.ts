@@ -53,25 +53,31 @@ function containsPhrase(tokens: string[], phrase: string[]): boolean {
   return false;
 }
 
+/** Where a phrase ends in the question, or -1. */
+function phraseEnd(tokens: string[], phrase: string[]): number {
+  let end = -1;
+  outer: for (let i = 0; i + phrase.length <= tokens.length; i++) {
+    for (let k = 0; k < phrase.length; k++) if (tokens[i + k] !== phrase[k]) continue outer;
+    end = i + phrase.length;
+  }
+  return end;
+}
+
 /**
- * The condition whose curated phrases the question contains (the longest phrase wins; a tie
- * between conditions with different owners decides nothing).
+ * The condition whose curated phrases the question contains. When phrases of conditions with
+ * different owners both appear ("node-based cluster: critical security patches"), the one named
+ * last is what is asked about; the earlier one sets the scene.
  */
 function matchByPhrases(cell: Cell, questionTokens: string[]): Condition | undefined {
-  let best: { condition: Condition; length: number } | undefined;
-  let tie = false;
+  let best: { condition: Condition; end: number; length: number } | undefined;
   for (const condition of cell.conditions) {
     for (const phrase of phraseTokens(condition)) {
-      if (!containsPhrase(questionTokens, phrase)) continue;
-      if (!best || phrase.length > best.length) {
-        best = { condition, length: phrase.length };
-        tie = false;
-      } else if (phrase.length === best.length && best.condition !== condition && best.condition.owner !== condition.owner) {
-        tie = true;
-      }
+      const end = phraseEnd(questionTokens, phrase);
+      if (end < 0) continue;
+      if (!best || end > best.end || (end === best.end && phrase.length > best.length)) best = { condition, end, length: phrase.length };
     }
   }
-  return best && !tie ? best.condition : undefined;
+  return best?.condition;
 }
 
 /** Every condition whose curated phrases the question contains ("managed node groups vs self-managed"). */
@@ -86,9 +92,11 @@ export function conditionsNamed(cell: Cell, question: string): Condition[] {
  */
 export function matchCondition(kb: KnowledgeBase, cell: Cell, question: string, fullQuestion: string = question): Condition | undefined {
   if (cell.conditions.length === 0) return undefined;
-  const byPhrase = matchByPhrases(cell, words(fullQuestion));
-  if (byPhrase) return byPhrase;
+  // "new sqs queue" states "new queue": the service's own name may sit inside a phrase.
   const service = kb.services.get(cell.service);
+  const own = new Set(service ? [service.id, ...words(service.name)] : []);
+  const byPhrase = matchByPhrases(cell, words(fullQuestion).filter((w) => !own.has(w)));
+  if (byPhrase) return byPhrase;
   // Words that name the topic itself ("master password" for credentials) say nothing about the situation.
   const area = kb.areas.get(cell.area);
   const topicWords = new Set((area?.keywords ?? []).flatMap(words));
