@@ -61,7 +61,7 @@ const CASES: Case[] = [
     ],
   },
   {
-    question: 'who patches the database engine on RDS?',
+    question: 'who is responsible for engine patching on RDS?',
     verdict: 'shared',
     consistent: [
       'Engine patching on RDS is shared: AWS releases and installs minor versions [1], while you start major version upgrades after testing them [2].',

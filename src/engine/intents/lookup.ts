@@ -23,8 +23,8 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
   if (own) {
     const stated = matchCondition(ctx.kb, own, situationOf(ctx), ctx.clean);
     if (stated) return { cell: own, override: { owner: stated.owner, because: stated.when }, confidence: 0.9 };
-    const side =
-      own.owner === 'shared' ? askedSide(ctx.detection.normalized) ?? sideOfDuties(ctx.kb, own, ctx.clean) : own.owner === 'depends' ? sideOfDuties(ctx.kb, own, ctx.clean) : undefined;
+    const dutySide = sideOfDuties(ctx.kb, own, ctx.clean);
+    const side = own.owner === 'shared' ? askedSide(ctx.detection.normalized) ?? dutySide : own.owner === 'depends' ? dutySide : undefined;
     if (side) return { cell: own, override: { owner: side, because: side === 'aws' ? 'you asked about the part AWS operates' : 'you asked about the part you configure' }, confidence: 0.8 };
     return { cell: own, confidence: 0.95 };
   }
