@@ -1,5 +1,5 @@
 import type { Cell, Condition, KnowledgeBase } from '../knowledge/types';
-import { normalizeText, stemToken } from '../text/normalize';
+import { QUESTION_FILLER, stemmedSet, words } from './wordsets';
 
 /**
  * Picks the condition of a cell that the question itself states ("lambda runtime in manual
@@ -8,30 +8,14 @@ import { normalizeText, stemToken } from '../text/normalize';
  * and a clear winner; a question that only mentions "default" states no situation.
  */
 
-const IGNORED = new Set(
-  `a an the is are am be to of in on for and or with who whos what whats which how do does did i me my we our us you
-  your it its this that there their by as at from about can could should would will need have has if so any all
-  than then them they was were been into via vs versus when where while not no only just also still use using used
-  uses aws amazon customer customers service services data own owner responsible responsibility job handle handled
-  handles manage managed managing management who secure secures security patch patches patching update updates updating run
-  runs running setting settings option options case`
-    .split(/\s+/)
-    .filter(Boolean)
-    .map(stemToken),
-);
+/** Filler, plus the verbs of every patching question: none of them names a situation. */
+const IGNORED = new Set([...QUESTION_FILLER, ...stemmedSet('patch patches patching update updates updating run runs running setting settings option options case')]);
 
 /** Words that describe a situation only loosely; they count half. */
-const WEAK = new Set(
+const WEAK = stemmedSet(
   `default defaults enabled enable turned turn on off automatic automatically auto new older region regions
-  account accounts key keys encryption encrypted time version versions mode type`
-    .split(/\s+/)
-    .filter(Boolean)
-    .map(stemToken),
+  account accounts key keys encryption encrypted time version versions mode type`,
 );
-
-function words(text: string): string[] {
-  return normalizeText(text).split(' ').filter(Boolean).map(stemToken);
-}
 
 /** Stemmed token lists of each condition's curated phrases, cached per condition. */
 const phraseCache = new WeakMap<Condition, string[][]>();

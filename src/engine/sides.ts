@@ -1,5 +1,5 @@
 import type { Cell, KnowledgeBase } from '../knowledge/types';
-import { normalizeText, stemToken } from '../text/normalize';
+import { QUESTION_FILLER, stemmedSet, words } from './wordsets';
 
 /**
  * A shared cell says what each side does. A question whose words clearly point at one side's
@@ -7,21 +7,8 @@ import { normalizeText, stemToken } from '../text/normalize';
  * Conservative: the side needs two points and twice the other side's score.
  */
 
-const IGNORED = new Set(
-  `a an the is are am be to of in on for and or with who whos what whats which how do does did i me my we our us you
-  your it its this that there their by as at from about can could should would will need have has if so any all
-  than then them they was were been into via vs versus when where while not no only just also still use using used
-  uses aws amazon customer customers service services data own owner responsible responsibility job handle handled
-  handles manage managed managing management secure secures security care take takes make makes sure side part
-  anything something thing things stuff each every same new default`
-    .split(/\s+/)
-    .filter(Boolean)
-    .map(stemToken),
-);
-
-function words(text: string): string[] {
-  return normalizeText(text).split(' ').filter(Boolean).map(stemToken);
-}
+/** Filler, plus words that describe either side equally ("make sure", "take care of"). */
+const IGNORED = new Set([...QUESTION_FILLER, ...stemmedSet('care take takes make makes sure side part anything something thing things stuff each every same new default')]);
 
 export function sideOfDuties(kb: KnowledgeBase, cell: Cell, question: string): 'aws' | 'customer' | undefined {
   if (cell.aws.length === 0 || cell.customer.length === 0) return undefined;
