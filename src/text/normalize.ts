@@ -51,7 +51,7 @@ export function removeControlCharacters(text: string): string {
  */
 export function stemToken(token: string): string {
   if (token.length <= 3) return token;
-  if (/(ss|us|is|ys)$/.test(token)) return token;
+  if (/(ss|us|is)$/.test(token)) return token;
   if (/(ches|shes|xes|sses)$/.test(token)) return token.slice(0, -2);
   if (token.endsWith('ies') && token.length > 4) return `${token.slice(0, -3)}y`;
   if (token.endsWith('s')) return token.slice(0, -1);
