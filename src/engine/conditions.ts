@@ -52,10 +52,14 @@ function phraseEnd(tokens: string[], phrase: string[]): number {
  * different owners both appear ("node-based cluster: critical security patches"), the one named
  * last is what is asked about; the earlier one sets the scene.
  */
-function matchByPhrases(cell: Cell, questionTokens: string[]): Condition | undefined {
+function matchByPhrases(cell: Cell, questionTokens: string[], ownName: Set<string>): Condition | undefined {
   let best: { condition: Condition; end: number; length: number } | undefined;
   for (const condition of cell.conditions) {
-    for (const phrase of phraseTokens(condition)) {
+    for (const full of phraseTokens(condition)) {
+      // "customer managed kms key" still says "customer managed key" on KMS; "sse s3" without
+      // "s3" says too little to count.
+      const phrase = full.filter((w) => !ownName.has(w));
+      if (phrase.length === 0 || (phrase.length < 2 && full.length >= 2)) continue;
       const end = phraseEnd(questionTokens, phrase);
       if (end < 0) continue;
       if (!best || end > best.end || (end === best.end && phrase.length > best.length)) best = { condition, end, length: phrase.length };
@@ -79,7 +83,7 @@ export function matchCondition(kb: KnowledgeBase, cell: Cell, question: string, 
   // "new sqs queue" states "new queue": the service's own name may sit inside a phrase.
   const service = kb.services.get(cell.service);
   const own = new Set(service ? [service.id, ...words(service.name)] : []);
-  const byPhrase = matchByPhrases(cell, words(fullQuestion).filter((w) => !own.has(w)));
+  const byPhrase = matchByPhrases(cell, words(fullQuestion).filter((w) => !own.has(w)), own);
   if (byPhrase) return byPhrase;
   // Words that name the topic itself ("master password" for credentials) say nothing about the situation.
   const area = kb.areas.get(cell.area);
