@@ -29,20 +29,32 @@ function phraseTokens(condition: Condition): string[][] {
   return cached;
 }
 
-function containsPhrase(tokens: string[], phrase: string[]): boolean {
-  outer: for (let i = 0; i + phrase.length <= tokens.length; i++) {
-    for (let k = 0; k < phrase.length; k++) if (tokens[i + k] !== phrase[k]) continue outer;
-    return true;
-  }
-  return false;
-}
 
-/** Where a phrase ends in the question, or -1. */
+/** Words a phrase may skip between its own words: "manual runtime update mode" states "manual mode". */
+const MAX_GAP = 2;
+
+/**
+ * Where a phrase ends in the question (its words in order, each within MAX_GAP words of the
+ * previous one), or -1. The last occurrence counts.
+ */
 function phraseEnd(tokens: string[], phrase: string[]): number {
   let end = -1;
-  outer: for (let i = 0; i + phrase.length <= tokens.length; i++) {
-    for (let k = 0; k < phrase.length; k++) if (tokens[i + k] !== phrase[k]) continue outer;
-    end = i + phrase.length;
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i] !== phrase[0]) continue;
+    let at = i;
+    let ok = true;
+    for (let k = 1; k < phrase.length && ok; k++) {
+      let next = -1;
+      for (let j = at + 1; j <= Math.min(tokens.length - 1, at + 1 + MAX_GAP); j++) {
+        if (tokens[j] === phrase[k]) {
+          next = j;
+          break;
+        }
+      }
+      if (next < 0) ok = false;
+      else at = next;
+    }
+    if (ok) end = at + 1;
   }
   return end;
 }
@@ -71,7 +83,7 @@ function matchByPhrases(cell: Cell, questionTokens: string[], ownName: Set<strin
 /** Every condition whose curated phrases the question contains ("managed node groups vs self-managed"). */
 export function conditionsNamed(cell: Cell, question: string): Condition[] {
   const tokens = words(question);
-  return cell.conditions.filter((c) => phraseTokens(c).some((p) => containsPhrase(tokens, p)));
+  return cell.conditions.filter((c) => phraseTokens(c).some((p) => phraseEnd(tokens, p) >= 0));
 }
 
 /**
