@@ -85,6 +85,7 @@ const IMPLIED_SERVICES: Array<[RegExp, string]> = [
   [/\b(ami|amis|community ami|golden ami|key pair|key pairs|pem file|instance profile|user data script)\b/, 'ec2'],
   [/\b(kubelet|kubectl|pods?|etcd|kubernetes|k8s)\b/, 'eks'],
   [/\b(s3 bucket|bucket policy|bucket policies|presigned url)\b/, 's3'],
+  [/\b(runtime management|function update mode|cold starts?|python3 \d+ functions|nodejs\d+ functions)\b/, 'lambda'],
 ];
 
 export interface Detection {
