@@ -99,6 +99,7 @@ export function createRouter(kb: KnowledgeBase): Router {
       services,
       area,
       secondArea,
+      twoQuestions,
       asked: askedParty(detection.normalized),
       guard: guardReason(detection.normalized),
       compareCue,

@@ -18,6 +18,8 @@ export interface RouteContext {
   area?: string;
   /** Second area when the question clearly asks about two. */
   secondArea?: string;
+  /** Two questions in one ("who patches X and who sets Y?"). */
+  twoQuestions: boolean;
   asked?: 'aws' | 'customer';
   guard?: GuardReason;
   compareCue: boolean;

@@ -68,7 +68,7 @@ export function lookupAnswer(ctx: RouteContext, serviceId: string, areaId: strin
   // A two-part question whose parts have different owners ("who patches S3 AND who sets bucket
   // policies?") is answered as shared, with both parts shown.
   const mainOwner = resolved.override?.owner ?? resolved.cell.owner;
-  const split = also.length > 0 && also.some((c) => c.owner !== mainOwner && c.owner !== 'depends') && mainOwner !== 'depends';
+  const split = ctx.twoQuestions && also.length > 0 && also.some((c) => c.owner !== mainOwner && c.owner !== 'depends') && mainOwner !== 'depends';
   return answerFromCell(ctx.kb, resolved.cell, {
     ownerOverride: split ? { owner: 'shared', because: 'the parts of your question have different owners' } : resolved.override,
     confidence: resolved.confidence,
