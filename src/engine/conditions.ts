@@ -74,7 +74,10 @@ function matchByPhrases(cell: Cell, questionTokens: string[], ownName: Set<strin
       if (phrase.length === 0 || (phrase.length < 2 && full.length >= 2)) continue;
       const end = phraseEnd(questionTokens, phrase);
       if (end < 0) continue;
-      if (!best || end > best.end || (end === best.end && phrase.length > best.length)) best = { condition, end, length: phrase.length };
+      // The situation named last wins, unless an earlier phrase is much more specific
+      // ("turned off auto minor version upgrade ... minor engine patches").
+      const better = !best || (end > best.end ? phrase.length > best.length - 2 : phrase.length >= best.length + 2 || (end === best.end && phrase.length > best.length));
+      if (better) best = { condition, end, length: phrase.length };
     }
   }
   return best?.condition;

@@ -3,6 +3,7 @@ import { baseAnswer } from '../build';
 import { composeText, OWNER_LABEL, ownerHeadline } from '../../phrasing/template';
 import type { AnswerRow } from '../types';
 import { resolveCell } from './lookup';
+import { TOOL_AREA } from '../detect';
 import type { Intent, RouteContext } from './context';
 
 /** Areas compared when the question names services but no area. */
@@ -14,10 +15,13 @@ export const compareIntent: Intent = {
   handle: (ctx: RouteContext) => {
     const { kb } = ctx;
     const areas = ctx.area ? [ctx.area] : DEFAULT_COMPARE_AREAS;
+    // "aws/s3 and aws/ebs keys": KMS is the means, S3 and EBS are what is compared.
+    const subjects = ctx.services.filter((s) => !TOOL_AREA[s]);
+    const compared = subjects.length >= 2 ? subjects : ctx.services;
     const citations = new CitationList(kb);
     const rows: AnswerRow[] = [];
     for (const areaId of areas) {
-      for (const serviceId of ctx.services) {
+      for (const serviceId of compared) {
         const resolved = resolveCell(ctx, serviceId, areaId);
         if (!resolved) continue;
         const owner = resolved.override?.owner ?? resolved.cell.owner;
@@ -33,7 +37,7 @@ export const compareIntent: Intent = {
     }
     const owners = new Set(rows.map((r) => r.owner));
     const verdict = rows.length === 0 ? 'unknown' : owners.size === 1 ? [...owners][0] : 'depends';
-    const names = ctx.services.map((s) => kb.services.get(s)?.name ?? s);
+    const names = compared.map((s) => kb.services.get(s)?.name ?? s);
     const areaTitle = ctx.area ? kb.areas.get(ctx.area)?.title ?? ctx.area : 'the main areas';
     const lead =
       verdict === 'depends'
