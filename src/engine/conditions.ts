@@ -64,23 +64,42 @@ function phraseEnd(tokens: string[], phrase: string[]): number {
  * different owners both appear ("node-based cluster: critical security patches"), the one named
  * last is what is asked about; the earlier one sets the scene.
  */
-function matchByPhrases(cell: Cell, questionTokens: string[], ownName: Set<string>): Condition | undefined {
+function matchByPhrases(cell: Cell, tokens: string[], ownName: Set<string>): Condition | undefined {
+  // "new sqs queue" states "new queue": the service's own name may also sit inside a phrase.
+  const withoutName = tokens.filter((w) => !ownName.has(w));
   let best: { condition: Condition; end: number; length: number } | undefined;
   for (const condition of cell.conditions) {
     for (const full of phraseTokens(condition)) {
-      // "customer managed kms key" still says "customer managed key" on KMS; "sse s3" without
-      // "s3" says too little to count.
-      const phrase = full.filter((w) => !ownName.has(w));
-      if (phrase.length === 0 || (phrase.length < 2 && full.length >= 2)) continue;
-      const end = phraseEnd(questionTokens, phrase);
-      if (end < 0) continue;
-      // The situation named last wins, unless an earlier phrase is much more specific
-      // ("turned off auto minor version upgrade ... minor engine patches").
-      const better = !best || (end > best.end ? phrase.length > best.length - 2 : phrase.length >= best.length + 2 || (end === best.end && phrase.length > best.length));
-      if (better) best = { condition, end, length: phrase.length };
+      // "customer managed kms key" still says "customer managed key" on KMS; "sse s3" keeps its
+      // name ("sse" alone says too little).
+      const short = full.filter((w) => !ownName.has(w));
+      const candidates: Array<[string[], string[]]> = [[tokens, full]];
+      if (short.length >= 2 || (short.length === 1 && full.length === 1)) candidates.push([withoutName, short]);
+      for (const [question, phrase] of candidates) {
+        const end = phraseEnd(question, phrase);
+        if (end < 0) continue;
+        if (isBetter(best, condition, end, phrase.length)) best = { condition, end, length: phrase.length };
+        break;
+      }
     }
   }
   return best?.condition;
+}
+
+/**
+ * The situation named last wins, unless an earlier phrase is much more specific ("turned off
+ * auto minor version upgrade ... minor engine patches"); a "shared" situation is usually the
+ * setting, not the task asked about, so a definite owner beats it at similar length.
+ */
+function isBetter(best: { condition: Condition; end: number; length: number } | undefined, condition: Condition, end: number, length: number): boolean {
+  if (!best) return true;
+  const sharedVsDefinite = condition.owner === 'shared' && best.condition.owner !== 'shared';
+  const definiteVsShared = condition.owner !== 'shared' && best.condition.owner === 'shared';
+  if (sharedVsDefinite && length < best.length + 2) return false;
+  if (definiteVsShared && length > best.length - 2) return true;
+  if (end > best.end) return length > best.length - 2;
+  if (end === best.end) return length > best.length;
+  return length >= best.length + 2;
 }
 
 /** Every condition whose curated phrases the question contains ("managed node groups vs self-managed"). */
@@ -95,10 +114,11 @@ export function conditionsNamed(cell: Cell, question: string): Condition[] {
  */
 export function matchCondition(kb: KnowledgeBase, cell: Cell, question: string, fullQuestion: string = question): Condition | undefined {
   if (cell.conditions.length === 0) return undefined;
-  // "new sqs queue" states "new queue": the service's own name may sit inside a phrase.
   const service = kb.services.get(cell.service);
   const own = new Set(service ? [service.id, ...words(service.name)] : []);
-  const byPhrase = matchByPhrases(cell, words(fullQuestion).filter((w) => !own.has(w)), own);
+  // "X instead of Y", "X rather than Y": Y is what the asker is moving away from.
+  const stated = fullQuestion.replace(/\b(instead of|rather than|not the|other than)\b.*$/i, '');
+  const byPhrase = matchByPhrases(cell, words(stated), own);
   if (byPhrase) return byPhrase;
   // Words that name the topic itself ("master password" for credentials) say nothing about the situation.
   const area = kb.areas.get(cell.area);
