@@ -53,6 +53,10 @@ export const envSchema = z.object({
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith('xapp-'), 'must be an app-level token (xapp-...)'),
   SLACK_API_URL: optionalUrl,
+  /** The distributed app (OAuth install to many workspaces): all three together, instead of SLACK_BOT_TOKEN. */
+  SLACK_CLIENT_ID: optionalString,
+  SLACK_CLIENT_SECRET: optionalString,
+  SLACK_STATE_SECRET: optionalString,
   /** Least time between two posts or updates in one Slack channel (Slack allows about one a second). */
   SLACK_POST_SPACING_MS: int(1000, 0, 10000),
   RATE_LIMIT_PER_MINUTE: int(20, 1, 10000),
@@ -81,6 +85,8 @@ export type Env = z.infer<typeof envSchema>;
 export interface Config extends Env {
   slackEnabled: boolean;
   slackMode: 'http' | 'socket' | 'off';
+  /** Installed per workspace through OAuth; each event is authorized with its workspace's stored token. */
+  slackOAuth: boolean;
   teamsEnabled: boolean;
   llmEnabled: boolean;
   teamsServiceHosts: string[];
@@ -104,19 +110,34 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   const e = parsed.data;
   const problems: string[] = [];
-  if (e.SLACK_BOT_TOKEN && !e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
-    problems.push('SLACK_SIGNING_SECRET: required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
+  const oauthVars = { SLACK_CLIENT_ID: e.SLACK_CLIENT_ID, SLACK_CLIENT_SECRET: e.SLACK_CLIENT_SECRET, SLACK_STATE_SECRET: e.SLACK_STATE_SECRET };
+  const oauthSet = Object.values(oauthVars).filter(Boolean).length;
+  const slackOAuth = oauthSet === 3;
+  if (oauthSet > 0 && !slackOAuth) {
+    for (const [name, value] of Object.entries(oauthVars)) if (!value) problems.push(`${name}: required with the other SLACK_CLIENT_ID / SLACK_CLIENT_SECRET / SLACK_STATE_SECRET settings`);
   }
-  if (!e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)) problems.push('SLACK_BOT_TOKEN: required when Slack is configured');
+  if (slackOAuth) {
+    // Installations hold every workspace's bot token; the store refuses to write them in clear.
+    if (!e.STORE_ENCRYPTION_KEY) problems.push('STORE_ENCRYPTION_KEY: required with SLACK_CLIENT_ID (installation tokens are encrypted at rest)');
+    if (!e.SLACK_SIGNING_SECRET) problems.push('SLACK_SIGNING_SECRET: required with SLACK_CLIENT_ID');
+    if (e.SLACK_BOT_TOKEN) problems.push('SLACK_BOT_TOKEN: leave unset with SLACK_CLIENT_ID (each workspace gets its token when it installs the app)');
+    if (e.SLACK_APP_TOKEN) problems.push('SLACK_APP_TOKEN: leave unset with SLACK_CLIENT_ID (the distributed app runs in HTTP mode)');
+  } else {
+    if (e.SLACK_BOT_TOKEN && !e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
+      problems.push('SLACK_SIGNING_SECRET: required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
+    }
+    if (!e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)) problems.push('SLACK_BOT_TOKEN: required when Slack is configured');
+  }
   if (e.MicrosoftAppId && e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) problems.push('MicrosoftAppPassword: required with MicrosoftAppId');
   if (e.MicrosoftAppType === 'SingleTenant' && !e.MicrosoftAppTenantId) problems.push('MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant');
   if (problems.length) throw new ConfigError(problems);
 
-  const slackMode = !e.SLACK_BOT_TOKEN ? 'off' : e.SLACK_APP_TOKEN ? 'socket' : 'http';
+  const slackMode = slackOAuth ? 'http' : !e.SLACK_BOT_TOKEN ? 'off' : e.SLACK_APP_TOKEN ? 'socket' : 'http';
   return {
     ...e,
     slackEnabled: slackMode !== 'off',
     slackMode,
+    slackOAuth,
     teamsEnabled: Boolean(e.MicrosoftAppId) || e.TEAMS_ALLOW_UNAUTHENTICATED,
     llmEnabled: Boolean(e.OPENAI_API_KEY || e.OPENAI_BASE_URL),
     teamsServiceHosts: e.TEAMS_SERVICE_URL_ALLOWLIST.length ? e.TEAMS_SERVICE_URL_ALLOWLIST : DEFAULT_TEAMS_SERVICE_HOSTS,

@@ -9,6 +9,7 @@ import {
   type Receiver,
   type ReceiverEvent,
 } from '@slack/bolt';
+import type { InstallProvider } from '@slack/oauth';
 import type { Logger } from 'pino';
 import type { Metrics } from '../../metrics';
 import { isTimestampTooFarAhead } from './requestTimestamp';
@@ -22,6 +23,8 @@ export interface SlackHttpReceiverOptions {
   now?: () => number;
   /** Slack payloads are a few kB; 1 MB is far above any legitimate one. */
   bodyLimit?: number;
+  /** The distributed app's OAuth installer; Bolt takes its `authorize` from here. */
+  installer?: InstallProvider;
 }
 
 /**
@@ -34,10 +37,13 @@ export interface SlackHttpReceiverOptions {
 export class SlackHttpReceiver implements Receiver {
   private app?: App;
   private readonly now: () => number;
+  /** Read by Bolt's App: a receiver with an installer makes every event authorized per workspace. */
+  readonly installer?: InstallProvider;
   readonly requestListener: (req: IncomingMessage, res: ServerResponse) => void;
 
   constructor(private readonly options: SlackHttpReceiverOptions) {
     this.now = options.now ?? Date.now;
+    this.installer = options.installer;
     this.requestListener = (req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         options.logger.error({ err, event: 'slack_request_failed' }, 'Slack request failed');

@@ -12,17 +12,21 @@ const DRAIN_MS = 7000;
 export async function createSlackChannel(deps: ChannelDeps): Promise<Channel | undefined> {
   const { config, logger } = deps;
   if (!config.slackEnabled) {
-    logger.info({ channel: 'slack' }, 'Slack channel off: set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode)');
+    logger.info({ channel: 'slack' }, 'Slack channel off: set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode), or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET (distributed app)');
     return undefined;
   }
   const slack = createSlackBolt(deps);
   const receiver = slack.httpReceiver;
   return {
     name: 'slack',
-    routes: receiver ? [{ method: 'POST', path: '/slack/events', handler: (req, res) => receiver.requestListener(req, res) }] : [],
+    routes: receiver ? [{ method: 'POST', path: '/slack/events', handler: (req, res) => receiver.requestListener(req, res) }, ...slack.oauthRoutes] : [],
     async start() {
       // Socket Mode connects here (apps.connections.open, then the WebSocket); HTTP is a no-op.
       await slack.app.start();
+      if (!slack.lookUpIdentity) {
+        logger.info({ channel: 'slack', mode: config.slackMode, oauth: true }, 'Slack channel ready: installs at /slack/install');
+        return;
+      }
       // The bot's identity is looked up in the background: start-up never waits on Slack.
       slack.lookUpIdentity().then(
         (id) => logger.info({ channel: 'slack', mode: config.slackMode, botUserId: id.botUserId }, 'Slack channel ready'),

@@ -17,6 +17,8 @@ export interface ScriptedResponse {
   status?: number;
   headers?: Record<string, string>;
   body?: Record<string, unknown>;
+  /** Hold the answer this long, to keep a call in flight while others race it. */
+  delayMs?: number;
 }
 
 const BOT = { user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T0TEST', team: 'Test', url: 'https://test.slack.invalid/' };
@@ -139,6 +141,7 @@ export class FakeSlackApi {
       w.resolve(call);
     }
     const scripted = this.scripts.get(method)?.shift();
+    if (scripted?.delayMs) await new Promise((resolve) => setTimeout(resolve, scripted.delayMs));
     const answer = scripted
       ? { status: scripted.status ?? 200, headers: scripted.headers, body: scripted.body ?? { ok: true } }
       : { status: 200, body: this.defaultResponse(method, args) };

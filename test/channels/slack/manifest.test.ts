@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SUGGESTED_PROMPTS } from '../../../src/channels/slack/listeners/assistantPanel';
+import { BOT_SCOPES } from '../../../src/channels/slack/oauth/botScopes';
 import { SLASH_COMMAND } from '../../../src/channels/slack/listeners/slashCommand';
 
 interface Manifest {
@@ -10,7 +11,7 @@ interface Manifest {
     slash_commands: Array<{ command: string; url: string; should_escape?: boolean }>;
     assistant_view: { assistant_description: string; suggested_prompts: Array<{ title: string; message: string }> };
   };
-  oauth_config: { scopes: { bot: string[]; user?: string[] } };
+  oauth_config: { redirect_urls?: string[]; scopes: { bot: string[]; user?: string[] } };
   settings: {
     event_subscriptions: { request_url: string; bot_events: string[]; user_events?: string[] };
     interactivity: { is_enabled: boolean; request_url: string };
@@ -34,8 +35,23 @@ describe('manifest.json: what the Slack app depends on', () => {
   });
 
   it('subscribes to the events the listeners handle, as bot events only', () => {
-    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(['app_mention', 'assistant_thread_context_changed', 'assistant_thread_started', 'member_joined_channel', 'message.im', 'team_join']);
+    // app_uninstalled and tokens_revoked: the distributed app deletes a workspace's tokens on either.
+    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual([
+      'app_mention',
+      'app_uninstalled',
+      'assistant_thread_context_changed',
+      'assistant_thread_started',
+      'member_joined_channel',
+      'message.im',
+      'team_join',
+      'tokens_revoked',
+    ]);
     expect(manifest.settings.event_subscriptions.user_events ?? []).toEqual([]);
+  });
+
+  it('the install link asks for exactly the manifest scopes, and Slack redirects installs to /slack/oauth_redirect', () => {
+    expect([...BOT_SCOPES].sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());
+    expect(manifest.oauth_config.redirect_urls).toEqual([expect.stringMatching(/^https:\/\/[^/]+\/slack\/oauth_redirect$/)]);
   });
 
   it('declares the slash command the app registers, unescaped (the app escapes on output)', () => {
