@@ -190,7 +190,7 @@ export class Detector {
       const area = TOOL_AREA[hit.value];
       if (!area || services.includes(hit.value) || WEAK_ALIASES.has(hit.phrase)) continue;
       const entry = scores.get(area) ?? { score: 0, start: hit.start };
-      entry.score += 2;
+      entry.score += 1.5;
       scores.set(area, entry);
     }
     // "patch postgres on RDS" is about the engine even though the engine's name is an alias.
