@@ -19,11 +19,13 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
     if (guest && (guest.owner === 'depends' || guest.owner === 'customer')) return resolveCell(ctx, serviceId, 'os-patching');
   }
   const own = ctx.kb.cell(serviceId, areaId);
-  if (own && ctx.compareCue) {
-    // "managed node groups vs self-managed nodes": two situations with different owners compared.
+  if (own && (ctx.compareCue || ctx.twoQuestions)) {
+    // "managed node groups vs self-managed nodes": two situations with different owners compared
+    // (it depends); "who rotates the ZSK and who rotates the KSK": both asked (shared).
     const named = conditionsNamed(own, ctx.clean);
     if (new Set(named.map((c) => c.owner)).size > 1) {
-      return { cell: own, override: { owner: 'depends', because: named.map((c) => c.when).join(' vs ') }, confidence: 0.85 };
+      const owner: Owner = ctx.compareCue ? 'depends' : 'shared';
+      return { cell: own, override: { owner, because: named.map((c) => c.when).join(ctx.compareCue ? ' vs ' : ' and ') }, confidence: 0.85 };
     }
   }
   if (own) {
