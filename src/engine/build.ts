@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Cell, Concept, KnowledgeBase, Owner } from '../knowledge/types';
 import { composeText, ownerHeadline, polarityPrefix } from '../phrasing/template';
 import { CitationList } from './citations';
-import type { Answer, AnswerRow, IntentName, ThreadContext, Verdict } from './types';
+import type { Answer, AnswerRow, IntentName, Verdict } from './types';
 
 /** Builders shared by the intents: they turn cells and concepts into Answer values. */
 
@@ -96,10 +96,5 @@ export function answerFromConcept(kb: KnowledgeBase, concept: Concept, confidenc
   answer.confidence = confidence;
   answer.verified = concept.verified;
   answer.suggestions = ['who patches the guest OS on EC2?', 'what am I responsible for with RDS?', 'is S3 encryption on me?'];
-  return answer;
-}
-
-export function withContext(answer: Answer, context: ThreadContext): Answer {
-  answer.context = context;
   return answer;
 }

@@ -23,7 +23,6 @@ export interface RouteContext {
   asked?: 'aws' | 'customer';
   guard?: GuardReason;
   compareCue: boolean;
-  overviewCue: boolean;
 }
 
 export interface Intent {
