@@ -62,6 +62,6 @@ export function isHelp(normalized: string): boolean {
 /** "Does AWS patch...?" asks about AWS; "do I need to...?" asks about the user. */
 export function askedParty(normalized: string): 'aws' | 'customer' | undefined {
   if (/^(does|do|is|will|would|should|can|are|has|did) aws\b|\bis (it|this|that) (on )?aws\b|\baws s (job|responsibility|problem)\b|\bis aws (responsible|on the hook|in charge)\b|\bhandled by aws\b|\bdoes amazon\b/.test(normalized)) return 'aws';
-  if (/^(do|should|must|am|have|need|will|would|can) (i|we)\b|\bis (it|this|that) (on )?(me|us|my|our)\b|\bon me\b|\bon us\b|\bmy (job|responsibility|problem)\b|\bour (job|responsibility|problem)\b|\bdo i (need|have) to\b|\bdo we (need|have) to\b|\bam i (responsible|on the hook)\b|\bare we (responsible|on the hook)\b/.test(normalized)) return 'customer';
+  if (/(^|\b(so|then|but|and|now|also|still) )(do|should|must|am|have|need|will|would|can) (i|we)\b|\b(do|must|should) (i|we) (still )?(patch|need|have|update|configure|encrypt|rotate|manage|handle|enable|do anything)\b|\bis (it|this|that) (on )?(me|us|my|our)\b|\bon me\b|\bon us\b|\bmy (job|responsibility|problem)\b|\bour (job|responsibility|problem)\b|\bdo i (need|have) to\b|\bdo we (need|have) to\b|\bam i (responsible|on the hook)\b|\bare we (responsible|on the hook)\b/.test(normalized)) return 'customer';
   return undefined;
 }
