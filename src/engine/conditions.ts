@@ -115,7 +115,8 @@ export function conditionsNamed(cell: Cell, question: string): Condition[] {
 export function matchCondition(kb: KnowledgeBase, cell: Cell, question: string, fullQuestion: string = question): Condition | undefined {
   if (cell.conditions.length === 0) return undefined;
   const service = kb.services.get(cell.service);
-  const own = new Set(service ? [service.id, ...words(service.name)] : []);
+  // "AWS Lambda": "aws" is not part of the name that identifies the service ("aws managed key").
+  const own = new Set((service ? [service.id, ...words(service.name)] : []).filter((w) => w !== 'aws' && w !== 'amazon'));
   // "X instead of Y", "X rather than Y": Y is what the asker is moving away from.
   const stated = fullQuestion.replace(/\b(instead of|rather than|not the|other than)\b.*$/i, '');
   const byPhrase = matchByPhrases(cell, words(stated), own);
