@@ -10,7 +10,7 @@ const WEAK_KEYWORDS = new Set([
   'encrypt', 'encrypts', 'encrypting', 'encryption', 'encrypted', 'data', 'my data', 'access', 'patch', 'patches',
   'patching', 'os', 'users', 'groups', 'role', 'roles', 'policy', 'policies', 'code', 'application', 'config',
   'configuration', 'settings', 'key', 'keys', 'log', 'logs', 'content', 'secret', 'secrets', 'scale', 'http',
-  'engine', 'incident', 'audit', 'infra', 'infrastructure', 'deletion', 'itself', 'unencrypted', 'private', 'train', 'trains', 'run on', 'runs on', 'durable', 'wiped', 'rotate', 'rotates', 'rotation', 'public', 'fails', 'failure', 'upgrading', 'audits', 'regions', 'availability', 'runtime', 'layers', 'tags', 'retention',
+  'engine', 'incident', 'audit', 'infra', 'infrastructure', 'deletion', 'itself', 'unencrypted', 'physical', 'physically', 'probing', 'bundled', 'npm', 'private', 'train', 'trains', 'run on', 'runs on', 'durable', 'wiped', 'rotate', 'rotates', 'rotation', 'public', 'fails', 'failure', 'upgrading', 'audits', 'regions', 'availability', 'runtime', 'layers', 'tags', 'retention',
   'lifecycle', 'routing', 'ports', 'servers', 'monitor', 'vpc', 'backup', 'replication', 'kernel', 'ha', 'dr',
 ]);
 

@@ -14,7 +14,10 @@ export const conceptIntent: Intent = {
     !(ctx.area && strongArea(ctx)) &&
     (ctx.detection.concepts.length > 0 || (!ctx.area && ABOUT_THE_MODEL.test(ctx.detection.normalized))),
   handle: (ctx) => {
-    const id = ctx.detection.concepts[0]?.concept ?? 'shared-responsibility-model';
+    const named = new Set(ctx.detection.concepts.map((c) => c.concept));
+    // "security OF the cloud and security IN the cloud": the difference between the two.
+    const both = named.has('security-of-the-cloud') && named.has('security-in-the-cloud');
+    const id = both ? 'of-vs-in' : ctx.detection.concepts[0]?.concept ?? 'shared-responsibility-model';
     return answerFromConcept(ctx.kb, ctx.kb.concepts.get(id)!, ctx.detection.concepts.length ? 0.9 : 0.6);
   },
 };

@@ -53,7 +53,7 @@ const GUARD_TEXT: Record<string, string> = {
  * Questions for a number, a colour or a date ("how many guards are on shift?") are about facts
  * the matrix does not hold, even when they name a responsibility area.
  */
-const TRIVIA = /^(which|what) (exact|specific|precise) |\b(build number|exact build|right now on my|running under my instance|i [0-9a-f]{8,})\b|\b(street address|exact address|address of the|gps coordinates|where exactly is|which building|names? of the (guards|staff|employees))\b|^(how many|how often (did|does|do)|what colou?r|what brand|what time|what date|which vendor|what model|what kind of (locks|badges|cameras|guards)|how old|how big|how tall|how much (did|does) aws (spend|pay))\b/;
+const TRIVIA = /^(which|what) (exact|specific|precise) |\b(build number|exact build|right now on my|running under my instance|i [0-9a-f]{8,})\b|\b(street address|exact address|address of the|gps coordinates|where exactly is|which building|names? of the (guards|staff|employees))\b|^(how many|how often (exactly )?(did|does|do|is)|what colou?r|what brand|what time|what date|which vendor|what model|what kind of (locks|badges|cameras|guards)|how old|how big|how tall|how much (did|does) aws (spend|pay))\b/;
 const OWNERSHIP_WORDS = /\b(who|whose|responsib\w*|on me|on us|my job|our job|aws or (me|us|we|i))\b/;
 
 export const triviaIntent: Intent = {
