@@ -4,7 +4,7 @@
  * patched platform?") asks about one side, and gets that side's owner.
  */
 const CUSTOMER_ACTIONS =
-  /\b(set(s|ting)? (it |that |this |them )?up|setup|configur(e|es|ed|ing)|writ(e|es|ing)|turn(s|ing)? (it |that |this )?on|enabl(e|es|ing)|choos(e|es|ing)|pick(s|ing)?|decid(e|es|ing)|attach(es|ing)?|defin(e|es|ing)|opt(s)? in|subscrib(e|es|ing)|request(s|ing)?|creat(e|es|ing)|our call|my call|whose call|sign(s)? up for|author(s|ing)?)\b/;
+  /\bwho (sets|set) (the |up |our |a )|\b(set(s|ting)? (it |that |this |them )?up|setup|configur(e|es|ed|ing)|writ(e|es|ing)|turn(s|ing)? (it |that |this )?on|enabl(e|es|ing)|choos(e|es|ing)|pick(s|ing)?|decid(e|es|ing)|attach(es|ing)?|defin(e|es|ing)|opt(s)? in|subscrib(e|es|ing)|request(s|ing)?|creat(e|es|ing)|our call|my call|whose call|sign(s)? up for|author(s|ing)?)\b/;
 
 const AWS_ACTIONS =
   /\b(build(s|ing)? and releas(e|es|ing)|releas(e|es|ing) (the )?(patch|patched|update|fix)|publish(es|ing)?|sync(s|ing)?|synchroni[sz](e|es|ing)|keep(s|ing)? .{0,20} in sync|replicat(e|es|ing)|provision(s|ing)?|operat(e|es|ing) the|run(s|ning)? the (underlying|hardware|infrastructure|fleet|servers))\b/;

@@ -32,7 +32,7 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
     const stated = matchCondition(ctx.kb, own, situationOf(ctx), ctx.clean);
     if (stated) return { cell: own, override: { owner: stated.owner, because: stated.when }, confidence: 0.9 };
     const dutySide = sideOfDuties(ctx.kb, own, ctx.clean);
-    const side = own.owner === 'shared' ? askedSide(ctx.detection.normalized) ?? dutySide : own.owner === 'depends' ? dutySide : undefined;
+    const side = own.owner === 'shared' || own.owner === 'depends' ? askedSide(ctx.detection.normalized) ?? dutySide : undefined;
     if (side) return { cell: own, override: { owner: side, because: side === 'aws' ? 'you asked about the part AWS operates' : 'you asked about the part you configure' }, confidence: 0.8 };
     return { cell: own, confidence: 0.95 };
   }
