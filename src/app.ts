@@ -64,7 +64,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
   });
 
-  const deps: ChannelDeps = { config, kb, assistant, store, logger, metrics };
+  const deps: ChannelDeps = { config, kb, assistant, search: router.search, store, logger, metrics };
   const channels: Channel[] = [];
   for (const factory of channelFactories) {
     const channel = await factory(deps);

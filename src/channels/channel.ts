@@ -5,12 +5,15 @@ import type { KnowledgeBase } from '../knowledge/types';
 import type { Metrics } from '../metrics';
 import type { HttpRoute } from '../server';
 import type { Store } from '../store/types';
+import type { SearchIndex } from '../engine/search';
 
 /** What every channel (Slack, Teams) receives from the composition root. */
 export interface ChannelDeps {
   config: Config;
   kb: KnowledgeBase;
   assistant: Assistant;
+  /** The router's search index (built once at start-up). */
+  search: SearchIndex;
   store: Store;
   logger: Logger;
   metrics: Metrics;

@@ -23,6 +23,8 @@ const INTENTS: Intent[] = [outOfScopeIntent, greetingIntent, helpIntent, triviaI
 
 export interface Router {
   route(query: Query): Answer;
+  /** The ranked index the router searches; channels reuse it (Teams search extension) instead of building another. */
+  readonly search: SearchIndex;
 }
 
 export function createRouter(kb: KnowledgeBase): Router {
@@ -72,7 +74,7 @@ export function createRouter(kb: KnowledgeBase): Router {
     return answer;
   }
 
-  return { route };
+  return { route, search };
 }
 
 function isMostlyBinary(text: string): boolean {

@@ -1,5 +1,4 @@
 import { CloudAdapter, UserState, type TurnContext } from 'botbuilder';
-import { SearchIndex } from '../../engine/search';
 import { loadCourse } from '../../onboarding/course';
 import { OnboardingService } from '../../onboarding/service';
 import { StoreBotStorage } from '../../store/botframeworkStorage';
@@ -43,7 +42,7 @@ export const LESSON_SWEEP_MS = 5 * 60_000;
  * authenticated by ConfigurationBotFrameworkAuthentication from the environment.
  */
 export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChannelOptions = {}): Promise<TeamsChannel | undefined> {
-  const { config, logger, metrics, store, kb, assistant } = deps;
+  const { config, logger, metrics, store, kb, assistant, search } = deps;
   const mode = teamsAuthMode(config);
   if (mode.kind === 'off') {
     logger.info({ channel: 'teams' }, 'Teams channel off (no MicrosoftAppId)');
@@ -74,7 +73,7 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
   // Unauthenticated (Emulator) turns have no app id; the connector then sends without a token, to loopback only.
   const continueConversation = (reference: Parameters<CloudAdapter['continueConversationAsync']>[1], logic: (context: TurnContext) => Promise<void>) =>
     adapter.continueConversationAsync(appId ?? '', reference, logic);
-  const bot = new WhosecuresTeamsBot({ assistant, store, kb, search: new SearchIndex(kb), logger, metrics, userState, appId, policy, onboarding, background, continueConversation });
+  const bot = new WhosecuresTeamsBot({ assistant, store, kb, search, logger, metrics, userState, appId, policy, onboarding, background, continueConversation });
   const timer = onboarding ? new LessonTimer(() => onboarding.deliverDueLessons(), options.lessonSweepMs ?? LESSON_SWEEP_MS, logger) : undefined;
 
   let accepting = true;
