@@ -45,7 +45,7 @@ export class Assistant {
     const context = query.context ?? (contextKey ? await this.readContext(contextKey) : undefined);
     const answer = router.route({ ...query, context });
     if (contextKey && Object.keys(answer.context).length) {
-      await store.putCachedPhrasing(contextKey, JSON.stringify(answer.context), THREAD_CONTEXT_TTL_SECONDS).catch(() => undefined);
+      await store.putCached(contextKey, JSON.stringify(answer.context), THREAD_CONTEXT_TTL_SECONDS).catch(() => undefined);
     }
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     metrics.questions.inc({ platform: query.platform, intent: answer.intent, verdict: answer.verdict ?? 'none' });
@@ -91,7 +91,7 @@ export class Assistant {
   }
 
   private async readContext(key: string): Promise<ThreadContext | undefined> {
-    const raw = await this.deps.store.getCachedPhrasing(key).catch(() => undefined);
+    const raw = await this.deps.store.getCached(key).catch(() => undefined);
     if (!raw) return undefined;
     try {
       return JSON.parse(raw) as ThreadContext;

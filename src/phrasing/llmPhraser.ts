@@ -157,7 +157,7 @@ export class LlmPhraser implements Phraser {
   }
 
   private async readCache(key: string): Promise<ModelOutput | undefined> {
-    const raw = await this.options.store.getCachedPhrasing(key).catch(() => undefined);
+    const raw = await this.options.store.getCached(key).catch(() => undefined);
     if (!raw) return undefined;
     const parsed = parseModelOutput(raw);
     return parsed.ok ? parsed.output : undefined;
@@ -165,7 +165,7 @@ export class LlmPhraser implements Phraser {
 
   private async writeCache(key: string, output: ModelOutput): Promise<void> {
     await this.options.store
-      .putCachedPhrasing(key, JSON.stringify({ explanation: output.explanation, citations: output.citations }), PHRASING_CACHE_TTL_SECONDS)
+      .putCached(key, JSON.stringify({ explanation: output.explanation, citations: output.citations }), PHRASING_CACHE_TTL_SECONDS)
       .catch((err: unknown) => this.options.logger.debug({ err, event: 'phrasing_cache_write_failed' }, 'phrasing cache write failed'));
   }
 

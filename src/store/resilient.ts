@@ -201,13 +201,13 @@ export class ResilientStore implements Store {
     return this.write('purgeExpired', {}, () => this.inner.purgeExpired(now), () => ({ questions: 0, claims: 0, cache: 0 }));
   }
 
-  getCachedPhrasing(key: string): Promise<string | undefined> {
+  getCached(key: string): Promise<string | undefined> {
     // A cache miss is always a safe answer: the template phraser takes over.
-    return this.write('getCachedPhrasing', {}, () => this.inner.getCachedPhrasing(key), () => undefined);
+    return this.write('getCached', {}, () => this.inner.getCached(key), () => undefined);
   }
 
-  putCachedPhrasing(key: string, value: string, ttlSeconds: number): Promise<void> {
-    return this.write('putCachedPhrasing', {}, () => this.inner.putCachedPhrasing(key, value, ttlSeconds), () => undefined);
+  putCached(key: string, value: string, ttlSeconds: number): Promise<void> {
+    return this.write('putCached', {}, () => this.inner.putCached(key, value, ttlSeconds), () => undefined);
   }
 
   async saveInstallation<T extends SlackInstallationLike>(installation: T): Promise<void> {

@@ -224,13 +224,13 @@ export class SqlStore implements Store {
     return { questions, claims, cache };
   }
 
-  async getCachedPhrasing(key: string): Promise<string | undefined> {
+  async getCached(key: string): Promise<string | undefined> {
     const rows = await this.db.all<{ value: string }>('SELECT value FROM phrasing_cache WHERE key = $1 AND expires_at > $2', [key, this.nowMs()]);
     return rows[0]?.value;
   }
 
-  async putCachedPhrasing(key: string, value: string, ttlSeconds: number): Promise<void> {
-    const expires = this.nowMs() + positiveSeconds(ttlSeconds, 'putCachedPhrasing');
+  async putCached(key: string, value: string, ttlSeconds: number): Promise<void> {
+    const expires = this.nowMs() + positiveSeconds(ttlSeconds, 'putCached');
     await this.db.run(
       `INSERT INTO phrasing_cache (key, value, expires_at) VALUES ($1, $2, $3)
        ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,

@@ -51,16 +51,10 @@ export interface QuestionLogInput {
   at: Date;
 }
 
-export interface QuestionLogRow {
+/** A logged question as stored: the raw user id replaced by its keyed hash. */
+export interface QuestionLogRow extends Omit<QuestionLogInput, 'userId'> {
   id: number;
-  question: string;
-  intent: string;
-  verdict: string;
-  cells: string[];
-  confidence: number;
-  platform: string;
   userHash: string;
-  at: Date;
 }
 
 export interface PurgeResult {
@@ -119,8 +113,12 @@ export interface Store {
   /** Deletes expired claims, cache entries and question-log rows past retention. */
   purgeExpired(now?: Date): Promise<PurgeResult>;
 
-  getCachedPhrasing(key: string): Promise<string | undefined>;
-  putCachedPhrasing(key: string, value: string, ttlSeconds: number): Promise<void>;
+  /**
+   * A shared key-value cache with expiry, so every replica sees the same entries: LLM phrasings,
+   * thread context for follow-ups, answers kept for "Share in channel". Keys carry their prefix.
+   */
+  getCached(key: string): Promise<string | undefined>;
+  putCached(key: string, value: string, ttlSeconds: number): Promise<void>;
 
   /** Throws STORE_ENCRYPTION_KEY_MISSING when no encryption key was configured. */
   saveInstallation<T extends SlackInstallationLike>(installation: T): Promise<void>;

@@ -165,7 +165,7 @@ function contract(makeDb: () => Promise<TestDb>): void {
     await retained.recordFeedback({ answerId: 'old', platform: 'slack', userHash: 'h', helpful: true, cells: [], question: 'old words', at: new Date(clock.now().getTime() - 31 * DAY) });
     await retained.claimEvent('short', 10);
     await retained.claimEvent('long', 3600);
-    await retained.putCachedPhrasing('p1', 'text', 10);
+    await retained.putCached('p1', 'text', 10);
     clock.advance(11_000);
     expect(await retained.purgeExpired()).toEqual({ questions: 1, claims: 1, cache: 1 });
     expect(await retained.listQuestions(new Date(0))).toHaveLength(1);
@@ -177,13 +177,13 @@ function contract(makeDb: () => Promise<TestDb>): void {
   });
 
   test('phrasing cache honours its ttl', async () => {
-    expect(await store.getCachedPhrasing('k')).toBeUndefined();
-    await store.putCachedPhrasing('k', 'phrased once', 60);
-    expect(await store.getCachedPhrasing('k')).toBe('phrased once');
-    await store.putCachedPhrasing('k', 'phrased twice', 60);
-    expect(await store.getCachedPhrasing('k')).toBe('phrased twice');
+    expect(await store.getCached('k')).toBeUndefined();
+    await store.putCached('k', 'phrased once', 60);
+    expect(await store.getCached('k')).toBe('phrased once');
+    await store.putCached('k', 'phrased twice', 60);
+    expect(await store.getCached('k')).toBe('phrased twice');
     clock.advance(60_000);
-    expect(await store.getCachedPhrasing('k')).toBeUndefined();
+    expect(await store.getCached('k')).toBeUndefined();
   });
 
   describe('Slack installations', () => {

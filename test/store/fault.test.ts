@@ -52,7 +52,7 @@ describePostgres('resilient store when PostgreSQL goes away mid-run', () => {
       expect(await answerEvent(store, 'Ev2')).toBeUndefined();
       await expect(store.saveProgress(progress)).resolves.toBeUndefined();
       await expect(store.recordFeedback({ answerId: 'a', platform: 'slack', userHash: 'h', helpful: true, cells: [], at: new Date() })).resolves.toBeUndefined();
-      await expect(store.getCachedPhrasing('k')).resolves.toBeUndefined();
+      await expect(store.getCached('k')).resolves.toBeUndefined();
       await expect(store.purgeExpired()).resolves.toEqual({ questions: 0, claims: 0, cache: 0 });
       await expect(store.getProgress('slack', 'U1')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
       expect((store as ResilientStore).healthy).toBe(false);

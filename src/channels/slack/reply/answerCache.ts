@@ -11,11 +11,11 @@ const key = (answerId: string) => `slack:answer:${answerId}`;
  * channel" button is kept in the store's cache (shared by replicas) under its id.
  */
 export async function rememberAnswer(store: Store, answer: Answer): Promise<void> {
-  await store.putCachedPhrasing(key(answer.id), JSON.stringify(answer), SHARE_TTL_SECONDS);
+  await store.putCached(key(answer.id), JSON.stringify(answer), SHARE_TTL_SECONDS);
 }
 
 export async function recallAnswer(store: Store, answerId: string): Promise<Answer | undefined> {
-  const raw = await store.getCachedPhrasing(key(answerId)).catch(() => undefined);
+  const raw = await store.getCached(key(answerId)).catch(() => undefined);
   if (!raw) return undefined;
   try {
     return JSON.parse(raw) as Answer;
