@@ -1,19 +1,10 @@
 import { SUGGESTED_PROMPTS } from '../../../src/channels/slack/listeners/assistantPanel';
 import { eventCallback, newTs } from './payloads';
 import { postToSlackEndpoint } from './signedRequest';
-import { startSlackTestBed, type SlackTestBed } from './slackTestApp';
+import { useSlackTestBed } from './slackTestApp';
 
 describe('Slack assistant panel (Bolt Assistant)', () => {
-  let bed: SlackTestBed;
-  beforeAll(async () => {
-    bed = await startSlackTestBed();
-  });
-  afterAll(async () => {
-    await bed.close();
-  });
-  beforeEach(() => {
-    bed.fake.calls.length = 0;
-  });
+  const bed = useSlackTestBed();
 
   const threadTs = newTs();
   const assistantThread = { user_id: 'UASKER1', context: { channel_id: 'C0CHAN', team_id: 'T0TEST' }, channel_id: 'D0PANEL', thread_ts: threadTs };

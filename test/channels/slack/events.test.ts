@@ -1,18 +1,9 @@
 import { directMessage, eventCallback, mention, newTs } from './payloads';
 import { postToSlackEndpoint } from './signedRequest';
-import { allTexts, startSlackTestBed, type SlackTestBed } from './slackTestApp';
+import { allTexts, useSlackTestBed, type SlackTestBed } from './slackTestApp';
 
 describe('Slack events over HTTP (app_mention, message.im)', () => {
-  let bed: SlackTestBed;
-  beforeAll(async () => {
-    bed = await startSlackTestBed();
-  });
-  afterAll(async () => {
-    await bed.close();
-  });
-  beforeEach(() => {
-    bed.fake.calls.length = 0;
-  });
+  const bed = useSlackTestBed();
 
   it('answers a mention in the thread of the mention, with blocks, a text fallback and unfurling off', async () => {
     const body = mention('who patches the guest OS on EC2?');

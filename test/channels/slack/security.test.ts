@@ -1,18 +1,9 @@
 import { mention } from './payloads';
 import { postToSlackEndpoint, TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from './signedRequest';
-import { startSlackTestBed, type SlackTestBed } from './slackTestApp';
+import { useSlackTestBed } from './slackTestApp';
 
 describe('Slack request verification and limits on /slack/events', () => {
-  let bed: SlackTestBed;
-  beforeAll(async () => {
-    bed = await startSlackTestBed();
-  });
-  afterAll(async () => {
-    await bed.close();
-  });
-  beforeEach(() => {
-    bed.fake.calls.length = 0;
-  });
+  const bed = useSlackTestBed();
 
   const now = () => Math.floor(Date.now() / 1000);
 

@@ -38,3 +38,21 @@ export function allTexts(value: unknown): string[] {
   if (value && typeof value === 'object') return Object.values(value).flatMap(allTexts);
   return [];
 }
+
+/**
+ * One test bed for a whole describe block: started before its tests, closed after them, and
+ * the fake's recorded calls cleared before each test. Its fields are filled in by beforeAll.
+ */
+export function useSlackTestBed(env: Record<string, string> = {}): SlackTestBed {
+  const bed = {} as SlackTestBed;
+  beforeAll(async () => {
+    Object.assign(bed, await startSlackTestBed(env));
+  });
+  afterAll(async () => {
+    await bed.close();
+  });
+  beforeEach(() => {
+    bed.fake.calls.length = 0;
+  });
+  return bed;
+}
