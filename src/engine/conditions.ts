@@ -1,21 +1,11 @@
 import type { Cell, Condition, KnowledgeBase } from '../knowledge/types';
-import { QUESTION_FILLER, stemmedSet, words } from './wordsets';
+import { words } from './wordsets';
 
 /**
  * Picks the condition of a cell that the question itself states ("lambda runtime in manual
  * mode", "EKS managed node groups", "RDS Custom"), so the verdict is the owner in the asker's
- * situation rather than "it depends". Conservative: one distinctive word, or two weaker ones,
- * and a clear winner; a question that only mentions "default" states no situation.
+ * situation rather than "it depends". Curators list the phrases that state each situation.
  */
-
-/** Filler, plus the verbs of every patching question: none of them names a situation. */
-const IGNORED = new Set([...QUESTION_FILLER, ...stemmedSet('patch patches patching update updates updating run runs running setting settings option options case')]);
-
-/** Words that describe a situation only loosely; they count half. */
-const WEAK = stemmedSet(
-  `default defaults enabled enable turned turn on off automatic automatically auto new older region regions
-  account accounts key keys encryption encrypted time version versions mode type`,
-);
 
 /** Stemmed token lists of each condition's curated phrases, cached per condition. */
 const phraseCache = new WeakMap<Condition, string[][]>();
@@ -112,42 +102,16 @@ export function conditionsNamed(cell: Cell, question: string): Condition[] {
  * @param fullQuestion the whole question: curated phrases are matched against all of it.
  * @param question the question without the words that named the area, for the word heuristic.
  */
-export function matchCondition(kb: KnowledgeBase, cell: Cell, question: string, fullQuestion: string = question): Condition | undefined {
+/**
+ * The condition of a cell that the question states, by its curated phrases; undefined when it
+ * states none (the cell's own owner then stands).
+ */
+export function matchCondition(kb: KnowledgeBase, cell: Cell, question: string): Condition | undefined {
   if (cell.conditions.length === 0) return undefined;
   const service = kb.services.get(cell.service);
   // "AWS Lambda": "aws" is not part of the name that identifies the service ("aws managed key").
   const own = new Set((service ? [service.id, ...words(service.name)] : []).filter((w) => w !== 'aws' && w !== 'amazon'));
   // "X instead of Y", "X rather than Y": Y is what the asker is moving away from.
-  const stated = fullQuestion.replace(/\b(instead of|rather than|not the|other than)\b.*$/i, '');
-  const byPhrase = matchByPhrases(cell, words(stated), own);
-  if (byPhrase) return byPhrase;
-  // Words that name the topic itself ("master password" for credentials) say nothing about the situation.
-  const area = kb.areas.get(cell.area);
-  const topicWords = new Set((area?.keywords ?? []).flatMap(words));
-  // Only the service's own name: its aliases may name a situation ("eks self-managed").
-  const serviceWords = new Set(service ? [service.id, ...words(service.name)] : []);
-  const asked = new Set(words(question));
-  const perCondition = cell.conditions.map((c) => new Set(words(c.when).filter((w) => !IGNORED.has(w) && !serviceWords.has(w) && !topicWords.has(w))));
-  // A word every condition shares does not tell them apart.
-  const shared = new Set([...(perCondition[0] ?? [])].filter((w) => perCondition.every((set) => set.has(w))));
-  const scored = cell.conditions.map((condition, i) => {
-    let score = 0;
-    let distinct = 0;
-    let matched = 0;
-    for (const w of perCondition[i]) {
-      if (shared.has(w) && cell.conditions.length > 1) continue;
-      distinct++;
-      if (asked.has(w)) {
-        matched++;
-        score += WEAK.has(w) || w.length < 4 ? 1 : 2;
-      }
-    }
-    // One shared word with a long description is a coincidence, not the situation being stated.
-    return { condition, score, coverage: distinct ? matched / distinct : 0 };
-  });
-  scored.sort((a, b) => b.score - a.score || b.coverage - a.coverage);
-  const [best, second] = scored;
-  const convincing = (best.score >= 2 && best.coverage >= 0.5) || (best.score >= 1 && best.coverage === 1);
-  if (convincing && (!second || best.score > second.score)) return best.condition;
-  return undefined;
+  const stated = question.replace(/\b(instead of|rather than|not the|other than)\b.*$/i, '');
+  return matchByPhrases(cell, words(stated), own);
 }

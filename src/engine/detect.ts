@@ -99,8 +99,6 @@ export interface Detection {
   areas: Array<{ area: string; score: number; start: number }>;
   concepts: Array<{ concept: string; length: number }>;
   serviceHits: PhraseHit<string>[];
-  /** Positions of tokens that named the service or the area: the rest describes the situation. */
-  topicPositions: Set<number>;
 }
 
 export class Detector {
@@ -173,12 +171,9 @@ export class Detector {
     const areaTokens = tokens.map((t, i) => (serviceSpans.has(i) ? '\u0000' : t));
 
     const scores = new Map<string, { score: number; start: number }>();
-    const topicPositions = new Set<number>();
     // Cell keywords of services the question does not name must not take its words.
     for (const hit of this.areas.match(areaTokens, { accept: (v) => !v.service || services.includes(v.service) })) {
       const value = hit.value;
-      // Cell keywords often name a situation ("manual mode"): only area-level phrases are topic words.
-      if (!value.service) for (let k = hit.start; k < hit.start + hit.length; k++) topicPositions.add(k);
       const entry = scores.get(value.area) ?? { score: 0, start: hit.start };
       entry.score += value.weight;
       entry.start = Math.min(entry.start, hit.start);
@@ -212,7 +207,7 @@ export class Detector {
       .map((hit) => ({ concept: hit.value, length: hit.length }))
       .sort((a, b) => b.length - a.length);
 
-    return { tokens, normalized, services, listed, areas, concepts, serviceHits, topicPositions };
+    return { tokens, normalized, services, listed, areas, concepts, serviceHits };
   }
 
   private pickServices(allHits: PhraseHit<string>[], tokens: string[]): string[] {

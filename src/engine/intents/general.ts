@@ -2,7 +2,6 @@ import { answerFromCell, baseAnswer } from '../build';
 import { composeText } from '../../phrasing/template';
 import type { Intent, RouteContext } from './context';
 import { matchCondition } from '../conditions';
-import { situationOf } from './lookup';
 
 /** Services offered when a question's answer depends on the service it did not name. */
 const COMMON_SERVICES = ['ec2', 'rds', 'lambda', 's3', 'ecs', 'eks', 'dynamodb'];
@@ -18,7 +17,7 @@ export const generalIntent: Intent = {
     const offered = COMMON_SERVICES.filter((s) => kb.services.has(s));
     const areaTitle = kb.areas.get(ctx.area!)?.title.toLowerCase() ?? ctx.area!;
     // The general rule, or the situation the question states ("training our own devs").
-    const stated = matchCondition(kb, cell, situationOf(ctx), ctx.clean);
+    const stated = matchCondition(kb, cell, ctx.clean);
     if (cell.owner !== 'depends' || stated) {
       return answerFromCell(kb, cell, {
         confidence: stated ? 0.8 : 0.85,

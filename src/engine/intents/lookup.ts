@@ -29,7 +29,7 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
     }
   }
   if (own) {
-    const stated = matchCondition(ctx.kb, own, situationOf(ctx), ctx.clean);
+    const stated = matchCondition(ctx.kb, own, ctx.clean);
     if (stated) return { cell: own, override: { owner: stated.owner, because: stated.when }, confidence: 0.9 };
     const dutySide = sideOfDuties(ctx.kb, own, ctx.clean);
     const side = own.owner === 'shared' || own.owner === 'depends' ? askedSide(ctx.detection.normalized) ?? dutySide : undefined;
@@ -39,7 +39,7 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
   const general = ctx.kb.generalCell(areaId);
   if (!general) return undefined;
   if (general.owner !== 'depends') {
-    const stated = matchCondition(ctx.kb, general, situationOf(ctx), ctx.clean);
+    const stated = matchCondition(ctx.kb, general, ctx.clean);
     if (stated) return { cell: general, override: { owner: stated.owner, because: stated.when }, confidence: 0.8 };
     return { cell: general, confidence: ctx.kb.areas.get(areaId)?.universal ? 0.9 : 0.75 };
   }
@@ -53,10 +53,6 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
   return { cell: general, confidence: 0.5 };
 }
 
-/** The question without the words that named the area: what is left describes the situation. */
-export function situationOf(ctx: RouteContext): string {
-  return ctx.detection.tokens.filter((_, i) => !ctx.detection.topicPositions.has(i)).join(' ');
-}
 
 export function lookupAnswer(ctx: RouteContext, serviceId: string, areaId: string): Answer | undefined {
   const resolved = resolveCell(ctx, serviceId, areaId);
