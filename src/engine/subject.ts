@@ -1,5 +1,5 @@
 import type { KnowledgeBase } from '../knowledge/types';
-import { TOOL_AREA, type Detection } from './detect';
+import type { Detection } from './detect';
 import type { SearchIndex } from './search';
 import type { ThreadContext } from './types';
 
@@ -52,7 +52,7 @@ export function resolveSubject(kb: KnowledgeBase, search: SearchIndex, detection
   }
 
   // A tool service asked about on its own ("shield standard, do we turn it on?") is about its main area.
-  if (services.length === 1 && !area && TOOL_AREA[services[0]] && !OVERVIEW_CUE.test(detection.normalized)) area = TOOL_AREA[services[0]];
+  if (services.length === 1 && !area && kb.lexicon.tools[services[0]] && !OVERVIEW_CUE.test(detection.normalized)) area = kb.lexicon.tools[services[0]];
 
   // Two questions in one ("who patches X and who sets Y?") get both parts.
   const second = detection.areas[1];

@@ -6,6 +6,9 @@ import { defaultKnowledgeDir } from '../knowledge/loader';
 import type { Router } from '../engine/router';
 import { VERDICTS, type Answer } from '../engine/types';
 
+/** The kinds of question a blind set tags, so accuracy can be read per kind. */
+export const QUESTION_KINDS = ['plain', 'action', 'situation', 'split', 'wording', 'misconception', 'scope', 'refusal', 'uncovered'] as const;
+
 const questionSchema = z
   .object({
     q: z.string(),
@@ -16,6 +19,10 @@ const questionSchema = z
     /** Held-out questions name the service and area they are about instead of a cell id. */
     service: z.string().optional(),
     area: z.string().optional(),
+    /** Blind sets: what kind of question this is (see test/blind/README.md), for per-kind accuracy. */
+    kind: z.enum(QUESTION_KINDS).optional(),
+    /** Blind sets: the AWS page that decides the verdict ("none" for out-of-scope questions). */
+    source: z.string().optional(),
   })
   .strict();
 export type EvalQuestion = z.infer<typeof questionSchema> & { file: string };
@@ -53,6 +60,8 @@ export interface EvalReport {
   cellTotal: number;
   byIntent: Record<string, { total: number; correct: number }>;
   byVerdict: Record<string, { total: number; correct: number }>;
+  /** Per question kind, for sets that tag kinds (blind sets). */
+  byKind: Record<string, { total: number; correct: number }>;
   /** confusion[expected][actual] = count */
   confusion: Record<string, Record<string, number>>;
   failures: EvalResult[];
@@ -61,16 +70,26 @@ export interface EvalReport {
 
 const verdictName = (v: string | null) => (v === null ? 'none' : v);
 
-export function evaluate(router: Router, questions: EvalQuestion[]): EvalReport {
+export interface EvaluateOptions {
+  /**
+   * Blind sets label a question "shared" when both sides do part of it; "it depends", which
+   * shows both owners with the condition that separates them, is then also a right answer.
+   */
+  sharedAcceptsDepends?: boolean;
+}
+
+export function evaluate(router: Router, questions: EvalQuestion[], options: EvaluateOptions = {}): EvalReport {
   const results: EvalResult[] = questions.map((question) => {
     const answer = router.route({ text: question.q, platform: 'cli', userId: 'eval', conversationId: 'eval', context: question.context });
-    const verdictOk = verdictName(answer.verdict) === question.verdict;
+    const got = verdictName(answer.verdict);
+    const verdictOk = got === question.verdict || (options.sharedAcceptsDepends === true && question.verdict === 'shared' && got === 'depends');
     const cellOk = question.cell ? answer.cells[0] === question.cell : undefined;
     const intentOk = question.intent ? answer.intent === question.intent : undefined;
     return { question, answer, verdictOk, cellOk, intentOk };
   });
   const byIntent: EvalReport['byIntent'] = {};
   const byVerdict: EvalReport['byVerdict'] = {};
+  const byKind: EvalReport['byKind'] = {};
   const confusion: EvalReport['confusion'] = {};
   for (const r of results) {
     const intent = r.question.intent ?? r.answer.intent;
@@ -78,6 +97,10 @@ export function evaluate(router: Router, questions: EvalQuestion[]): EvalReport 
     if (r.verdictOk) byIntent[intent].correct++;
     (byVerdict[r.question.verdict] ??= { total: 0, correct: 0 }).total++;
     if (r.verdictOk) byVerdict[r.question.verdict].correct++;
+    if (r.question.kind) {
+      (byKind[r.question.kind] ??= { total: 0, correct: 0 }).total++;
+      if (r.verdictOk) byKind[r.question.kind].correct++;
+    }
     const row = (confusion[r.question.verdict] ??= {});
     const actual = verdictName(r.answer.verdict);
     row[actual] = (row[actual] ?? 0) + 1;
@@ -90,24 +113,46 @@ export function evaluate(router: Router, questions: EvalQuestion[]): EvalReport 
     cellTotal: withCell.length,
     byIntent,
     byVerdict,
+    byKind,
     confusion,
     failures: results.filter((r) => !r.verdictOk || r.cellOk === false),
     results,
   };
 }
 
+const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
+const tally = (table: Record<string, { total: number; correct: number }>) =>
+  Object.entries(table).sort().map(([k, v]) => `  ${k.padEnd(14)} ${String(v.correct).padStart(4)}/${String(v.total).padEnd(4)} ${pct(v.correct / v.total)}`);
+
+/**
+ * A blind set's figures and nothing else: no question, no miss, no confusion between cells, so
+ * that scoring it leaves it blind.
+ */
+export function formatBlindReport(report: EvalReport): string {
+  return [
+    `questions: ${report.total}`,
+    `verdict accuracy: ${pct(report.verdictAccuracy)} ("depends" counts as right where the label is "shared")`,
+    '',
+    'accuracy by kind:',
+    ...tally(report.byKind),
+    '',
+    'accuracy by expected verdict:',
+    ...tally(report.byVerdict),
+  ].join('\n');
+}
+
 export function formatReport(report: EvalReport, showFailures = 20): string {
-  const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
   const lines = [
     `questions: ${report.total}`,
     `verdict accuracy: ${pct(report.verdictAccuracy)}`,
     ...(report.cellTotal ? [`cell accuracy: ${pct(report.cellAccuracy)} (of ${report.cellTotal} questions with an expected cell)`] : []),
     '',
     'accuracy by intent:',
-    ...Object.entries(report.byIntent).sort().map(([k, v]) => `  ${k.padEnd(14)} ${String(v.correct).padStart(4)}/${String(v.total).padEnd(4)} ${pct(v.correct / v.total)}`),
+    ...tally(report.byIntent),
     '',
     'accuracy by expected verdict:',
-    ...Object.entries(report.byVerdict).sort().map(([k, v]) => `  ${k.padEnd(14)} ${String(v.correct).padStart(4)}/${String(v.total).padEnd(4)} ${pct(v.correct / v.total)}`),
+    ...tally(report.byVerdict),
+    ...(Object.keys(report.byKind).length ? ['', 'accuracy by kind:', ...tally(report.byKind)] : []),
     '',
     'confusion matrix (rows: expected, columns: answered):',
   ];

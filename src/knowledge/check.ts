@@ -102,6 +102,21 @@ export function checkKnowledge(kb: KnowledgeBase, options: CheckOptions = {}): C
     }
   }
 
+  // The lexicon names services and areas by id: each must exist.
+  const lex = kb.lexicon;
+  const serviceIds = [...Object.keys(lex.tools), ...lex.implied.map((i) => i.service), ...lex.examples];
+  for (const sid of serviceIds) if (!kb.services.has(sid)) problems.push({ file: 'lexicon.yaml', entry: sid, message: 'is not a service id' });
+  const areaIds = [...Object.values(lex.tools), ...lex['broad-areas'], ...lex['area-fallbacks'].flatMap((f) => [f.from, f.to]), lex['engine-area'], lex['os-area'], ...lex['compare-areas'], ...lex['overview-order']].filter((a): a is string => a !== undefined);
+  for (const aid of areaIds) if (!kb.areas.has(aid)) problems.push({ file: 'lexicon.yaml', entry: aid, message: 'is not an area id' });
+
+  // A service listed as not covered must not also be a covered one.
+  for (const entry of kb.uncovered) {
+    for (const alias of [entry.name, ...entry.aliases].map((a) => normalizeText(a)).filter(Boolean)) {
+      const owner = aliasOwner.get(alias);
+      if (owner) problems.push({ file: 'catalogue.yaml', entry: entry.name, message: `"${alias}" names the covered service ${owner}` });
+    }
+  }
+
   for (const source of kb.sources.values()) {
     if (!citedSources.has(source.id)) problems.push({ file: 'sources', entry: `source ${source.id}`, message: 'is never cited' });
   }

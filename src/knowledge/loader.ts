@@ -5,6 +5,8 @@ import type { ZodType } from 'zod';
 import { KnowledgeError } from './errors';
 import {
   areasFileSchema,
+  catalogueFileSchema,
+  lexiconFileSchema,
   conceptsFileSchema,
   serviceFileSchema,
   sourcesFileSchema,
@@ -106,6 +108,9 @@ export function loadKnowledge(dir: string = defaultKnowledgeDir()): KnowledgeBas
     }
   }
 
+  const catalogue = readKnowledgeFile(dir, 'catalogue.yaml', catalogueFileSchema);
+  const lexicon = readKnowledgeFile(dir, 'lexicon.yaml', lexiconFileSchema);
+
   const sourceParagraphsById = new Map<string, string[]>();
   for (const source of sources.values()) {
     if (!source.file) continue;
@@ -128,6 +133,9 @@ export function loadKnowledge(dir: string = defaultKnowledgeDir()): KnowledgeBas
     cells,
     concepts,
     sources,
+    lexicon,
+    uncovered: catalogue.services,
+    uncoveredSource: catalogue.source,
     sourceParagraphs: sourceParagraphsById,
     generalCell: (areaId) => cells.get(`${GENERAL}.${areaId}`),
     cell: (serviceId, areaId) => cells.get(`${serviceId}.${areaId}`),

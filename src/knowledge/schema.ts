@@ -140,3 +140,39 @@ export const conceptsFileSchema = z
   .strict();
 
 export const sourcesFileSchema = z.object({ sources: z.array(sourceSchema).min(1) }).strict();
+
+/** knowledge/catalogue.yaml: AWS services the matrix does not cover yet, so they are named as such. */
+export const catalogueFileSchema = z
+  .object({
+    source: z.object({ title: z.string().min(3), url: z.string().url() }).strict(),
+    services: z.array(z.object({ name: z.string().min(2), aliases: z.array(z.string().min(2)).default([]) }).strict()).min(1),
+  })
+  .strict();
+export type CatalogueFile = z.infer<typeof catalogueFileSchema>;
+export type UncoveredService = CatalogueFile['services'][number];
+
+const phraseList = z.array(z.string().min(1)).default([]);
+
+/** knowledge/lexicon.yaml: the domain's vocabulary, so that no word list lives in the engine. */
+export const lexiconFileSchema = z
+  .object({
+    /** Groups of words meaning the same; the first is the canonical form. */
+    synonyms: z.array(z.array(z.string().min(1)).min(2)).default([]),
+    /** Tool service id -> the area naming it suggests. */
+    tools: z.record(id, id).default({}),
+    implied: z.array(z.object({ service: id, phrases: z.array(z.string().min(2)).min(1) }).strict()).default([]),
+    examples: z.array(id).default([]),
+    'engine-words': phraseList,
+    'os-words': phraseList,
+    'engine-area': id.optional(),
+    'os-area': id.optional(),
+    'weak-keywords': phraseList,
+    'common-words': phraseList,
+    'weak-aliases': phraseList,
+    'broad-areas': z.array(id).default([]),
+    'area-fallbacks': z.array(z.object({ from: id, to: id }).strict()).default([]),
+    'compare-areas': z.array(id).default([]),
+    'overview-order': z.array(id).default([]),
+  })
+  .strict();
+export type Lexicon = z.infer<typeof lexiconFileSchema>;

@@ -1,6 +1,6 @@
-import type { Area, CellInput, Concept, ServiceInput, Source } from './schema';
+import type { Area, CatalogueFile, Lexicon, CellInput, Concept, ServiceInput, Source, UncoveredService } from './schema';
 
-export type { Area, Concept, Source, Citation, Condition, Owner } from './schema';
+export type { Lexicon, Area, Concept, Source, Citation, Condition, Owner, UncoveredService } from './schema';
 
 /** The pseudo-service whose cells hold for any service ("general rule"). */
 export const GENERAL = 'general';
@@ -24,6 +24,11 @@ export interface KnowledgeBase {
   cells: Map<string, Cell>;
   concepts: Map<string, Concept>;
   sources: Map<string, Source>;
+  /** The domain's vocabulary (knowledge/lexicon.yaml). */
+  lexicon: Lexicon;
+  /** AWS services the matrix does not cover yet (knowledge/catalogue.yaml). */
+  uncovered: UncoveredService[];
+  uncoveredSource: CatalogueFile['source'];
   /** Paragraphs of shipped source files, by source id (paragraph 1 is index 0). */
   sourceParagraphs: Map<string, string[]>;
   /** The general cell for an area, if any. */

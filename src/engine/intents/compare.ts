@@ -3,20 +3,16 @@ import { baseAnswer } from '../build';
 import { composeText, OWNER_LABEL, ownerHeadline } from '../../phrasing/template';
 import type { AnswerRow } from '../types';
 import { resolveCell } from './lookup';
-import { TOOL_AREA } from '../detect';
 import type { Intent, RouteContext } from './context';
-
-/** Areas compared when the question names services but no area. */
-const DEFAULT_COMPARE_AREAS = ['os-patching', 'network-config', 'encryption-at-rest', 'access-control'];
 
 export const compareIntent: Intent = {
   name: 'compare',
   matches: (ctx) => ctx.services.length >= 2,
   handle: (ctx: RouteContext) => {
     const { kb } = ctx;
-    const areas = ctx.area ? [ctx.area] : DEFAULT_COMPARE_AREAS;
+    const areas = ctx.area ? [ctx.area] : kb.lexicon['compare-areas'];
     // "aws/s3 and aws/ebs keys": KMS is the means, S3 and EBS are what is compared.
-    const subjects = ctx.services.filter((s) => !TOOL_AREA[s]);
+    const subjects = ctx.services.filter((s) => !(s in ctx.kb.lexicon.tools));
     const compared = subjects.length >= 2 ? subjects : ctx.services;
     const citations = new CitationList(kb);
     const rows: AnswerRow[] = [];

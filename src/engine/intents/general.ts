@@ -3,9 +3,6 @@ import { composeText } from '../../phrasing/template';
 import type { Intent, RouteContext } from './context';
 import { matchCondition } from '../conditions';
 
-/** Services offered when a question's answer depends on the service it did not name. */
-const COMMON_SERVICES = ['ec2', 'rds', 'lambda', 's3', 'ecs', 'eks', 'dynamodb'];
-
 /** An area without a service: the general rule, or a clarification where the rule depends. */
 export const generalIntent: Intent = {
   name: 'general',
@@ -14,7 +11,8 @@ export const generalIntent: Intent = {
     const { kb } = ctx;
     const cell = kb.generalCell(ctx.area!);
     if (!cell) return baseAnswer('not_found', 'unknown', 'Not in the knowledge base', 'The knowledge base has no general rule for that area yet.');
-    const offered = COMMON_SERVICES.filter((s) => kb.services.has(s));
+    // Offered when the answer depends on the service the question did not name.
+    const offered = kb.lexicon.examples.filter((s) => kb.services.has(s));
     const areaTitle = kb.areas.get(ctx.area!)?.title.toLowerCase() ?? ctx.area!;
     // The general rule, or the situation the question states ("training our own devs").
     const stated = matchCondition(kb, cell, ctx.clean);

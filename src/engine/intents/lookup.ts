@@ -14,9 +14,10 @@ import { sideOfDuties } from '../sides';
 export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string): { cell: Cell; override?: { owner: Owner; because: string }; confidence: number } | undefined {
   // "who patches the hosts our ECS containers run on?": where the service lets you run the hosts
   // yourself, "host" means the instances your workload runs on, not AWS's physical hosts.
-  if (areaId === 'host-os' && !ctx.kb.cell(serviceId, areaId)) {
-    const guest = ctx.kb.cell(serviceId, 'os-patching');
-    if (guest && (guest.owner === 'depends' || guest.owner === 'customer')) return resolveCell(ctx, serviceId, 'os-patching');
+  const fallback = ctx.kb.lexicon['area-fallbacks'].find((f) => f.from === areaId);
+  if (fallback && !ctx.kb.cell(serviceId, areaId)) {
+    const guest = ctx.kb.cell(serviceId, fallback.to);
+    if (guest && (guest.owner === 'depends' || guest.owner === 'customer')) return resolveCell(ctx, serviceId, fallback.to);
   }
   const own = ctx.kb.cell(serviceId, areaId);
   if (own && (ctx.compareCue || ctx.twoQuestions)) {

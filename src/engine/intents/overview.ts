@@ -3,15 +3,14 @@ import { baseAnswer, cellTitle } from '../build';
 import { composeText } from '../../phrasing/template';
 import type { Intent, RouteContext } from './context';
 
-/** Areas listed first in an overview: the ones people ask about most. */
-const ORDER = ['os-patching', 'runtime-patching', 'engine-patching', 'control-plane', 'network-config', 'access-control', 'credentials', 'encryption-at-rest', 'encryption-in-transit', 'key-management', 'data', 'backups', 'availability', 'logging-monitoring', 'application-code'];
-
 export const overviewIntent: Intent = {
   name: 'overview',
   matches: (ctx) => ctx.services.length === 1 && ctx.area === undefined,
   handle: (ctx: RouteContext) => {
     const { kb } = ctx;
     const service = kb.services.get(ctx.services[0])!;
+    const order = kb.lexicon['overview-order'];
+    const rank = (area: string) => (order.includes(area) ? order.indexOf(area) : order.length);
     const cells = [...kb.cellsOf(service.id)].sort((a, b) => rank(a.area) - rank(b.area));
     const citations = new CitationList(kb);
     const rows = cells.map((cell) => ({
@@ -35,8 +34,3 @@ export const overviewIntent: Intent = {
     return answer;
   },
 };
-
-function rank(area: string): number {
-  const i = ORDER.indexOf(area);
-  return i === -1 ? ORDER.length : i;
-}
