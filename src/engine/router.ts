@@ -5,9 +5,11 @@ import { Detector } from './detect';
 import { resolveSubject } from './subject';
 import { askedParty, guardReason } from './guards';
 import { SearchIndex } from './search';
+import { ScopeReader } from './scope';
 import type { Answer, Query } from './types';
 import type { Intent, RouteContext } from './intents/context';
 import { greetingIntent, helpIntent, outOfScopeIntent, triviaIntent } from './intents/meta';
+import { uncoveredIntent } from './intents/uncovered';
 import { compareIntent } from './intents/compare';
 import { lookupAnswer, lookupIntent } from './intents/lookup';
 import { conceptIntent } from './intents/concept';
@@ -19,7 +21,7 @@ import { searchIntent } from './intents/notFound';
 export const MAX_QUESTION_CHARS = 1000;
 
 /** Intents in priority order: the first whose `matches` is true answers. */
-const INTENTS: Intent[] = [outOfScopeIntent, greetingIntent, helpIntent, triviaIntent, compareIntent, lookupIntent, conceptIntent, overviewIntent, generalIntent, searchIntent];
+const INTENTS: Intent[] = [outOfScopeIntent, greetingIntent, helpIntent, triviaIntent, uncoveredIntent, compareIntent, lookupIntent, conceptIntent, overviewIntent, generalIntent, searchIntent];
 
 export interface Router {
   route(query: Query): Answer;
@@ -30,6 +32,7 @@ export interface Router {
 export function createRouter(kb: KnowledgeBase): Router {
   const detector = new Detector(kb);
   const search = new SearchIndex(kb);
+  const scope = new ScopeReader(kb);
 
   function route(query: Query): Answer {
     const raw = typeof query.text === 'string' ? query.text : '';
@@ -49,6 +52,7 @@ export function createRouter(kb: KnowledgeBase): Router {
     const detection = detector.detect(clean);
     const subject = resolveSubject(kb, search, detection, query.context ?? {});
 
+    const aboutAws = subject.services.length > 0 || detection.areas.length > 0 || detection.concepts.length > 0;
     const ctx: RouteContext = {
       kb,
       search,
@@ -58,12 +62,16 @@ export function createRouter(kb: KnowledgeBase): Router {
       ...subject,
       asked: askedParty(detection.normalized),
       guard: guardReason(detection.normalized),
+      decline: scope.decline(detection.normalized, detection.tokens, aboutAws),
+      uncovered: scope.uncoveredService(detection.tokens, subject.services.filter((id) => !detector.isTool(id))),
     };
     const intent = INTENTS.find((i) => i.matches(ctx))!;
     const answer = intent.handle(ctx);
 
-    // Someone tried to dictate the answer: refuse, and still state what the sources say.
-    if (answer.intent === 'out_of_scope' && ctx.guard === 'manipulation' && ctx.services.length === 1 && ctx.area) {
+    // A refusal still states what the sources say where the question names a cell: someone
+    // tried to dictate the answer, asked for a promise, or asked for help against a control.
+    const refusalWithRule = ctx.guard === 'manipulation' || ctx.guard === 'harmful' || ctx.guard === 'secrets' || ctx.decline === 'promise';
+    if (answer.intent === 'out_of_scope' && refusalWithRule && ctx.services.length === 1 && ctx.area) {
       const truth = lookupAnswer({ ...ctx, asked: undefined, secondArea: undefined }, ctx.services[0], ctx.area);
       if (truth) {
         answer.text += `\n\nWhat the knowledge base says: ${truth.text}`;

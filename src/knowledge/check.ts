@@ -106,7 +106,7 @@ export function checkKnowledge(kb: KnowledgeBase, options: CheckOptions = {}): C
   const lex = kb.lexicon;
   const serviceIds = [...Object.keys(lex.tools), ...lex.implied.map((i) => i.service), ...lex.examples];
   for (const sid of serviceIds) if (!kb.services.has(sid)) problems.push({ file: 'lexicon.yaml', entry: sid, message: 'is not a service id' });
-  const areaIds = [...Object.values(lex.tools), ...lex['broad-areas'], ...lex['area-fallbacks'].flatMap((f) => [f.from, f.to]), lex['engine-area'], lex['os-area'], ...lex['compare-areas'], ...lex['overview-order']].filter((a): a is string => a !== undefined);
+  const areaIds = [...Object.values(lex.tools), ...lex['broad-areas'], ...lex['area-fallbacks'].flatMap((f) => [f.from, f.to]), lex['engine-area'], lex['os-area'], lex['facility-area'], ...lex['compare-areas'], ...lex['overview-order']].filter((a): a is string => a !== undefined);
   for (const aid of areaIds) if (!kb.areas.has(aid)) problems.push({ file: 'lexicon.yaml', entry: aid, message: 'is not an area id' });
 
   // A service listed as not covered must not also be a covered one.

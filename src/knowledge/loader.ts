@@ -7,6 +7,7 @@ import {
   areasFileSchema,
   catalogueFileSchema,
   lexiconFileSchema,
+  scopeFileSchema,
   conceptsFileSchema,
   serviceFileSchema,
   sourcesFileSchema,
@@ -110,6 +111,7 @@ export function loadKnowledge(dir: string = defaultKnowledgeDir()): KnowledgeBas
 
   const catalogue = readKnowledgeFile(dir, 'catalogue.yaml', catalogueFileSchema);
   const lexicon = readKnowledgeFile(dir, 'lexicon.yaml', lexiconFileSchema);
+  const scope = readKnowledgeFile(dir, 'scope.yaml', scopeFileSchema);
 
   const sourceParagraphsById = new Map<string, string[]>();
   for (const source of sources.values()) {
@@ -134,6 +136,7 @@ export function loadKnowledge(dir: string = defaultKnowledgeDir()): KnowledgeBas
     concepts,
     sources,
     lexicon,
+    scope,
     uncovered: catalogue.services,
     uncoveredSource: catalogue.source,
     sourceParagraphs: sourceParagraphsById,

@@ -172,7 +172,21 @@ export const lexiconFileSchema = z
     'broad-areas': z.array(id).default([]),
     'area-fallbacks': z.array(z.object({ from: id, to: id }).strict()).default([]),
     'compare-areas': z.array(id).default([]),
+    'facility-area': id.optional(),
     'overview-order': z.array(id).default([]),
   })
   .strict();
 export type Lexicon = z.infer<typeof lexiconFileSchema>;
+
+/** knowledge/scope.yaml: the words that tell a task, advice or a request the bot declines. */
+export const scopeFileSchema = z
+  .object({
+    'task-verbs': phraseList,
+    'task-objects': phraseList,
+    'finance-words': phraseList,
+    'facility-words': phraseList,
+    'facility-details': phraseList,
+    'promise-words': phraseList,
+  })
+  .strict();
+export type ScopeWords = z.infer<typeof scopeFileSchema>;

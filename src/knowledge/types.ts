@@ -1,6 +1,6 @@
-import type { Area, CatalogueFile, Lexicon, CellInput, Concept, ServiceInput, Source, UncoveredService } from './schema';
+import type { Area, CatalogueFile, Lexicon, ScopeWords, CellInput, Concept, ServiceInput, Source, UncoveredService } from './schema';
 
-export type { Lexicon, Area, Concept, Source, Citation, Condition, Owner, UncoveredService } from './schema';
+export type { Lexicon, ScopeWords, Area, Concept, Source, Citation, Condition, Owner, UncoveredService } from './schema';
 
 /** The pseudo-service whose cells hold for any service ("general rule"). */
 export const GENERAL = 'general';
@@ -26,6 +26,8 @@ export interface KnowledgeBase {
   sources: Map<string, Source>;
   /** The domain's vocabulary (knowledge/lexicon.yaml). */
   lexicon: Lexicon;
+  /** What the bot declines or leaves to others (knowledge/scope.yaml). */
+  scope: ScopeWords;
   /** AWS services the matrix does not cover yet (knowledge/catalogue.yaml). */
   uncovered: UncoveredService[];
   uncoveredSource: CatalogueFile['source'];

@@ -1,6 +1,7 @@
-import type { KnowledgeBase } from '../../knowledge/types';
+import type { KnowledgeBase, UncoveredService } from '../../knowledge/types';
 import type { Detection } from '../detect';
 import type { GuardReason } from '../guards';
+import type { Decline } from '../scope';
 import type { SearchIndex } from '../search';
 import type { Answer, Query } from '../types';
 
@@ -22,6 +23,10 @@ export interface RouteContext {
   twoQuestions: boolean;
   asked?: 'aws' | 'customer';
   guard?: GuardReason;
+  /** A task, a sum, advice, facility details or a promise: declined or out of scope. */
+  decline?: Decline;
+  /** An AWS service the matrix does not cover, named as the subject. */
+  uncovered?: UncoveredService;
   compareCue: boolean;
 }
 

@@ -1,4 +1,4 @@
-import { baseAnswer } from '../build';
+import { answerFromCell, baseAnswer } from '../build';
 import { isAlwaysUnrelated, isGreeting, isHelp, isUnrelated } from '../guards';
 import type { Intent, RouteContext } from './context';
 
@@ -47,6 +47,11 @@ const GUARD_TEXT: Record<string, string> = {
   manipulation: 'I can\'t change an answer on request: every verdict comes from the curated knowledge base and its sources.',
   harmful: 'I can\'t help with getting into other people\'s accounts, data or AWS infrastructure. I can explain who secures what on AWS.',
   unrelated: 'That\'s outside what I know. I answer questions about who secures what on AWS (the shared responsibility model).',
+  task: 'I don\'t write code, templates or documents. I answer who is responsible for what on AWS, e.g. "who writes the bucket policy for our S3 data?".',
+  arithmetic: 'I don\'t do calculations. I answer who is responsible for what on AWS (the shared responsibility model).',
+  finance: 'I can\'t give financial or investment advice. I answer who is responsible for what on AWS (the shared responsibility model).',
+  facility_details: 'I can\'t share details of AWS facilities such as addresses, guard rotations, floor plans or entry systems; AWS does not publish them.',
+  promise: 'I can\'t make legal, financial or compliance promises on AWS\'s behalf. AWS\'s commitments are in your agreement with AWS and in the compliance reports in AWS Artifact; I can tell you who is responsible for what.',
 };
 
 /**
@@ -79,13 +84,22 @@ export const outOfScopeIntent: Intent = {
   name: 'out_of_scope',
   matches: (ctx) =>
     ctx.guard !== undefined ||
+    ctx.decline !== undefined ||
     isAlwaysUnrelated(ctx.detection.normalized) ||
     (ON_PREM.test(ctx.detection.normalized) && ctx.services.length === 0) ||
     (isUnrelated(ctx.detection.normalized) && ctx.services.length === 0 && ctx.detection.areas.every((a) => a.score < 1.5) && ctx.detection.concepts.length === 0),
   handle: (ctx: RouteContext) => {
-    const reason = ctx.guard ?? 'unrelated';
+    const reason = ctx.guard ?? ctx.decline ?? 'unrelated';
     const answer = baseAnswer('out_of_scope', 'out_of_scope', 'Out of scope', GUARD_TEXT[reason]);
     answer.suggestions = EXAMPLES.slice(0, 3);
+    // Declining facility details still states whose job the facility's security is.
+    const physical = reason === 'facility_details' ? ctx.kb.generalCell(ctx.kb.lexicon['facility-area'] ?? '') : undefined;
+    if (physical) {
+      const rule = answerFromCell(ctx.kb, physical, { confidence: 1 });
+      answer.text += `\n\nWhat the knowledge base says: ${rule.text}`;
+      answer.citations = rule.citations;
+      answer.cells = rule.cells;
+    }
     return answer;
   },
 };

@@ -17,6 +17,14 @@ export const searchIntent: Intent = {
       const cell = ctx.kb.cells.get(top.id)!;
       return answerFromCell(ctx.kb, cell, { confidence, asked: ctx.asked, forService: cell.service === 'general' ? undefined : cell.service });
     }
+    // Nothing in the message belongs to the domain (no service, area, concept, nor a word about
+    // cloud security): chit-chat or an unrelated request, not a gap in the knowledge base.
+    const domainWord = /\b(aws|amazon|cloud|secur\w*|complian\w*|responsib\w*|shared|account|accounts|region|regions)\b/.test(ctx.detection.normalized);
+    if (ctx.services.length === 0 && ctx.detection.areas.length === 0 && ctx.detection.concepts.length === 0 && !domainWord) {
+      const answer = baseAnswer('out_of_scope', 'out_of_scope', 'Out of scope', "That's outside what I know. I answer questions about who secures what on AWS (the shared responsibility model).");
+      answer.suggestions = ['who patches the guest OS on EC2?', 'is encrypting EBS on me?', 'what am I responsible for with RDS?'];
+      return answer;
+    }
     const answer = baseAnswer(
       'not_found',
       'unknown',

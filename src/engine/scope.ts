@@ -1,0 +1,112 @@
+import type { KnowledgeBase, UncoveredService } from '../knowledge/types';
+import { normalizeText } from '../text/normalize';
+import { PhraseIndex, type PhraseHit } from './phrases';
+
+/**
+ * Whether a message is a question this bot should answer at all, read from its form and from
+ * the words in `knowledge/scope.yaml` and `knowledge/catalogue.yaml`:
+ * - a task ("write me a terraform module"), a sum or a request for financial advice is out of
+ *   scope, and is not a gap in the knowledge base;
+ * - details of AWS facilities and promises on AWS's behalf are declined, with the rule stated;
+ * - an AWS service the matrix does not cover is named as such (and logged as a gap).
+ */
+
+export type Decline = 'task' | 'arithmetic' | 'finance' | 'facility_details' | 'promise';
+
+/** Words that ask who owns something: a message with one of these is a question, not a task. */
+const OWNERSHIP_CUE = /\b(who|whose|whom|responsib\w*|on me|on us|my job|our job|my problem|our problem|aws or (me|us|we|i)|(me|us|we|i) or aws|do (i|we) (need|have) to|should (i|we)|must (i|we)|is (it|that|this) on)\b/;
+
+/** Openers before an imperative: "hey, can you please write ...". */
+const POLITE_OPENER = /^((hey|hi|hello|yo|ok|okay|so|pls|please|quick one|quick q)\s+)*((can|could|would|will) you\s+|(i need|i want|i d like) you to\s+|(help me|pls|please)\s+)*(please\s+|pls\s+|quickly\s+|just\s+)*/;
+
+const ARITHMETIC = /\b\d+(\.\d+)?\s*(\+|plus|minus|times|x|multiplied by|divided by|over|to the power of|squared)\s*\d+|\b(square root|sqrt|factorial|percent of|derivative|integral)\b/;
+
+export class ScopeReader {
+  private readonly taskVerbs: PhraseIndex<true>;
+  private readonly taskObjects: PhraseIndex<true>;
+  private readonly finance: PhraseIndex<true>;
+  private readonly facilityWords: PhraseIndex<true>;
+  private readonly facilityDetails: PhraseIndex<true>;
+  private readonly promises: PhraseIndex<true>;
+  private readonly uncovered = new PhraseIndex<UncoveredService>();
+  private readonly coveredNames = new PhraseIndex<string>();
+
+  constructor(kb: KnowledgeBase) {
+    const s = kb.scope;
+    this.taskVerbs = phrases(s['task-verbs']);
+    this.taskObjects = phrases(s['task-objects']);
+    this.finance = phrases(s['finance-words']);
+    this.facilityWords = phrases(s['facility-words']);
+    this.facilityDetails = phrases(s['facility-details']);
+    this.promises = phrases(s['promise-words']);
+    for (const entry of kb.uncovered) for (const name of [entry.name, ...entry.aliases]) this.uncovered.add(normalizeText(name), entry);
+    for (const service of kb.services.values()) for (const name of [service.name, ...service.aliases]) this.coveredNames.add(normalizeText(name), service.id);
+  }
+
+  /**
+   * Why the message is declined or out of scope, if it is. `tokens` are its normalised words;
+   * `aboutAws` is true when it names a service, an area or a concept of the knowledge base.
+   */
+  decline(normalized: string, tokens: string[], aboutAws: boolean): Decline | undefined {
+    const asksWho = OWNERSHIP_CUE.test(normalized);
+    if (this.facilityDetails.match(tokens).length > 0 && this.facilityWords.match(tokens).length > 0) {
+      // "who handles physical security of the data center?" asks who; "what's the address of the data center?" asks for a detail.
+      const detailAsked = !/\bwho (handles|owns|is responsible for|secures|protects|guards)\b/.test(normalized);
+      if (detailAsked) return 'facility_details';
+    }
+    if (this.isPromiseRequest(normalized, tokens)) return 'promise';
+    if (!asksWho && ARITHMETIC.test(normalized) && !aboutAws) return 'arithmetic';
+    if (!asksWho && this.finance.match(tokens).length > 0) return 'finance';
+    if (!asksWho && this.isTask(normalized)) return 'task';
+    return undefined;
+  }
+
+  /** "write a python script that...", "can you generate a bucket policy": asked to produce something. */
+  private isTask(normalized: string): boolean {
+    const rest = normalized.replace(POLITE_OPENER, '');
+    const tokens = rest.split(' ').filter(Boolean);
+    const verbs = this.taskVerbs.match(tokens.slice(0, 3));
+    if (verbs.length === 0 || verbs[0].start !== 0) return false;
+    // "explain the shared responsibility model" asks for an explanation the bot gives; a task
+    // names what it wants produced.
+    return this.taskObjects.match(tokens).length > 0;
+  }
+
+  /** Legal, financial or compliance commitments on AWS's behalf. */
+  private isPromiseRequest(normalized: string, tokens: string[]): boolean {
+    const hits = this.promises.match(tokens);
+    if (hits.length === 0) return false;
+    // Asked of the bot ("can you guarantee", "put it in writing"), or of AWS's liability.
+    if (/\b(can|could|will|would) you\b.{0,40}\b(guarantee|promise|certify|attest|confirm in writing|sign off|put (it|that|this) in writing|warrant)\b/.test(normalized)) return true;
+    if (/\b(in writing|legally binding|legal opinion|indemnif\w*|lawsuit|sue|contractually)\b/.test(normalized)) return true;
+    if (/\b(aws|amazon)\b.{0,40}\b(liable|liability|compensate|reimburse|pay for our|pay us|pay the fine|pay our)\b|\b(liable|liability)\b.{0,40}\b(aws|amazon)\b/.test(normalized)) return true;
+    return /\b(guarantee|promise)\b.{0,12}\b(we|us|our|me|i)\b.{0,30}\b(pass|compliant|certified|safe|secure|never|won t|will not|be fine|are fine|covered)\b/.test(normalized);
+  }
+
+  /**
+   * An AWS service the matrix does not cover, when the message names one as its subject: not
+   * when a covered service's own (longer) name contains it, and not when a covered service is
+   * named as well (the covered one is then the subject).
+   */
+  uncoveredService(tokens: string[], coveredSubjects: string[]): UncoveredService | undefined {
+    const hits = this.uncovered.match(tokens);
+    if (hits.length === 0) return undefined;
+    const covered = this.coveredNames.match(tokens);
+    const longer = (h: PhraseHit<UncoveredService>) => covered.some((c) => c.length > h.length && c.start <= h.start && c.start + c.length >= h.start + h.length);
+    const kept = hits.filter((h) => !longer(h));
+    if (kept.length === 0) return undefined;
+    // Covered services whose names the uncovered one swallowed ("kinesis video streams") do not count.
+    const inside = (c: PhraseHit<string>) => kept.some((h) => h.length > c.length && h.start <= c.start && h.start + h.length >= c.start + c.length);
+    const others = covered.filter((c) => !inside(c) && coveredSubjects.includes(c.value));
+    return others.length === 0 ? kept[0].value : undefined;
+  }
+}
+
+function phrases(list: string[]): PhraseIndex<true> {
+  const index = new PhraseIndex<true>();
+  for (const phrase of list) {
+    const n = normalizeText(phrase);
+    if (n) index.add(n, true);
+  }
+  return index;
+}
