@@ -1,5 +1,7 @@
 import type { Cell, Condition, KnowledgeBase } from '../knowledge/types';
 import { words } from './wordsets';
+import { isNegationTrigger, negatedPositions } from './negation';
+import { normalizeText } from '../text/normalize';
 
 /**
  * Picks the condition of a cell that the question itself states ("lambda runtime in manual
@@ -54,12 +56,16 @@ function phraseEnd(tokens: string[], phrase: string[]): number {
  * different owners both appear ("node-based cluster: critical security patches"), the one named
  * last is what is asked about; the earlier one sets the scene.
  */
-function matchByPhrases(cell: Cell, tokens: string[], ownName: Set<string>): Condition | undefined {
-  // "new sqs queue" states "new queue": the service's own name may also sit inside a phrase.
-  const withoutName = tokens.filter((w) => !ownName.has(w));
+function matchByPhrases(cell: Cell, allTokens: string[], ownName: Set<string>, negated: Set<number>): Condition | undefined {
+  // "plain RDS, not Custom": negated words state no situation, unless the phrase itself is a
+  // negative one ("without shield advanced").
+  const affirmed = allTokens.map((w, i) => (negated.has(i) ? '\u0000' : w));
   let best: { condition: Condition; end: number; length: number } | undefined;
   for (const condition of cell.conditions) {
     for (const full of phraseTokens(condition)) {
+      const tokens = full.some(isNegationTrigger) ? allTokens : affirmed;
+      // "new sqs queue" states "new queue": the service's own name may also sit inside a phrase.
+      const withoutName = tokens.filter((w) => !ownName.has(w));
       // "customer managed kms key" still says "customer managed key" on KMS; "sse s3" keeps its
       // name ("sse" alone says too little).
       const short = full.filter((w) => !ownName.has(w));
@@ -113,5 +119,5 @@ export function matchCondition(kb: KnowledgeBase, cell: Cell, question: string):
   const own = new Set((service ? [service.id, ...words(service.name)] : []).filter((w) => w !== 'aws' && w !== 'amazon'));
   // "X instead of Y", "X rather than Y": Y is what the asker is moving away from.
   const stated = question.replace(/\b(instead of|rather than|not the|other than)\b.*$/i, '');
-  return matchByPhrases(cell, words(stated), own);
+  return matchByPhrases(cell, words(stated), own, negatedPositions(normalizeText(stated).split(' ').filter(Boolean)));
 }

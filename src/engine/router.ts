@@ -6,6 +6,8 @@ import { resolveSubject } from './subject';
 import { askedParty, guardReason } from './guards';
 import { SearchIndex } from './search';
 import { ScopeReader } from './scope';
+import { UnitIndex } from './units';
+import { Vocabulary } from './vocabulary';
 import type { Answer, Query } from './types';
 import type { Intent, RouteContext } from './intents/context';
 import { greetingIntent, helpIntent, outOfScopeIntent, triviaIntent } from './intents/meta';
@@ -33,6 +35,7 @@ export function createRouter(kb: KnowledgeBase): Router {
   const detector = new Detector(kb);
   const search = new SearchIndex(kb);
   const scope = new ScopeReader(kb);
+  const units = new UnitIndex(kb, new Vocabulary(kb));
 
   function route(query: Query): Answer {
     const raw = typeof query.text === 'string' ? query.text : '';
@@ -56,6 +59,7 @@ export function createRouter(kb: KnowledgeBase): Router {
     const ctx: RouteContext = {
       kb,
       search,
+      units,
       query,
       clean,
       detection,

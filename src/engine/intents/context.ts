@@ -3,12 +3,15 @@ import type { Detection } from '../detect';
 import type { GuardReason } from '../guards';
 import type { Decline } from '../scope';
 import type { SearchIndex } from '../search';
+import type { UnitIndex } from '../units';
 import type { Answer, Query } from '../types';
 
 /** Everything an intent may look at; computed once per question by the router. */
 export interface RouteContext {
   kb: KnowledgeBase;
   search: SearchIndex;
+  /** Duties and conditions of every cell, ranked against a question. */
+  units: UnitIndex;
   query: Query;
   /** The question with markup and control characters removed. */
   clean: string;

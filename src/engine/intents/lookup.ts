@@ -5,7 +5,6 @@ import type { Answer } from '../types';
 import type { Intent, RouteContext } from './context';
 import { conditionsNamed, matchCondition } from '../conditions';
 import { askedSide } from '../subtask';
-import { sideOfDuties } from '../sides';
 
 /**
  * The cell that answers (service, area): the service's own cell, or the general rule. When
@@ -32,9 +31,15 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
   if (own) {
     const stated = matchCondition(ctx.kb, own, ctx.clean);
     if (stated) return { cell: own, override: { owner: stated.owner, because: stated.when }, confidence: 0.9 };
-    const dutySide = sideOfDuties(ctx.kb, own, ctx.clean);
-    const side = own.owner === 'shared' || own.owner === 'depends' ? askedSide(ctx.detection.normalized) ?? dutySide : undefined;
-    if (side) return { cell: own, override: { owner: side, because: side === 'aws' ? 'you asked about the part AWS operates' : 'you asked about the part you configure' }, confidence: 0.8 };
+    if (own.owner === 'shared' || own.owner === 'depends') {
+      const side = askedSide(ctx.detection.normalized);
+      if (side) return { cell: own, override: { owner: side, because: side === 'aws' ? 'you asked about the part AWS operates' : 'you asked about the part you configure' }, confidence: 0.8 };
+      const unit = ctx.units.choose(ctx.clean, own);
+      if (unit && unit.unit.side !== 'shared') {
+        const who = unit.unit.side === 'aws' ? 'AWS does' : 'you do';
+        return { cell: own, override: { owner: unit.unit.side, because: `${who} this part: ${lowerFirst(unit.unit.text)}` }, confidence: 0.8 };
+      }
+    }
     return { cell: own, confidence: 0.95 };
   }
   const general = ctx.kb.generalCell(areaId);
@@ -93,3 +98,7 @@ export const lookupIntent: Intent = {
     lookupAnswer(ctx, ctx.services[0], ctx.area!) ??
     baseAnswer('not_found', 'unknown', 'Not in the knowledge base', 'The knowledge base has no entry for that yet.'),
 };
+
+function lowerFirst(s: string): string {
+  return /^[A-Z][a-z]/.test(s) ? s[0].toLowerCase() + s.slice(1) : s;
+}

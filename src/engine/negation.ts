@@ -1,0 +1,37 @@
+/**
+ * Negation scope in the manner of NegEx (Chapman et al., 2001): a trigger ("not", "without",
+ * "isn't", "instead of") negates the words that follow it, up to a terminator or a few words.
+ * "plain RDS, not Custom" then does not state the RDS Custom situation.
+ */
+
+const TRIGGERS = new Set(['not', 'no', 'non', 'never', 'without', 'isnt', 'arent', 'dont', 'doesnt', 'didnt', 'wont', 'cant', 'cannot', 'except', 'excluding', 'unlike', 'nor']);
+const TWO_WORD_TRIGGERS = new Set(['instead of', 'rather than', 'other than', 'apart from']);
+/** Words that end a negation's scope: "not Custom but the standard engine". */
+const TERMINATORS = new Set(['but', 'however', 'although', 'though', 'so', 'because', 'since', 'while', 'whereas', 'yet', 'who', 'what', 'which', 'is', 'are', 'does', 'do']);
+const SCOPE = 4;
+/** "isn't it...", "don't we...": a question asked in the negative, not a negated situation. */
+const AUXILIARY = new Set(['isnt', 'arent', 'dont', 'doesnt', 'didnt', 'wont', 'cant']);
+const SUBJECTS = new Set(['i', 'we', 'you', 'it', 'that', 'this', 'they', 'aws', 'amazon', 'there', 'he', 'she']);
+
+export function isNegationTrigger(token: string): boolean {
+  return TRIGGERS.has(token);
+}
+
+/** Positions of `tokens` (normalised words) inside a negation's scope. */
+export function negatedPositions(tokens: string[]): Set<number> {
+  const out = new Set<number>();
+  for (let i = 0; i < tokens.length; i++) {
+    let start = -1;
+    if (AUXILIARY.has(tokens[i]) && SUBJECTS.has(tokens[i + 1] ?? '')) continue;
+    if (TRIGGERS.has(tokens[i])) start = i + 1;
+    else if (i + 1 < tokens.length && TWO_WORD_TRIGGERS.has(`${tokens[i]} ${tokens[i + 1]}`)) start = i + 2;
+    if (start < 0) continue;
+    // "non-RDS secret": the prefix negates one word.
+    const scope = tokens[i] === 'non' ? 1 : SCOPE;
+    for (let k = start; k < Math.min(tokens.length, start + scope); k++) {
+      if (TERMINATORS.has(tokens[k]) || TRIGGERS.has(tokens[k])) break;
+      out.add(k);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,111 @@
+import type { Cell, KnowledgeBase } from '../knowledge/types';
+import { normalizeText } from '../text/normalize';
+import { negatedPositions } from './negation';
+import type { Vocabulary } from './vocabulary';
+import { stemToken } from '../text/normalize';
+
+/**
+ * Answer units: every duty line of a cell ("AWS: provides a 24x7 response team") and every
+ * condition is a candidate with an id. A question that names one action inside a shared area is
+ * answered by the unit that performs it, not by the area's "shared".
+ *
+ * Units are read in the vocabulary's canonical terms and scored by the inverse document
+ * frequency of the terms they share with the question (a term found in few units says more
+ * than one found in many), so no phrase list per duty is needed.
+ */
+
+export type UnitSide = 'aws' | 'customer' | 'shared';
+
+export interface Unit {
+  /** `<cell id>#aws.0`, `<cell id>#customer.1`, `<cell id>#when.2` */
+  id: string;
+  cellId: string;
+  kind: 'duty' | 'condition';
+  side: UnitSide;
+  text: string;
+  terms: Set<string>;
+}
+
+export interface RankedUnit {
+  unit: Unit;
+  score: number;
+}
+
+export interface UnitChoice {
+  unit: Unit;
+  score: number;
+  /** The best score of a unit on another side, for the margin. */
+  runnerUp: number;
+}
+
+/** A unit must share at least this much evidence with the question to decide it. */
+export const MIN_UNIT_SCORE = 8;
+/** ...and beat every unit of another side by this factor. */
+export const UNIT_MARGIN = 3;
+
+export class UnitIndex {
+  private readonly byCell = new Map<string, Unit[]>();
+  private readonly idf = new Map<string, number>();
+  private readonly serviceWords = new Map<string, Set<string>>();
+
+  constructor(kb: KnowledgeBase, private readonly vocabulary: Vocabulary) {
+    for (const service of kb.services.values()) {
+      const names = [service.id, service.name, ...service.aliases];
+      this.serviceWords.set(service.id, new Set(names.flatMap((n) => normalizeText(n).split(' ')).filter((w) => w && w !== 'aws' && w !== 'amazon').map(stemToken)));
+    }
+    const df = new Map<string, number>();
+    let n = 0;
+    for (const cell of kb.cells.values()) {
+      const skip = this.serviceWords.get(cell.service);
+      const units: Unit[] = [];
+      const add = (kind: Unit['kind'], side: UnitSide, key: string, text: string) => {
+        const terms = new Set(vocabulary.terms(text, skip));
+        units.push({ id: `${cell.id}#${key}`, cellId: cell.id, kind, side, text, terms });
+        for (const t of terms) df.set(t, (df.get(t) ?? 0) + 1);
+        n++;
+      };
+      cell.aws.forEach((line, i) => add('duty', 'aws', `aws.${i}`, line));
+      cell.customer.forEach((line, i) => add('duty', 'customer', `customer.${i}`, line));
+      cell.conditions.forEach((c, i) => add('condition', c.owner, `when.${i}`, [c.when, c.note ?? ''].join(' ')));
+      this.byCell.set(cell.id, units);
+    }
+    for (const [term, count] of df) this.idf.set(term, Math.log(1 + n / count));
+  }
+
+  units(cellId: string): Unit[] {
+    return this.byCell.get(cellId) ?? [];
+  }
+
+  /** The question's terms, without its negated words and the cell's own service name. */
+  questionTerms(question: string, cell: Cell): Set<string> {
+    const tokens = normalizeText(question).split(' ').filter(Boolean);
+    const negated = negatedPositions(tokens);
+    const kept = tokens.filter((_, i) => !negated.has(i));
+    return new Set(this.vocabulary.termsOfTokens(kept, this.serviceWords.get(cell.service)));
+  }
+
+  rank(question: string, cell: Cell): RankedUnit[] {
+    const asked = this.questionTerms(question, cell);
+    return this.units(cell.id)
+      .map((unit) => {
+        let score = 0;
+        for (const t of unit.terms) if (asked.has(t)) score += this.idf.get(t) ?? 0;
+        return { unit, score };
+      })
+      .filter((r) => r.score > 0)
+      .sort((a, b) => b.score - a.score);
+  }
+
+  /**
+   * The unit a question about one action in a shared or "depends" cell is about: the best unit,
+   * if it has enough evidence and clearly beats every unit whose owner differs.
+   */
+  choose(question: string, cell: Cell): UnitChoice | undefined {
+    const ranked = this.rank(question, cell);
+    const best = ranked[0];
+    if (!best || best.score < MIN_UNIT_SCORE || best.unit.side === 'shared') return undefined;
+    const runnerUp = ranked.find((r) => r.unit.side !== best.unit.side)?.score ?? 0;
+    if (best.score < runnerUp * UNIT_MARGIN) return undefined;
+    return { unit: best.unit, score: best.score, runnerUp };
+  }
+}
