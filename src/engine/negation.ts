@@ -4,7 +4,7 @@
  * "plain RDS, not Custom" then does not state the RDS Custom situation.
  */
 
-const TRIGGERS = new Set(['not', 'no', 'non', 'never', 'without', 'isnt', 'arent', 'dont', 'doesnt', 'didnt', 'wont', 'cant', 'cannot', 'except', 'excluding', 'unlike', 'nor']);
+const TRIGGERS = new Set(['not', 'no', 'non', 'never', 'without', 'isnt', 'arent', 'dont', 'doesnt', 'didnt', 'wont', 'cant', 'cannot', 'except', 'excluding', 'unlike', 'nor', 'unless']);
 const TWO_WORD_TRIGGERS = new Set(['instead of', 'rather than', 'other than', 'apart from']);
 /** Words that end a negation's scope: "not Custom but the standard engine". */
 const TERMINATORS = new Set(['but', 'however', 'although', 'though', 'so', 'because', 'since', 'while', 'whereas', 'yet', 'who', 'what', 'which', 'is', 'are', 'does', 'do']);

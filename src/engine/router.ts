@@ -7,6 +7,7 @@ import { askedParty, guardReason } from './guards';
 import { SearchIndex } from './search';
 import { ScopeReader } from './scope';
 import { UnitIndex } from './units';
+import { questionForm } from './form';
 import { Vocabulary } from './vocabulary';
 import type { Answer, Query } from './types';
 import type { Intent, RouteContext } from './intents/context';
@@ -53,7 +54,8 @@ export function createRouter(kb: KnowledgeBase): Router {
     }
 
     const detection = detector.detect(clean);
-    const subject = resolveSubject(kb, search, detection, query.context ?? {});
+    const form = questionForm(detection.normalized);
+    const subject = resolveSubject(kb, search, detection, query.context ?? {}, form);
 
     const aboutAws = subject.services.length > 0 || detection.areas.length > 0 || detection.concepts.length > 0;
     const ctx: RouteContext = {
@@ -65,6 +67,7 @@ export function createRouter(kb: KnowledgeBase): Router {
       detection,
       ...subject,
       asked: askedParty(detection.normalized),
+      form,
       guard: guardReason(detection.normalized),
       decline: scope.decline(detection.normalized, detection.tokens, aboutAws),
       uncovered: scope.uncoveredService(detection.tokens, subject.services.filter((id) => !detector.isTool(id))),

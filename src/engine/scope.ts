@@ -11,7 +11,7 @@ import { PhraseIndex, type PhraseHit } from './phrases';
  * - an AWS service the matrix does not cover is named as such (and logged as a gap).
  */
 
-export type Decline = 'task' | 'arithmetic' | 'finance' | 'facility_details' | 'promise';
+export type Decline = 'task' | 'arithmetic' | 'finance' | 'facility_details' | 'promise' | 'legal_review';
 
 /** Words that ask who owns something: a message with one of these is a question, not a task. */
 const OWNERSHIP_CUE = /\b(who|whose|whom|responsib\w*|on me|on us|my job|our job|my problem|our problem|aws or (me|us|we|i)|(me|us|we|i) or aws|do (i|we) (need|have) to|should (i|we)|must (i|we)|is (it|that|this) on)\b/;
@@ -19,7 +19,10 @@ const OWNERSHIP_CUE = /\b(who|whose|whom|responsib\w*|on me|on us|my job|our job
 /** Openers before an imperative: "hey, can you please write ...". */
 const POLITE_OPENER = /^((hey|hi|hello|yo|ok|okay|so|pls|please|quick one|quick q)\s+)*((can|could|would|will) you\s+|(i need|i want|i d like) you to\s+|(help me|pls|please)\s+)*(please\s+|pls\s+|quickly\s+|just\s+)*/;
 
-const ARITHMETIC = /\b\d+(\.\d+)?\s*(\+|plus|minus|times|x|multiplied by|divided by|over|to the power of|squared)\s*\d+|\b(square root|sqrt|factorial|percent of|derivative|integral)\b/;
+/** "2.4 TB growing 17% a month, how big after 6 months?": a sum, whatever it is about. */
+const GROWTH_SUM = /\b(how (big|much|many|large|long)|what will .{0,20} be)\b.{0,40}\b(after|in|within) \d+\b|\b(grows?|growing|increases?|increasing|shrinks?) (by )?\d+ (percent |pct )?(per|a|each|every) (month|year|week|day)\b/;
+
+const ARITHMETIC = /\b\d+(\.\d+)?\s*(\+|plus|minus|times|x|multiplied by|divided by|over|to the power of|squared)\s*\d+|\b(square root|sqrt|factorial|percent of|derivative|integral|quick math|do the math)\b/;
 
 export class ScopeReader {
   private readonly taskVerbs: PhraseIndex<true>;
@@ -28,6 +31,7 @@ export class ScopeReader {
   private readonly facilityWords: PhraseIndex<true>;
   private readonly facilityDetails: PhraseIndex<true>;
   private readonly promises: PhraseIndex<true>;
+  private readonly legalDocuments: PhraseIndex<true>;
   private readonly uncovered = new PhraseIndex<UncoveredService>();
   private readonly coveredNames = new PhraseIndex<string>();
 
@@ -39,6 +43,7 @@ export class ScopeReader {
     this.facilityWords = phrases(s['facility-words']);
     this.facilityDetails = phrases(s['facility-details']);
     this.promises = phrases(s['promise-words']);
+    this.legalDocuments = phrases(s['legal-documents']);
     for (const entry of kb.uncovered) for (const name of [entry.name, ...entry.aliases]) this.uncovered.add(normalizeText(name), entry);
     for (const service of kb.services.values()) for (const name of [service.name, ...service.aliases]) this.coveredNames.add(normalizeText(name), service.id);
   }
@@ -55,21 +60,28 @@ export class ScopeReader {
       if (detailAsked) return 'facility_details';
     }
     if (this.isPromiseRequest(normalized, tokens)) return 'promise';
-    if (!asksWho && ARITHMETIC.test(normalized) && !aboutAws) return 'arithmetic';
+    if (this.isLegalReview(normalized, tokens)) return 'legal_review';
+    if (!asksWho && ((ARITHMETIC.test(normalized) && !aboutAws) || GROWTH_SUM.test(normalized))) return 'arithmetic';
     if (!asksWho && this.finance.match(tokens).length > 0) return 'finance';
-    if (!asksWho && this.isTask(normalized)) return 'task';
+    if (!asksWho && this.isTask(normalized, aboutAws)) return 'task';
     return undefined;
   }
 
+  /** "is our DPA GDPR compliant as written?": a review of the asker's own document, for their lawyers. */
+  private isLegalReview(normalized: string, tokens: string[]): boolean {
+    if (this.legalDocuments.match(tokens).length === 0) return false;
+    return /\b(our|my|this|the attached|attached)\b.{0,30}\b(compliant|legal|lawful|enforceable|ok|okay|valid|sufficient|enough|good enough|as written)\b|\b(review|check|approve|redline)\b.{0,20}\b(our|my|this)\b/.test(normalized);
+  }
+
   /** "write a python script that...", "can you generate a bucket policy": asked to produce something. */
-  private isTask(normalized: string): boolean {
+  private isTask(normalized: string, aboutAws: boolean): boolean {
     const rest = normalized.replace(POLITE_OPENER, '');
     const tokens = rest.split(' ').filter(Boolean);
     const verbs = this.taskVerbs.match(tokens.slice(0, 3));
     if (verbs.length === 0 || verbs[0].start !== 0) return false;
     // "explain the shared responsibility model" asks for an explanation the bot gives; a task
-    // names what it wants produced.
-    return this.taskObjects.match(tokens).length > 0;
+    // names what it wants produced, or has nothing of AWS in it ("convert this cron to UTC").
+    return this.taskObjects.match(tokens).length > 0 || !aboutAws;
   }
 
   /** Legal, financial or compliance commitments on AWS's behalf. */
@@ -78,7 +90,7 @@ export class ScopeReader {
     if (hits.length === 0) return false;
     // Asked of the bot ("can you guarantee", "put it in writing"), or of AWS's liability.
     if (/\b(can|could|will|would) you\b.{0,40}\b(guarantee|promise|certify|attest|confirm in writing|sign off|put (it|that|this) in writing|warrant)\b/.test(normalized)) return true;
-    if (/\b(in writing|legally binding|legal opinion|indemnif\w*|lawsuit|sue|contractually)\b/.test(normalized)) return true;
+    if (/\b(in writing|legally binding|legal opinion|indemnif\w*|lawsuit|sue|contractually|on (aws|amazon) behalf|on behalf of (aws|amazon))\b/.test(normalized)) return true;
     if (/\b(aws|amazon)\b.{0,40}\b(liable|liability|compensate|reimburse|pay for our|pay us|pay the fine|pay our)\b|\b(liable|liability)\b.{0,40}\b(aws|amazon)\b/.test(normalized)) return true;
     return /\b(guarantee|promise)\b.{0,12}\b(we|us|our|me|i)\b.{0,30}\b(pass|compliant|certified|safe|secure|never|won t|will not|be fine|are fine|covered)\b/.test(normalized);
   }

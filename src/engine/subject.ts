@@ -2,6 +2,7 @@ import type { KnowledgeBase } from '../knowledge/types';
 import type { Detection } from './detect';
 import type { SearchIndex } from './search';
 import type { ThreadContext } from './types';
+import type { QuestionForm } from './form';
 
 /**
  * What a question is about once the thread's context, overview cues and comparisons are taken
@@ -27,7 +28,7 @@ const SERVICE_AREA_SCORE = 4;
 
 const FOLLOW_UP_CUE = /^(and|what about|how about|same for|same question for|and what about|ok and|also|what of|now for|for)\b/;
 
-export function resolveSubject(kb: KnowledgeBase, search: SearchIndex, detection: Detection, context: ThreadContext): Subject {
+export function resolveSubject(kb: KnowledgeBase, search: SearchIndex, detection: Detection, context: ThreadContext, form: QuestionForm): Subject {
   const compareCue = /\b(vs|versus|compare|compared|comparison|difference|differ|differs)\b/.test(detection.normalized);
   // Several services named but not as a list ("postgres on rds", "aurora mysql instances"): one subject.
   let services = detection.services.length > 1 && !compareCue && !detection.listed ? detection.services.slice(0, 1) : detection.services;
@@ -40,11 +41,11 @@ export function resolveSubject(kb: KnowledgeBase, search: SearchIndex, detection
 
   // "What do we still have to take care of on Beanstalk?" asks for the whole picture even if
   // a loose area word ("app") appears.
-  if (services.length === 1 && area && STRONG_OVERVIEW_CUE.test(detection.normalized) && (detection.areas[0]?.score ?? 0) <= 1) area = undefined;
+  if (services.length === 1 && area && (STRONG_OVERVIEW_CUE.test(detection.normalized) || form.split) && (detection.areas[0]?.score ?? 0) <= 1) area = undefined;
 
   // "who owns the json documents in our document db": no area keyword, but the service's
   // cells know the words.
-  if (services.length === 1 && !area && !OVERVIEW_CUE.test(detection.normalized)) {
+  if (services.length === 1 && !area && !OVERVIEW_CUE.test(detection.normalized) && !form.split) {
     const serviceTokens = new Set(detection.serviceHits.flatMap((h) => detection.tokens.slice(h.start, h.start + h.length)));
     const rest = detection.tokens.filter((t) => !serviceTokens.has(t)).join(' ');
     const best = rest ? search.bestCellOf(rest, services[0]) : undefined;

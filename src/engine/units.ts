@@ -5,8 +5,8 @@ import type { Vocabulary } from './vocabulary';
 import { stemToken } from '../text/normalize';
 
 /**
- * Answer units: every duty line of a cell ("AWS: provides a 24x7 response team") and every
- * condition is a candidate with an id. A question that names one action inside a shared area is
+ * Answer units: every duty line of a cell ("AWS: provides a 24x7 response team") is a
+ * candidate with an id (conditions are chosen by the situations they state, in conditions.ts). A question that names one action inside a shared area is
  * answered by the unit that performs it, not by the area's "shared".
  *
  * Units are read in the vocabulary's canonical terms and scored by the inverse document
@@ -14,13 +14,13 @@ import { stemToken } from '../text/normalize';
  * than one found in many), so no phrase list per duty is needed.
  */
 
-export type UnitSide = 'aws' | 'customer' | 'shared';
+export type UnitSide = 'aws' | 'customer';
 
 export interface Unit {
-  /** `<cell id>#aws.0`, `<cell id>#customer.1`, `<cell id>#when.2` */
+  /** `<cell id>#aws.0`, `<cell id>#customer.1` */
   id: string;
   cellId: string;
-  kind: 'duty' | 'condition';
+  kind: 'duty';
   side: UnitSide;
   text: string;
   terms: Set<string>;
@@ -50,6 +50,7 @@ export class UnitIndex {
 
   constructor(kb: KnowledgeBase, private readonly vocabulary: Vocabulary) {
     for (const service of kb.services.values()) {
+      // The service's own names say nothing about which of its duties is meant.
       const names = [service.id, service.name, ...service.aliases];
       this.serviceWords.set(service.id, new Set(names.flatMap((n) => normalizeText(n).split(' ')).filter((w) => w && w !== 'aws' && w !== 'amazon').map(stemToken)));
     }
@@ -66,7 +67,8 @@ export class UnitIndex {
       };
       cell.aws.forEach((line, i) => add('duty', 'aws', `aws.${i}`, line));
       cell.customer.forEach((line, i) => add('duty', 'customer', `customer.${i}`, line));
-      cell.conditions.forEach((c, i) => add('condition', c.owner, `when.${i}`, [c.when, c.note ?? ''].join(' ')));
+      // Conditions are chosen by the situations they state (conditions.ts); their notes often
+      // describe both sides, so they are not duty units.
       this.byCell.set(cell.id, units);
     }
     for (const [term, count] of df) this.idf.set(term, Math.log(1 + n / count));
@@ -103,7 +105,7 @@ export class UnitIndex {
   choose(question: string, cell: Cell): UnitChoice | undefined {
     const ranked = this.rank(question, cell);
     const best = ranked[0];
-    if (!best || best.score < MIN_UNIT_SCORE || best.unit.side === 'shared') return undefined;
+    if (!best || best.score < MIN_UNIT_SCORE) return undefined;
     const runnerUp = ranked.find((r) => r.unit.side !== best.unit.side)?.score ?? 0;
     if (best.score < runnerUp * UNIT_MARGIN) return undefined;
     return { unit: best.unit, score: best.score, runnerUp };

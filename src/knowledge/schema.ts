@@ -187,6 +187,7 @@ export const scopeFileSchema = z
     'facility-words': phraseList,
     'facility-details': phraseList,
     'promise-words': phraseList,
+    'legal-documents': phraseList,
   })
   .strict();
 export type ScopeWords = z.infer<typeof scopeFileSchema>;

@@ -2,6 +2,7 @@ import type { KnowledgeBase, UncoveredService } from '../../knowledge/types';
 import type { Detection } from '../detect';
 import type { GuardReason } from '../guards';
 import type { Decline } from '../scope';
+import type { QuestionForm } from '../form';
 import type { SearchIndex } from '../search';
 import type { UnitIndex } from '../units';
 import type { Answer, Query } from '../types';
@@ -25,6 +26,8 @@ export interface RouteContext {
   /** Two questions in one ("who patches X and who sets Y?"). */
   twoQuestions: boolean;
   asked?: 'aws' | 'customer';
+  /** What kind of answer is wanted, apart from the topic. */
+  form: QuestionForm;
   guard?: GuardReason;
   /** A task, a sum, advice, facility details or a promise: declined or out of scope. */
   decline?: Decline;

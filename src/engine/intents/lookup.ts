@@ -5,6 +5,7 @@ import type { Answer } from '../types';
 import type { Intent, RouteContext } from './context';
 import { conditionsNamed, matchCondition } from '../conditions';
 import { askedSide } from '../subtask';
+import type { Unit } from '../units';
 
 /**
  * The cell that answers (service, area): the service's own cell, or the general rule. When
@@ -29,16 +30,17 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
     }
   }
   if (own) {
+    // "what's on AWS and what's on us for X": both halves asked, where the cell has both.
+    if (ctx.form.split && own.aws.length > 0 && own.customer.length > 0 && !isTrivialSide(own)) {
+      return { cell: own, override: { owner: 'shared', because: 'you asked what each side does' }, confidence: 0.85 };
+    }
     const stated = matchCondition(ctx.kb, own, ctx.clean);
     if (stated) return { cell: own, override: { owner: stated.owner, because: stated.when }, confidence: 0.9 };
+    const unit = ctx.units.choose(ctx.clean, own);
     if (own.owner === 'shared' || own.owner === 'depends') {
       const side = askedSide(ctx.detection.normalized);
       if (side) return { cell: own, override: { owner: side, because: side === 'aws' ? 'you asked about the part AWS operates' : 'you asked about the part you configure' }, confidence: 0.8 };
-      const unit = ctx.units.choose(ctx.clean, own);
-      if (unit && unit.unit.side !== 'shared') {
-        const who = unit.unit.side === 'aws' ? 'AWS does' : 'you do';
-        return { cell: own, override: { owner: unit.unit.side, because: `${who} this part: ${lowerFirst(unit.unit.text)}` }, confidence: 0.8 };
-      }
+      if (unit) return { cell: own, override: unitOverride(unit.unit), confidence: 0.8 };
     }
     return { cell: own, confidence: 0.95 };
   }
@@ -98,6 +100,16 @@ export const lookupIntent: Intent = {
     lookupAnswer(ctx, ctx.services[0], ctx.area!) ??
     baseAnswer('not_found', 'unknown', 'Not in the knowledge base', 'The knowledge base has no entry for that yet.'),
 };
+
+/** A side whose only duty is "nothing to do" is not a half of the split. */
+function isTrivialSide(cell: Cell): boolean {
+  const nothing = (lines: string[]) => lines.length === 1 && /^(nothing|none|no action|there is nothing)/i.test(lines[0]);
+  return nothing(cell.aws) || nothing(cell.customer);
+}
+
+function unitOverride(unit: Unit): { owner: Owner; because: string } {
+  return { owner: unit.side, because: `${unit.side === 'aws' ? 'AWS does' : 'you do'} this part: ${lowerFirst(unit.text)}` };
+}
 
 function lowerFirst(s: string): string {
   return /^[A-Z][a-z]/.test(s) ? s[0].toLowerCase() + s.slice(1) : s;

@@ -51,6 +51,7 @@ const GUARD_TEXT: Record<string, string> = {
   arithmetic: 'I don\'t do calculations. I answer who is responsible for what on AWS (the shared responsibility model).',
   finance: 'I can\'t give financial or investment advice. I answer who is responsible for what on AWS (the shared responsibility model).',
   facility_details: 'I can\'t share details of AWS facilities such as addresses, guard rotations, floor plans or entry systems; AWS does not publish them.',
+  legal_review: 'I can\'t review contracts or give legal advice; that is for your legal team. I can tell you who is responsible for what on AWS, which is often what such a document needs to reflect.',
   promise: 'I can\'t make legal, financial or compliance promises on AWS\'s behalf. AWS\'s commitments are in your agreement with AWS and in the compliance reports in AWS Artifact; I can tell you who is responsible for what.',
 };
 

@@ -1,0 +1,53 @@
+/**
+ * The form of a question, apart from its topic: does it ask who does one thing, for the split
+ * between both sides, or for confirmation of a belief? Read from the grammar of the question
+ * (normalised text), never from service or area words, so it holds for any topic.
+ */
+
+export interface QuestionForm {
+  /** Asks for both halves: "what's on AWS vs on us", "who does what", "break it down". */
+  split: boolean;
+  /** States a belief and asks for confirmation: "..., right?", "so we don't need to..., correct?". */
+  confirmation: boolean;
+  /** Which side the stated belief gives the job to, when it says. */
+  claimedOwner?: 'aws' | 'customer';
+}
+
+const AWS = '(aws|amazon|amazons|they|them|the provider|the cloud provider)';
+const US = '(us|we|me|i|ours|mine|our side|my side|our team|the customer|customers)';
+
+const SPLIT = new RegExp(
+  [
+    `\\b(whats|what is|what does|what do) (on )?${AWS}\\b.{0,60}\\b(and|vs|versus|v|or|while|whereas) (whats|what is|what do|what does|what are|what remains|what stays)\\b`,
+    `\\b(whats|what is|what are|what do|what does|what must|what should) (on )?${US}\\b.{0,60}\\b(and|vs|versus|v|or|while|whereas) (whats|what is|what do|what does|what are)\\b`,
+    `\\b(our|my|the customer|customer) (part|side|share|bit|half)\\b.{0,20}\\b(vs|versus|v|and|or)\\b.{0,20}\\b(aws|amazon|their|the aws)\\b`,
+    `\\b(aws|amazon|their) (part|side|share|bit|half)\\b.{0,20}\\b(vs|versus|v|and|or)\\b.{0,20}\\b(our|my|the customer|customer)\\b`,
+    `\\bwhich (parts?|bits?|pieces?|pieces|layers?|ones?|items?) (are|is|belong to|fall on|sit with) ${AWS}\\b.{0,40}\\bwhich\\b`,
+    `\\bwhich (parts?|bits?|pieces?|layers?|ones?) (are|is|belong to|fall on|sit with) ${US}\\b.{0,40}\\bwhich\\b`,
+    `\\b(on|for|by) ${AWS} (vs|versus|v|and) (on |for |by )?${US}\\b`,
+    `\\b(on|for|by) ${US} (vs|versus|v) (on |for |by )?${AWS}\\b`,
+    `\\bon ${US} vs\\b.{0,30}\\b(covered|handled|done|owned) by ${AWS}\\b`,
+    '\\bwho (does|secures|owns|handles|covers|is responsible for|manages|patches|protects) what\\b',
+    '\\b(the split|split (it|this|that|of|between|for)|breakdown|break down|break it down|broken down|divided between|division of (labor|labour|responsibilit\\w*)|demarcation)\\b',
+    '\\b(both (halves|parts|sides)|each side|two parts|both of us)\\b',
+    `\\bwhat does ${AWS} (do|protect|handle|cover|secure|manage|own|take care of)\\b.{0,60}\\bwhat (do|must|should|have) ${US}\\b`,
+  ].join('|'),
+);
+
+/** A belief put up for confirmation: a trailing tag, or an opener that states what one assumes. */
+const CONFIRMATION = /\b(right|correct|yes|yeah|yep|no|ok|true|isnt it|is it not|arent they|dont we|do we not|confirm|agreed|innit|amirite)\s*$|\b(right|correct)\s+(so|then)\b|^(so|i assume|i think|i believe|i thought|pretty sure|im pretty sure|if i understood|my understanding is|as i understand|we assume|we think|i heard|someone told me)\b/;
+
+const CLAIM_AWS = /\b(aws|amazon)\b.{0,30}\b(handles?|does|patch\w*|covers?|takes? care|is responsible|owns?|manages?|backs? up|encrypts?|rotates?|does it|automatically)\b|\b(covered|handled|done|managed|taken care of|patched|encrypted|backed up) by (aws|amazon)\b|\b(we|i) (dont|do not|never) (need|have|got) to\b|\bnothing (for )?(us|me|we|i) to do\b|\b(automatic|automatically|by default|out of the box|just happens?)\b/;
+const CLAIM_US = /\b(we|i) (have|need|got|must) to\b|\b(is|its|thats) (on )?(us|me|ours|mine)\b|\b(our|my) (job|responsibility|problem)\b|\bunless (we|i)\b/;
+
+export function questionForm(normalized: string): QuestionForm {
+  const split = SPLIT.test(normalized);
+  const confirmation = CONFIRMATION.test(normalized);
+  let claimedOwner: QuestionForm['claimedOwner'];
+  if (confirmation) {
+    const aws = CLAIM_AWS.test(normalized);
+    const us = CLAIM_US.test(normalized);
+    if (aws !== us) claimedOwner = aws ? 'aws' : 'customer';
+  }
+  return { split, confirmation, claimedOwner };
+}
