@@ -23,6 +23,9 @@ const OVERVIEW_CUE = /\b(on me vs|on us vs|what s on me|whats on me|what is on m
 /** Overview cues strong enough to outweigh a loose area word ("app", "data"): not "responsible". */
 const STRONG_OVERVIEW_CUE = /\b(on me vs|on us vs|what s on me|whats on me|what is on me|what s on us|whats on us|what (am i|are we|do i|do we|must i|must we|should i|should we) (still |really |actually )?(need to |have to )?(secure|do|own|handle|worry|care|manage|cover|look after|take care)|which parts|rundown|are ours|which are aws|what security work|stays with us|stay with us|what (work|stuff|tasks|parts) (stays|stay|remains|remain|is left|are left)|who does what|who owns what|who secures what|breakdown|overview)\b/;
 
+/** How much weaker an area word may be and still win because the service has a cell for it. */
+const OWN_CELL_FACTOR = 3;
+
 /** Minimum search score for reading an area off a service-only question's other words. */
 const SERVICE_AREA_SCORE = 4;
 
@@ -33,6 +36,12 @@ export function resolveSubject(kb: KnowledgeBase, search: SearchIndex, detection
   // Several services named but not as a list ("postgres on rds", "aurora mysql instances"): one subject.
   let services = detection.services.length > 1 && !compareCue && !detection.listed ? detection.services.slice(0, 1) : detection.services;
   let area: string | undefined = detection.areas[0]?.area;
+  // One service named: an area it has a cell for is a better reading than one only the general
+  // rule covers ("ECR images unencrypted unless we add a KMS key" is ECR's encryption at rest).
+  if (detection.services.length === 1 && area && !kb.cell(detection.services[0], area) && !kb.areas.get(area)?.universal) {
+    const own = detection.areas.find((a) => kb.cell(detection.services[0], a.area) && a.score * OWN_CELL_FACTOR >= detection.areas[0].score);
+    if (own) area = own.area;
+  }
   const cue = FOLLOW_UP_CUE.test(detection.normalized);
   const short = detection.tokens.length <= 7;
   if (services.length === 0 && context.service && area && (cue || short)) services = [context.service];

@@ -6,11 +6,19 @@ import type { Intent, RouteContext } from './context';
 import { conditionsNamed, matchCondition } from '../conditions';
 import { askedSide } from '../subtask';
 import type { Unit } from '../units';
+import { negatedPositions } from '../negation';
 
 /**
  * The cell that answers (service, area): the service's own cell, or the general rule. When
  * the general rule "depends", a condition that names the service (or its model) decides.
  */
+/**
+ * Evidence a duty needs to override its cell's own owner: far more than inside a shared cell,
+ * since the cell's owner is right for most questions about it (tuned on the tuning sets).
+ */
+const DEFINITE_UNIT_SCORE = 14;
+const DEFINITE_UNIT_MARGIN = 5;
+
 export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string): { cell: Cell; override?: { owner: Owner; because: string }; confidence: number } | undefined {
   // "who patches the hosts our ECS containers run on?": where the service lets you run the hosts
   // yourself, "host" means the instances your workload runs on, not AWS's physical hosts.
@@ -38,9 +46,13 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
     if (stated) return { cell: own, override: { owner: stated.owner, because: stated.when }, confidence: 0.9 };
     const unit = ctx.units.choose(ctx.clean, own);
     if (own.owner === 'shared' || own.owner === 'depends') {
-      const side = askedSide(ctx.detection.normalized);
+      const side = askedSide(affirmedText(ctx.detection.tokens));
       if (side) return { cell: own, override: { owner: side, because: side === 'aws' ? 'you asked about the part AWS operates' : 'you asked about the part you configure' }, confidence: 0.8 };
       if (unit) return { cell: own, override: unitOverride(unit.unit), confidence: 0.8 };
+    } else if (unit && unit.unit.side !== own.owner && unit.score >= DEFINITE_UNIT_SCORE && unit.score >= unit.runnerUp * DEFINITE_UNIT_MARGIN) {
+      // A cell owned by one side can hold a duty of the other ("you pick the maintenance window"
+      // in a cell AWS owns): a question plainly about that duty gets its owner.
+      return { cell: own, override: unitOverride(unit.unit), confidence: 0.75 };
     }
     return { cell: own, confidence: 0.95 };
   }
@@ -109,6 +121,12 @@ function isTrivialSide(cell: Cell): boolean {
 
 function unitOverride(unit: Unit): { owner: Owner; because: string } {
   return { owner: unit.side, because: `${unit.side === 'aws' ? 'AWS does' : 'you do'} this part: ${lowerFirst(unit.text)}` };
+}
+
+/** The question without its negated words: "unless we set it up" does not ask who sets it up. */
+function affirmedText(tokens: string[]): string {
+  const negated = negatedPositions(tokens);
+  return tokens.filter((_, i) => !negated.has(i)).join(' ');
 }
 
 function lowerFirst(s: string): string {
