@@ -17,6 +17,10 @@ export function isNegationTrigger(token: string): boolean {
   return TRIGGERS.has(token);
 }
 
+/** Triggers that negate what comes before them: "event history isn't enough". */
+const BACKWARD_TRIGGERS = ['isnt enough', 'is not enough', 'not enough', 'isnt sufficient', 'is not sufficient', 'wont do', 'will not do', 'doesnt cut it', 'is not an option', 'isnt an option', 'is out of the question'];
+const BACKWARD_SCOPE = 3;
+
 /** Positions of `tokens` (normalised words) inside a negation's scope. */
 export function negatedPositions(tokens: string[]): Set<number> {
   const out = new Set<number>();
@@ -31,6 +35,18 @@ export function negatedPositions(tokens: string[]): Set<number> {
     for (let k = start; k < Math.min(tokens.length, start + scope); k++) {
       if (TERMINATORS.has(tokens[k]) || TRIGGERS.has(tokens[k])) break;
       out.add(k);
+    }
+  }
+  const text = tokens.join(' ');
+  for (const trigger of BACKWARD_TRIGGERS) {
+    let at = text.indexOf(` ${trigger}`);
+    while (at >= 0) {
+      const index = text.slice(0, at).split(' ').length; // tokens before the trigger
+      for (let k = index - 1; k >= Math.max(0, index - BACKWARD_SCOPE); k--) {
+        if (TERMINATORS.has(tokens[k])) break;
+        out.add(k);
+      }
+      at = text.indexOf(` ${trigger}`, at + 1);
     }
   }
   return out;
