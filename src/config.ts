@@ -152,3 +152,26 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     raw: { ...env },
   };
 }
+
+/** Every configured secret value, for the logger to scrub from any line (src/logger.ts). */
+export function secretValues(config: Config): string[] {
+  return [
+    config.SLACK_BOT_TOKEN,
+    config.SLACK_SIGNING_SECRET,
+    config.SLACK_APP_TOKEN,
+    config.SLACK_CLIENT_SECRET,
+    config.SLACK_STATE_SECRET,
+    config.MicrosoftAppPassword,
+    config.OPENAI_API_KEY,
+    config.STORE_ENCRYPTION_KEY,
+    ...(config.DATABASE_URL ? [passwordOf(config.DATABASE_URL)] : []),
+  ].filter((v): v is string => typeof v === 'string' && v.length > 0);
+}
+
+function passwordOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).password);
+  } catch {
+    return '';
+  }
+}
