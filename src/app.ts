@@ -78,7 +78,8 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
       method: 'GET',
       path: '/readyz',
       handler: async (_req, res) => {
-        const storeOk = await store.ping().then(() => true, () => false);
+        // A write, not a read: a full disk or a read-only database must fail readiness.
+        const storeOk = await store.pingWrite().then(() => true, () => false);
         sendJson(res, storeOk && !stopping ? 200 : 503, { knowledgeBase: { cells: kb.cells.size }, store: storeOk ? 'ok' : 'unreachable', stopping });
       },
     },

@@ -60,6 +60,14 @@ export const envSchema = z.object({
   /** Least time between two posts or updates in one Slack channel (Slack allows about one a second). */
   SLACK_POST_SPACING_MS: int(1000, 0, 10000),
   RATE_LIMIT_PER_MINUTE: int(20, 1, 10000),
+  /** Longest an event's ack waits for its outbox write before it is acked and held in memory. */
+  OUTBOX_ACK_BOUND_MS: int(500, 0, 2500),
+  /** Questions a channel may have waiting; past it the asker is told privately to ask again. */
+  OUTBOX_MAX_CHANNEL_DEPTH: int(50, 1, 100000),
+  /** A question still waiting after this long is not answered late: the asker is told privately. */
+  OUTBOX_MAX_AGE_SECONDS: int(600, 10, 86400),
+  /** Acked events held in memory while the store is slow or away, before events are refused. */
+  OUTBOX_MAX_HELD: int(1000, 0, 100000),
 
   MicrosoftAppId: optionalString,
   MicrosoftAppPassword: optionalString,
@@ -143,4 +151,27 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     teamsServiceHosts: e.TEAMS_SERVICE_URL_ALLOWLIST.length ? e.TEAMS_SERVICE_URL_ALLOWLIST : DEFAULT_TEAMS_SERVICE_HOSTS,
     raw: { ...env },
   };
+}
+
+/** Every configured secret value, for the logger to scrub from any line (src/logger.ts). */
+export function secretValues(config: Config): string[] {
+  return [
+    config.SLACK_BOT_TOKEN,
+    config.SLACK_SIGNING_SECRET,
+    config.SLACK_APP_TOKEN,
+    config.SLACK_CLIENT_SECRET,
+    config.SLACK_STATE_SECRET,
+    config.MicrosoftAppPassword,
+    config.OPENAI_API_KEY,
+    config.STORE_ENCRYPTION_KEY,
+    ...(config.DATABASE_URL ? [passwordOf(config.DATABASE_URL)] : []),
+  ].filter((v): v is string => typeof v === 'string' && v.length > 0);
+}
+
+function passwordOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).password);
+  } catch {
+    return '';
+  }
 }

@@ -1,6 +1,6 @@
 import 'dotenv/config';
 import { buildApp } from './app';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, secretValues } from './config';
 import { KnowledgeError } from './knowledge/errors';
 import { createLogger } from './logger';
 
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, undefined, secretValues(config));
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
   let app;
   try {

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The Prometheus metrics served at GET /metrics; one registry per app so tests do not share state. */
 export function createMetrics() {
@@ -19,6 +19,31 @@ export function createMetrics() {
     rateLimited: new Counter({ name: 'whosecures_rate_limited_total', help: 'Questions refused by the per-user rate limit', labelNames: ['platform'], registers: [registry] }),
     llm: new Counter({ name: 'whosecures_llm_calls_total', help: 'LLM phrasing attempts by outcome', labelNames: ['outcome'], registers: [registry] }),
     llmTokens: new Counter({ name: 'whosecures_llm_tokens_total', help: 'LLM tokens used', labelNames: ['kind'], registers: [registry] }),
+    outboxAdmissions: new Counter({
+      name: 'whosecures_outbox_admissions_total',
+      help: 'Events admitted to the reply outbox by outcome (job, none, overflow, flood, flood_silent, duplicate, held = acked before the write, refused = not acked)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    outboxHeld: new Gauge({ name: 'whosecures_outbox_held', help: 'Acked events whose outbox write is still held in memory', registers: [registry] }),
+    outboxHeldLost: new Counter({ name: 'whosecures_outbox_held_lost_total', help: 'Acked events whose outbox write never reached the store', registers: [registry] }),
+    outboxJobs: new Counter({ name: 'whosecures_outbox_jobs_total', help: 'Outbox jobs by kind and outcome (sent, expired, retry, failed, lease_lost)', labelNames: ['kind', 'outcome'], registers: [registry] }),
+    outboxPending: new Gauge({ name: 'whosecures_outbox_pending', help: 'Jobs waiting in the outbox (all replicas)', registers: [registry] }),
+    outboxOldestSeconds: new Gauge({ name: 'whosecures_outbox_oldest_pending_seconds', help: 'Age of the oldest waiting outbox job', registers: [registry] }),
+    outboxQueueSeconds: new Histogram({
+      name: 'whosecures_outbox_queue_seconds',
+      help: 'Time a job waited in the outbox before its first send attempt',
+      labelNames: ['kind'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
+      registers: [registry],
+    }),
+    eventToPostSeconds: new Histogram({
+      name: 'whosecures_event_to_post_seconds',
+      help: 'Time from the user asking (event time) to the reply being posted',
+      labelNames: ['kind'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
+      registers: [registry],
+    }),
   };
 }
 

@@ -50,8 +50,11 @@ export function readBody(req: IncomingMessage, limitBytes = 1_000_000): Promise<
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limitBytes) {
+        // Not req.destroy(): that resets the connection before the 413 can be written. The
+        // rest of the body is read and dropped; the caller answers with `connection: close`.
+        req.removeAllListeners('data');
+        req.resume();
         reject(Object.assign(new Error('request body too large'), { code: 'BODY_TOO_LARGE' }));
-        req.destroy();
         return;
       }
       chunks.push(chunk);

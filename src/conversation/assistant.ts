@@ -34,10 +34,11 @@ export class Assistant {
   }
 
   /** The knowledge-base answer: fast, never waits for an LLM, never throws for store failures. */
-  async answer(query: Query): Promise<Answer> {
+  async answer(query: Query, options: { skipRateLimit?: boolean } = {}): Promise<Answer> {
     const started = process.hrtime.bigint();
     const { router, store, logger, metrics } = this.deps;
-    if (!this.limiter.take(`${query.platform}:${query.userId}`)) {
+    // Outbox jobs were limited when admitted (shared by replicas); the rest are limited here.
+    if (!options.skipRateLimit && !this.limiter.take(`${query.platform}:${query.userId}`)) {
       metrics.rateLimited.inc({ platform: query.platform });
       return baseAnswer('invalid_input', null, 'Slow down a little', `You have asked ${this.deps.rateLimitPerMinute} questions in the last minute. Try again in a minute.`);
     }

@@ -2,11 +2,19 @@
  * The little both databases have in common, so the store's queries are written once.
  * SQL uses `$1, $2...` placeholders (PostgreSQL syntax; SQLite reads them as named parameters).
  */
-export interface SqlDriver {
-  readonly kind: 'sqlite' | 'postgres';
+export interface SqlQueries {
   all<T>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /** Runs a statement; resolves to the number of rows it changed. */
   run(sql: string, params?: readonly unknown[]): Promise<number>;
+}
+
+export interface SqlDriver extends SqlQueries {
+  readonly kind: 'sqlite' | 'postgres';
+  /**
+   * Runs `work` in one transaction: committed when it resolves, rolled back when it throws.
+   * Only the queries made through `tx` belong to it.
+   */
+  transaction<T>(work: (tx: SqlQueries) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

@@ -58,6 +58,28 @@ export const MIGRATIONS: readonly Migration[] = [
       ];
     },
   },
+  {
+    version: 2,
+    name: 'reply outbox',
+    statements: (d) => {
+      const t = TYPES[d];
+      return [
+        // One row per reply to send. `lane` is what sends are paced and ordered by (a Slack
+        // channel, a Teams conversation): only the oldest pending job of a lane is ever leased,
+        // so one lane has one send in flight across all replicas.
+        `CREATE TABLE outbox_jobs (
+           id ${t.serial}, event_key TEXT, kind TEXT NOT NULL, lane TEXT NOT NULL, user_key TEXT,
+           payload ${t.json} NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,
+           created_at ${t.bigint} NOT NULL, event_at ${t.bigint} NOT NULL, available_at ${t.bigint} NOT NULL,
+           lease_owner TEXT, lease_until ${t.bigint} NOT NULL, done_at ${t.bigint}, last_error TEXT)`,
+        `CREATE INDEX outbox_jobs_pending ON outbox_jobs (lane, id) WHERE status = 'pending'`,
+        `CREATE INDEX outbox_jobs_user ON outbox_jobs (user_key, created_at)`,
+        `CREATE INDEX outbox_jobs_done ON outbox_jobs (done_at)`,
+        // When a lane may send next: the pacing (and any Retry-After) shared by every replica.
+        `CREATE TABLE outbox_lanes (lane TEXT PRIMARY KEY, next_at ${t.bigint} NOT NULL)`,
+      ];
+    },
+  },
 ];
 
 const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`;

@@ -1,6 +1,6 @@
 import { Pool, type PoolConfig } from 'pg';
 import type { Logger } from 'pino';
-import type { SqlDriver } from './driver';
+import type { SqlDriver, SqlQueries } from './driver';
 import { StoreError, messageOf, redactUrl } from './errors';
 
 export interface PostgresOptions {
@@ -36,6 +36,30 @@ export class PostgresDriver implements SqlDriver {
     if (this.closed) throw new StoreError('STORE_CLOSED', 'store is closed');
     const result = await this.pool.query(sql, params as unknown[]);
     return result.rowCount ?? 0;
+  }
+
+  async transaction<T>(work: (tx: SqlQueries) => Promise<T>): Promise<T> {
+    if (this.closed) throw new StoreError('STORE_CLOSED', 'store is closed');
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const tx: SqlQueries = {
+        all: async <R>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, params as unknown[])).rows as R[],
+        run: async (sql: string, params: readonly unknown[] = []) => (await client.query(sql, params as unknown[])).rowCount ?? 0,
+      };
+      const result = await work(tx);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      throw err;
+    } finally {
+      // A connection whose ROLLBACK failed is in an unknown state: the pool must not reuse it.
+      client.release(broken);
+    }
   }
 
   async close(): Promise<void> {

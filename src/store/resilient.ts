@@ -2,6 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { StoreError, type StoreErrorCode, isStoreError, messageOf } from './errors';
 import type {
+  AdmitInput,
+  AdmitOutcome,
+  JobDone,
+  JobRetry,
+  LeaseRequest,
+  OutboxJob,
+  OutboxJobInput,
+  OutboxStats,
   BotStateItem,
   FeedbackInput,
   FeedbackRow,
@@ -45,10 +53,14 @@ class BoundedMap<V> extends Map<string, V> {
 
 /**
  * Keeps the bot answering while the database is away: failed writes are logged and return a
- * safe value, and the next successful call marks the store as recovered (pg's pool reconnects
- * by itself). What stays safe without the database:
- * - claims fall back to an in-process claim set, so retries reaching this replica are still
- *   deduplicated (and are remembered after recovery);
+ * safe value, and the next successful write marks the store as recovered (pg's pool reconnects
+ * by itself). A read that works while writes fail (a full disk) does not count as recovery, so
+ * the state, and the log, do not flap: one line when it goes away, one when it is back; the
+ * failures in between are logged at debug level. What stays safe without the database:
+ * - the reply outbox (admitEvent, leases, marks) has no fallback at all: its callers hold the
+ *   work in memory and retry, so no claim is ever decided outside the database;
+ * - other claims (onboarding, Teams activities, refresh locks) fall back to an in-process claim
+ *   set, which is written back to the database when it returns;
  * - quiz answers fall back to an in-process "answered" set;
  * - installations and conversation references are served from the last value seen;
  * - Bot Framework state reads as empty and writes are dropped (the turn still runs).
@@ -82,16 +94,17 @@ export class ResilientStore implements Store {
     return this.available;
   }
 
-  private async attempt<T>(op: string, fn: () => Promise<T>): Promise<T> {
+  private async attempt<T>(op: string, fn: () => Promise<T>, writes = true): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new StoreError('STORE_UNAVAILABLE', `${op} timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
     });
     try {
       const result = await Promise.race([fn(), timeout]);
-      if (!this.available) {
+      if (!this.available && writes) {
         this.available = true;
         this.logger?.info({ op }, 'store recovered');
+        this.writeBackClaims();
       }
       return result;
     } catch (err) {
@@ -112,20 +125,36 @@ export class ResilientStore implements Store {
       return await this.attempt(op, fn);
     } catch (err) {
       if (!isStoreError(err, 'STORE_UNAVAILABLE')) throw err;
-      this.logger?.warn({ op, ...context, err: err.message }, 'store write failed');
+      this.logger?.debug({ op, ...context, err: err.message }, 'store write failed');
       return fallback();
     }
   }
 
   private async read<T>(op: string, fn: () => Promise<T>, fallback?: () => T | undefined): Promise<T> {
     try {
-      return await this.attempt(op, fn);
+      return await this.attempt(op, fn, false);
     } catch (err) {
       const substitute = isStoreError(err, 'STORE_UNAVAILABLE') ? fallback?.() : undefined;
       if (substitute === undefined) throw err;
-      this.logger?.warn({ op, err: (err as Error).message }, 'store read failed; using last known value');
+      this.logger?.debug({ op, err: (err as Error).message }, 'store read failed; using last known value');
       return substitute;
     }
+  }
+
+  /** Claims taken in memory during an outage become real claims once the database is back. */
+  private writeBackClaims(): void {
+    const now = this.now().getTime();
+    const pending = [...this.memoryClaims].filter(([, until]) => until > now);
+    if (!pending.length) return;
+    void (async () => {
+      let written = 0;
+      for (const [key, until] of pending) {
+        const ok = await this.inner.claimEvent(key, Math.max(1, Math.ceil((until - this.now().getTime()) / 1000))).then(() => true, () => false);
+        if (!ok) return;
+        written++;
+      }
+      this.logger?.info({ claims: written }, 'claims taken during the outage written back');
+    })();
   }
 
   private memoryClaim(key: string, ttlSeconds: number): boolean {
@@ -201,9 +230,14 @@ export class ResilientStore implements Store {
     return this.write('purgeExpired', {}, () => this.inner.purgeExpired(now), () => ({ questions: 0, claims: 0, cache: 0 }));
   }
 
-  getCached(key: string): Promise<string | undefined> {
+  async getCached(key: string): Promise<string | undefined> {
     // A cache miss is always a safe answer: the template phraser takes over.
-    return this.write('getCached', {}, () => this.inner.getCached(key), () => undefined);
+    try {
+      return await this.attempt('getCached', () => this.inner.getCached(key), false);
+    } catch (err) {
+      if (!isStoreError(err, 'STORE_UNAVAILABLE')) throw err;
+      return undefined;
+    }
   }
 
   putCached(key: string, value: string, ttlSeconds: number): Promise<void> {
@@ -227,8 +261,14 @@ export class ResilientStore implements Store {
     await this.write('deleteInstallation', { teamId: query.teamId, enterpriseId: query.enterpriseId }, () => this.inner.deleteInstallation(query), () => undefined);
   }
 
-  bfRead(keys: string[]): Promise<Record<string, BotStateItem>> {
-    return this.write('bfRead', { keys: keys.length }, () => this.inner.bfRead(keys), () => ({}));
+  async bfRead(keys: string[]): Promise<Record<string, BotStateItem>> {
+    try {
+      return await this.attempt('bfRead', () => this.inner.bfRead(keys), false);
+    } catch (err) {
+      if (!isStoreError(err, 'STORE_UNAVAILABLE')) throw err;
+      this.logger?.debug({ op: 'bfRead', keys: keys.length, err: err.message }, 'store read failed');
+      return {};
+    }
   }
 
   bfWrite(key: string, value: Record<string, unknown>, expectedETag?: string): Promise<string> {
@@ -239,9 +279,48 @@ export class ResilientStore implements Store {
     return this.write('bfDelete', { keys: keys.length }, () => this.inner.bfDelete(keys), () => undefined);
   }
 
-  /** Not softened: health checks need the truth. A success still marks recovery. */
+  // The outbox is never softened: a caller that cannot reach the database keeps the work and
+  // retries, instead of deciding a claim or a lease without it.
+  admitEvent(input: AdmitInput): Promise<AdmitOutcome> {
+    return this.attempt('admitEvent', () => this.inner.admitEvent(input));
+  }
+
+  enqueueJob(job: OutboxJobInput): Promise<number> {
+    return this.attempt('enqueueJob', () => this.inner.enqueueJob(job));
+  }
+
+  leaseJobs(request: LeaseRequest): Promise<OutboxJob[]> {
+    return this.attempt('leaseJobs', () => this.inner.leaseJobs(request));
+  }
+
+  finishJob(done: JobDone): Promise<boolean> {
+    return this.attempt('finishJob', () => this.inner.finishJob(done));
+  }
+
+  retryJob(retry: JobRetry): Promise<boolean> {
+    return this.attempt('retryJob', () => this.inner.retryJob(retry));
+  }
+
+  releaseLeases(owner: string, ids: number[]): Promise<number> {
+    return this.attempt('releaseLeases', () => this.inner.releaseLeases(owner, ids));
+  }
+
+  outboxStats(): Promise<OutboxStats> {
+    return this.attempt('outboxStats', () => this.inner.outboxStats(), false);
+  }
+
+  getJob(id: number): Promise<OutboxJob | undefined> {
+    return this.attempt('getJob', () => this.inner.getJob(id), false);
+  }
+
+  /** Not softened: health checks need the truth. A read never marks recovery. */
   ping(): Promise<void> {
-    return this.attempt('ping', () => this.inner.ping());
+    return this.attempt('ping', () => this.inner.ping(), false);
+  }
+
+  /** Readiness: a write, so a database that reads but cannot write is not ready. */
+  pingWrite(): Promise<void> {
+    return this.attempt('pingWrite', () => this.inner.pingWrite());
   }
 
   close(): Promise<void> {

@@ -1,8 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { decrypt, encrypt, hashUserId } from './crypto';
-import { type SqlDriver, fromJson, toBool, toDate, toNumber, toOptionalDate } from './driver';
+import { type SqlDriver, type SqlQueries, fromJson, toBool, toDate, toNumber, toOptionalDate } from './driver';
 import { StoreError } from './errors';
 import type {
+  AdmitInput,
+  AdmitOutcome,
+  JobDone,
+  JobRetry,
+  LeaseRequest,
+  OutboxJob,
+  OutboxJobInput,
+  OutboxJobStatus,
+  OutboxStats,
   BotStateItem,
   FeedbackInput,
   FeedbackRow,
@@ -27,6 +36,25 @@ export interface SqlStoreConfig {
 }
 
 const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+/** Finished jobs are kept a day (well past Slack's retry horizon), for inspection. */
+const JOB_RETENTION_MS = DAY_MS;
+
+function jobFromRow(r: Record<string, unknown>): OutboxJob {
+  const job: OutboxJob = {
+    id: toNumber(r.id),
+    kind: String(r.kind),
+    lane: String(r.lane),
+    payload: fromJson<Record<string, unknown>>(r.payload),
+    status: String(r.status) as OutboxJobStatus,
+    attempts: toNumber(r.attempts),
+    createdAt: toDate(r.created_at),
+    eventAt: toDate(r.event_at),
+  };
+  if (r.event_key !== null && r.event_key !== undefined) job.eventKey = String(r.event_key);
+  if (r.user_key !== null && r.user_key !== undefined) job.userKey = String(r.user_key);
+  return job;
+}
 
 interface ProgressRow {
   platform: string;
@@ -99,6 +127,134 @@ export class SqlStore implements Store {
       [key, now, expires],
     );
     return rows.length === 1;
+  }
+
+  private async insertJob(q: SqlQueries, job: OutboxJobInput, eventKey: string | null, now: number): Promise<number> {
+    const rows = await q.all<{ id: unknown }>(
+      `INSERT INTO outbox_jobs (event_key, kind, lane, user_key, payload, status, attempts, created_at, event_at, available_at, lease_owner, lease_until)
+       VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $7, $6, NULL, 0) RETURNING id`,
+      [eventKey, job.kind, job.lane, job.userKey ?? null, JSON.stringify(job.payload), now, job.eventAt?.getTime() ?? now],
+    );
+    return toNumber(rows[0]?.id);
+  }
+
+  async admitEvent(input: AdmitInput): Promise<AdmitOutcome> {
+    const now = this.nowMs();
+    const expires = now + positiveSeconds(input.claimTtlSeconds, 'admitEvent');
+    return this.db.transaction(async (tx) => {
+      const won = await tx.all(
+        `INSERT INTO event_claims (key, claimed_at, expires_at) VALUES ($1, $2, $3)
+         ON CONFLICT (key) DO UPDATE SET claimed_at = excluded.claimed_at, expires_at = excluded.expires_at
+         WHERE event_claims.expires_at <= $2
+         RETURNING key`,
+        [input.eventKey, now, expires],
+      );
+      if (won.length !== 1) return { claimed: false };
+      const { job, limits } = input;
+      if (!job) return { claimed: true, queued: 'none' };
+      if (limits && job.userKey) {
+        const [recent] = await tx.all<{ n: unknown }>(`SELECT COUNT(*) AS n FROM outbox_jobs WHERE user_key = $1 AND kind = $2 AND created_at > $3`, [job.userKey, job.kind, now - MINUTE_MS]);
+        if (toNumber(recent?.n) >= limits.perUserPerMinute) {
+          // One notice per user per minute, however many questions they send.
+          const notice = input.floodNotice;
+          if (!notice) return { claimed: true, queued: 'flood_silent' };
+          const [told] = await tx.all<{ n: unknown }>(`SELECT COUNT(*) AS n FROM outbox_jobs WHERE user_key = $1 AND kind = $2 AND created_at > $3`, [job.userKey, notice.kind, now - MINUTE_MS]);
+          if (toNumber(told?.n) > 0) return { claimed: true, queued: 'flood_silent' };
+          return { claimed: true, queued: 'flood', jobId: await this.insertJob(tx, notice, input.eventKey, now) };
+        }
+      }
+      if (limits) {
+        const [depth] = await tx.all<{ n: unknown }>(`SELECT COUNT(*) AS n FROM outbox_jobs WHERE lane = $1 AND status = 'pending'`, [job.lane]);
+        if (toNumber(depth?.n) >= limits.maxLaneDepth) {
+          const notice = input.overflowNotice;
+          return { claimed: true, queued: 'overflow', ...(notice ? { jobId: await this.insertJob(tx, notice, input.eventKey, now) } : {}) };
+        }
+      }
+      return { claimed: true, queued: 'job', jobId: await this.insertJob(tx, job, input.eventKey, now) };
+    });
+  }
+
+  async enqueueJob(job: OutboxJobInput): Promise<number> {
+    return this.insertJob(this.db, job, null, this.nowMs());
+  }
+
+  async leaseJobs(request: LeaseRequest): Promise<OutboxJob[]> {
+    const now = this.nowMs();
+    const skip = request.skipLanes ?? [];
+    const params: unknown[] = [request.owner, now + request.leaseMs, now, Math.max(1, Math.floor(request.limit))];
+    const skipSql = skip.length ? ` AND o.lane NOT IN (${skip.map((lane) => { params.push(lane); return `$${params.length}`; }).join(', ')})` : '';
+    // The head (oldest pending job) of each lane, if it is due, unleased and its lane is not
+    // pacing. A leased head blocks its lane: one send in flight per lane, in order.
+    const heads = `SELECT o.id FROM outbox_jobs o
+       JOIN (SELECT lane, MIN(id) AS id FROM outbox_jobs WHERE status = 'pending' GROUP BY lane) h ON h.id = o.id
+       LEFT JOIN outbox_lanes l ON l.lane = o.lane
+       WHERE o.available_at <= $3 AND o.lease_until <= $3 AND (l.next_at IS NULL OR l.next_at <= $3)${skipSql}
+       ORDER BY o.id LIMIT $4`;
+    // PostgreSQL: lock the chosen rows and skip any another replica is leasing right now; the
+    // outer conditions are re-checked on the locked row, so two replicas never lease one job.
+    const pick = this.kind === 'postgres' ? `${heads} FOR UPDATE OF o SKIP LOCKED` : heads;
+    const rows = await this.db.all<Record<string, unknown>>(
+      `UPDATE outbox_jobs SET lease_owner = $1, lease_until = $2, attempts = attempts + 1
+       WHERE id IN (${pick}) AND status = 'pending' AND lease_until <= $3
+       RETURNING *`,
+      params,
+    );
+    return rows.map(jobFromRow).sort((a, b) => a.id - b.id);
+  }
+
+  async finishJob(done: JobDone): Promise<boolean> {
+    const now = this.nowMs();
+    return this.db.transaction(async (tx) => {
+      const changed = await tx.run(
+        `UPDATE outbox_jobs SET status = $3, done_at = $4, lease_owner = NULL, lease_until = 0, last_error = $5
+         WHERE id = $1 AND lease_owner = $2 AND status = 'pending'`,
+        [done.id, done.owner, done.status, now, done.error?.slice(0, 500) ?? null],
+      );
+      if (changed !== 1) return false;
+      await tx.run(
+        `INSERT INTO outbox_lanes (lane, next_at) VALUES ($1, $2) ON CONFLICT (lane) DO UPDATE SET next_at = excluded.next_at`,
+        [done.lane, done.laneNextAt.getTime()],
+      );
+      return true;
+    });
+  }
+
+  async retryJob(retry: JobRetry): Promise<boolean> {
+    const at = retry.at.getTime();
+    return this.db.transaction(async (tx) => {
+      const changed = await tx.run(
+        `UPDATE outbox_jobs SET available_at = $3, lease_owner = NULL, lease_until = 0, last_error = $4
+         WHERE id = $1 AND lease_owner = $2 AND status = 'pending'`,
+        [retry.id, retry.owner, at, retry.error.slice(0, 500)],
+      );
+      if (changed === 1 && retry.holdLane) {
+        await tx.run(`INSERT INTO outbox_lanes (lane, next_at) VALUES ($1, $2) ON CONFLICT (lane) DO UPDATE SET next_at = excluded.next_at`, [retry.lane, at]);
+      }
+      return changed === 1;
+    });
+  }
+
+  async releaseLeases(owner: string, ids: number[]): Promise<number> {
+    if (!ids.length) return 0;
+    const list = ids.map((_, i) => `$${i + 2}`).join(', ');
+    return this.db.run(
+      `UPDATE outbox_jobs SET lease_owner = NULL, lease_until = 0, attempts = attempts - 1
+       WHERE lease_owner = $1 AND status = 'pending' AND id IN (${list})`,
+      [owner, ...ids],
+    );
+  }
+
+  async outboxStats(): Promise<OutboxStats> {
+    const rows = await this.db.all<{ n: unknown; oldest: unknown }>(`SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox_jobs WHERE status = 'pending'`);
+    const stats: OutboxStats = { pending: toNumber(rows[0]?.n ?? 0) };
+    const oldest = toOptionalDate(rows[0]?.oldest);
+    if (oldest) stats.oldestPendingAt = oldest;
+    return stats;
+  }
+
+  async getJob(id: number): Promise<OutboxJob | undefined> {
+    const rows = await this.db.all<Record<string, unknown>>('SELECT * FROM outbox_jobs WHERE id = $1', [id]);
+    return rows[0] ? jobFromRow(rows[0]) : undefined;
   }
 
   async saveConversationReference(key: string, ref: object): Promise<void> {
@@ -221,7 +377,9 @@ export class SqlStore implements Store {
     await this.db.run('UPDATE feedback SET question = NULL WHERE at < $1 AND question IS NOT NULL', [cutoff]);
     const claims = await this.db.run('DELETE FROM event_claims WHERE expires_at <= $1', [t]);
     const cache = await this.db.run('DELETE FROM phrasing_cache WHERE expires_at <= $1', [t]);
-    return { questions, claims, cache };
+    const jobs = await this.db.run(`DELETE FROM outbox_jobs WHERE status <> 'pending' AND done_at <= $1`, [t - JOB_RETENTION_MS]);
+    await this.db.run('DELETE FROM outbox_lanes WHERE next_at <= $1', [t - 3_600_000]);
+    return { questions, claims, cache, jobs };
   }
 
   async getCached(key: string): Promise<string | undefined> {
@@ -315,6 +473,14 @@ export class SqlStore implements Store {
 
   async ping(): Promise<void> {
     await this.db.all('SELECT 1 AS ok');
+  }
+
+  async pingWrite(): Promise<void> {
+    // A real write (a full disk or a read-only file fails here, where a SELECT still works).
+    await this.db.run(
+      `INSERT INTO store_meta (key, value) VALUES ('ready_probe', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      [String(this.nowMs())],
+    );
   }
 
   async close(): Promise<void> {

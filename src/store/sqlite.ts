@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { SqlDriver } from './driver';
+import type { SqlDriver, SqlQueries } from './driver';
 import { StoreError, messageOf } from './errors';
 
 /** better-sqlite3 cannot bind booleans or undefined; both databases accept 1/0 and NULL. */
@@ -29,12 +29,51 @@ export class SqliteDriver implements SqlDriver {
     return stmt;
   }
 
-  async all<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+  /** Set while a transaction is open: other callers wait, so nothing joins it by accident. */
+  private held: Promise<void> | undefined;
+
+  private allNow<T>(sql: string, params: readonly unknown[]): T[] {
     return this.prepare(sql).all(bindable(params)) as T[];
   }
 
-  async run(sql: string, params: readonly unknown[] = []): Promise<number> {
+  private runNow(sql: string, params: readonly unknown[]): number {
     return this.prepare(sql).run(bindable(params)).changes;
+  }
+
+  async all<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    while (this.held) await this.held;
+    return this.allNow<T>(sql, params);
+  }
+
+  async run(sql: string, params: readonly unknown[] = []): Promise<number> {
+    while (this.held) await this.held;
+    return this.runNow(sql, params);
+  }
+
+  async transaction<T>(work: (tx: SqlQueries) => Promise<T>): Promise<T> {
+    while (this.held) await this.held;
+    let release!: () => void;
+    this.held = new Promise<void>((resolve) => (release = resolve));
+    const tx: SqlQueries = {
+      all: async <R>(sql: string, params: readonly unknown[] = []) => this.allNow<R>(sql, params),
+      run: async (sql: string, params: readonly unknown[] = []) => this.runNow(sql, params),
+    };
+    try {
+      // IMMEDIATE takes the write lock at once: another process waits (busy_timeout) instead of
+      // failing at COMMIT.
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work(tx);
+        this.db.exec('COMMIT');
+        return result;
+      } catch (err) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw err;
+      }
+    } finally {
+      this.held = undefined;
+      release();
+    }
   }
 
   async close(): Promise<void> {

@@ -61,6 +61,111 @@ export interface PurgeResult {
   questions: number;
   claims: number;
   cache: number;
+  /** Finished outbox jobs past retention (absent where nothing was purged from the outbox). */
+  jobs?: number;
+}
+
+export type OutboxJobStatus = 'pending' | 'sent' | 'failed' | 'expired';
+
+/** A reply to send, as written into the outbox. */
+export interface OutboxJobInput {
+  kind: string;
+  /** Pacing and ordering key: e.g. `slack:T1:C1` for a Slack channel. */
+  lane: string;
+  /** Who asked (per-user flood limits count by this); absent for jobs no user caused. */
+  userKey?: string;
+  payload: Record<string, unknown>;
+  /** When the user asked (for the event-to-post latency); default: now. */
+  eventAt?: Date;
+}
+
+export interface OutboxJob {
+  id: number;
+  eventKey?: string;
+  kind: string;
+  lane: string;
+  userKey?: string;
+  payload: Record<string, unknown>;
+  status: OutboxJobStatus;
+  /** Leases taken so far, this one included: above 1, an earlier attempt did not finish. */
+  attempts: number;
+  createdAt: Date;
+  eventAt: Date;
+}
+
+export interface AdmitLimits {
+  /** Pending jobs a lane may hold; past it the question gets `overflowNotice` instead. */
+  maxLaneDepth: number;
+  /** Questions per user per minute (across replicas); past it the user gets one `floodNotice`. */
+  perUserPerMinute: number;
+}
+
+export interface AdmitInput {
+  /** The event's claim key (Slack event_id): first one wins, across replicas and restarts. */
+  eventKey: string;
+  claimTtlSeconds: number;
+  /** The reply job; absent for events that only need the claim. */
+  job?: OutboxJobInput;
+  limits?: AdmitLimits;
+  /** Built when the lane is full or the user is over the limit: a private notice job. */
+  overflowNotice?: OutboxJobInput;
+  floodNotice?: OutboxJobInput;
+}
+
+export type AdmitOutcome =
+  /** The event was claimed before (a retry, or another replica has it): do nothing. */
+  | { claimed: false }
+  | { claimed: true; queued: 'job' | 'none' | 'overflow' | 'flood' | 'flood_silent'; jobId?: number };
+
+export interface LeaseRequest {
+  owner: string;
+  leaseMs: number;
+  limit: number;
+  /** Lanes this replica already has a send in flight on. */
+  skipLanes?: string[];
+}
+
+export interface JobDone {
+  id: number;
+  owner: string;
+  status: Exclude<OutboxJobStatus, 'pending'>;
+  lane: string;
+  /** When the lane may send its next job (pacing). */
+  laneNextAt: Date;
+  error?: string;
+}
+
+export interface JobRetry {
+  id: number;
+  owner: string;
+  lane: string;
+  at: Date;
+  error: string;
+  /** Hold the whole lane until `at` (Slack's Retry-After applies to the channel). */
+  holdLane?: boolean;
+}
+
+export interface OutboxStats {
+  pending: number;
+  oldestPendingAt?: Date;
+}
+
+/** The durable reply outbox: written before an event is acked, read by every replica's worker. */
+export interface Outbox {
+  /** In one transaction: claim the event and, if it is new, write its reply job (or a notice). */
+  admitEvent(input: AdmitInput): Promise<AdmitOutcome>;
+  /** A job that no event claim stands behind (e.g. an onboarding message). */
+  enqueueJob(job: OutboxJobInput): Promise<number>;
+  /** Leases the oldest due job of up to `limit` lanes that have none in flight. */
+  leaseJobs(request: LeaseRequest): Promise<OutboxJob[]>;
+  /** Marks a leased job finished; false (and nothing written) when the lease was lost. */
+  finishJob(done: JobDone): Promise<boolean>;
+  /** Puts a leased job back for another attempt at `at`. */
+  retryJob(retry: JobRetry): Promise<boolean>;
+  /** Gives back leases of jobs this owner has not started, so the next process takes them at once. */
+  releaseLeases(owner: string, ids: number[]): Promise<number>;
+  outboxStats(): Promise<OutboxStats>;
+  getJob(id: number): Promise<OutboxJob | undefined>;
 }
 
 /**
@@ -85,7 +190,7 @@ export interface BotStateItem {
   eTag: string;
 }
 
-export interface Store {
+export interface Store extends Outbox {
   readonly kind: 'sqlite' | 'postgres';
 
   /** Atomic "first one wins": true for exactly one caller per key until the claim expires. */
@@ -135,6 +240,8 @@ export interface Store {
   bfDelete(keys: string[]): Promise<void>;
 
   ping(): Promise<void>;
+  /** Proves the store can write (readiness): a failed write fails readiness, not just a read. */
+  pingWrite(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { buildApp, type App } from '../../src/app';
-import { loadConfig } from '../../src/config';
+import { loadConfig, secretValues } from '../../src/config';
 import { createLogger } from '../../src/logger';
 
 export interface TestApp {
@@ -31,7 +31,7 @@ export async function startTestApp(env: Record<string, string | undefined> = {})
       done();
     },
   });
-  const app = await buildApp(config, { logger: createLogger(config.LOG_LEVEL, sink) });
+  const app = await buildApp(config, { logger: createLogger(config.LOG_LEVEL, sink, secretValues(config)) });
   const port = await app.listen();
   return {
     app,

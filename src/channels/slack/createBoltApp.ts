@@ -16,6 +16,11 @@ import { createInstallProvider } from './oauth/installProvider';
 import { oauthRoutes } from './oauth/oauthRoutes';
 import { registerUninstallListener } from './oauth/uninstallListener';
 import type { HttpRoute } from '../../server';
+import { EventIntake } from '../../outbox/intake';
+import { OutboxWorker } from '../../outbox/worker';
+import { installOutboxGate } from './outbox/gate';
+import { slackJobHandlers, type TokenFor } from './outbox/handlers';
+import { SLACK_ANSWER } from './outbox/replyJobs';
 
 export interface SlackBolt {
   app: App;
@@ -26,6 +31,10 @@ export interface SlackBolt {
   oauthRoutes: HttpRoute[];
   /** The single workspace's bot identity (auth.test); absent when installed per workspace. */
   lookUpIdentity?: () => Promise<{ botUserId?: string }>;
+  /** Writes each event's claim and reply job before the ack. */
+  intake: EventIntake;
+  /** Posts the outbox's Slack jobs. */
+  worker: OutboxWorker;
 }
 
 /**
@@ -70,9 +79,53 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
   const pacer = new ChannelPacer(config.SLACK_POST_SPACING_MS);
   const slackDeps = { assistant, store, logger, metrics, pacer };
   registerSlackListeners(app, slackDeps);
+
+  // The reply outbox: its own client without SDK retries (the worker retries, with Retry-After).
+  // One client per bot token (the token goes in the Authorization header, never in a body).
+  const outboxClients = new Map<string, webApi.WebClient>();
+  const clientFor = (token: string): webApi.WebClient => {
+    let client = outboxClients.get(token);
+    if (!client) {
+      if (outboxClients.size >= 1000) outboxClients.delete(outboxClients.keys().next().value as string);
+      client = new webApi.WebClient(token, { ...clientOptions, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+      outboxClients.set(token, client);
+    }
+    return client;
+  };
+  const tokenFor: TokenFor = async (target) => {
+    if (botToken && !installer) return botToken;
+    const result = await installer!.authorize({ teamId: target.teamId, enterpriseId: target.enterpriseId, isEnterpriseInstall: target.isEnterpriseInstall });
+    if (!result.botToken) throw Object.assign(new Error('no bot token for this workspace'), { code: 'slack_oauth_installer_authorization_error' });
+    return result.botToken;
+  };
+  const worker = new OutboxWorker({
+    store,
+    logger,
+    metrics,
+    handlers: slackJobHandlers({ assistant, logger, clientFor, tokenFor }),
+    laneSpacingMs: (job) => (job.kind === SLACK_ANSWER ? config.SLACK_POST_SPACING_MS : 0),
+    maxAgeMs: config.OUTBOX_MAX_AGE_SECONDS * 1000,
+  });
+  let gate: ReturnType<typeof installOutboxGate> | undefined;
+  const intake = new EventIntake({
+    store,
+    logger,
+    metrics,
+    ackBoundMs: config.OUTBOX_ACK_BOUND_MS,
+    maxHeld: config.OUTBOX_MAX_HELD,
+    onLateOutcome: (input, outcome) => gate?.onLateOutcome(input, outcome),
+  });
+  gate = installOutboxGate(app, {
+    intake,
+    worker,
+    logger,
+    metrics,
+    limits: { maxChannelDepth: config.OUTBOX_MAX_CHANNEL_DEPTH, perUserPerMinute: config.RATE_LIMIT_PER_MINUTE },
+    botUserId: () => auth?.identity()?.botUserId,
+  });
   registerSlackOnboarding(app, deps, pacer);
   registerGapsCommand(app, slackDeps, { kb: deps.kb, admins: config.ONBOARDING_ADMINS });
   if (installer) registerUninstallListener(app, store, logger);
 
-  return { app, httpReceiver, inFlight, oauthRoutes: installer ? oauthRoutes(installer, logger, metrics) : [], lookUpIdentity: auth?.lookUp };
+  return { app, httpReceiver, inFlight, oauthRoutes: installer ? oauthRoutes(installer, logger, metrics) : [], lookUpIdentity: auth?.lookUp, intake, worker };
 }

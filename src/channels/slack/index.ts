@@ -2,8 +2,15 @@ import type { Channel, ChannelDeps } from '../channel';
 import { createSlackBolt } from './createBoltApp';
 import { errorSummary } from './reply/postAnswer';
 
-/** Of the 10 s SIGTERM budget, how long answers in flight may take to finish. */
-const DRAIN_MS = 7000;
+/**
+ * The SIGTERM budget (10 s in all, src/index.ts): held admissions get 1 s to reach the store,
+ * the outbox keeps posting for 4 s, then 2 s for sends in flight and their marks, then 1.5 s for
+ * Bolt's own listeners. Whatever is not sent stays in the outbox for the next process.
+ */
+const INTAKE_CLOSE_MS = 1000;
+const OUTBOX_DRAIN_MS = 4000;
+const OUTBOX_IN_FLIGHT_MS = 2000;
+const DRAIN_MS = 1500;
 
 /**
  * The Slack channel, or undefined (with one log line saying so) when no Slack settings are
@@ -23,6 +30,8 @@ export async function createSlackChannel(deps: ChannelDeps): Promise<Channel | u
     async start() {
       // Socket Mode connects here (apps.connections.open, then the WebSocket); HTTP is a no-op.
       await slack.app.start();
+      // Jobs left by an earlier process (a crash, a deploy) are resumed from here.
+      slack.worker.start();
       if (!slack.lookUpIdentity) {
         logger.info({ channel: 'slack', mode: config.slackMode, oauth: true }, 'Slack channel ready: installs at /slack/install');
         return;
@@ -35,6 +44,10 @@ export async function createSlackChannel(deps: ChannelDeps): Promise<Channel | u
     },
     async stop() {
       if (config.slackMode === 'socket') await slack.app.stop().catch(() => undefined);
+      const held = await slack.intake.close(INTAKE_CLOSE_MS);
+      const left = await slack.worker.stop(OUTBOX_DRAIN_MS, OUTBOX_IN_FLIGHT_MS);
+      const stats = await deps.store.outboxStats().catch(() => undefined);
+      logger.info({ channel: 'slack', event: 'outbox_stopped', held, ...left, pending: stats?.pending }, 'Slack outbox stopped; pending jobs are sent by the next process');
       const drained = await slack.inFlight.drain(DRAIN_MS);
       if (!drained) logger.warn({ channel: 'slack', inFlight: slack.inFlight.size }, 'Slack answers still in flight at shutdown');
     },

@@ -53,6 +53,7 @@ export function messagesRoute(adapter: CloudAdapter, logic: (context: TurnContex
       } catch (err) {
         const tooLarge = (err as { code?: string }).code === 'BODY_TOO_LARGE';
         logger.warn({ event: 'teams_bad_request', tooLarge }, 'unreadable Bot Framework request');
+        if (tooLarge) res.setHeader('connection', 'close');
         if (!res.headersSent) sendJson(res, tooLarge ? 413 : 400, { error: tooLarge ? 'body too large' : 'invalid JSON' });
         return;
       }

@@ -141,10 +141,16 @@ describe('Slack Web API 429 and the per-user rate limit', () => {
     expect(await (await fetch(`${bed.app.baseUrl}/metrics`)).text()).toMatch(/whosecures_errors_total\{component="slack_api_rate_limited"\} 1/);
   });
 
-  it('answers a user over RATE_LIMIT_PER_MINUTE with a friendly message', async () => {
-    for (let i = 0; i < 3; i++) await postToSlackEndpoint(bed.app.baseUrl, mention('who patches the guest OS on EC2?', { user: 'U0BUSY' }));
-    const posts = await bed.fake.waitForCalls('chat.postMessage', 3);
-    const headers = posts.map((p) => (p.args.blocks as Block[])[0].text?.text);
-    expect(headers.filter((h) => h === 'Slow down a little')).toHaveLength(1);
+  it('tells a user over RATE_LIMIT_PER_MINUTE once, privately, and never in the channel', async () => {
+    for (let i = 0; i < 5; i++) await postToSlackEndpoint(bed.app.baseUrl, mention('who patches the guest OS on EC2?', { user: 'U0BUSY' }));
+    const [notice] = await bed.fake.waitForCalls('chat.postEphemeral', 1);
+    await bed.fake.waitForCalls('chat.postMessage', 2);
+    await new Promise((r) => setTimeout(r, 1500)); // anything else would have been posted by now
+    expect(notice.args).toMatchObject({ channel: 'C0CHAN', user: 'U0BUSY' });
+    expect(String(notice.args.text)).toMatch(/asked 2 questions in the last minute/);
+    // Two answers (the limit), one private notice for the three over it, nothing public about it.
+    expect(bed.fake.callsTo('chat.postMessage')).toHaveLength(2);
+    expect(bed.fake.callsTo('chat.postEphemeral')).toHaveLength(1);
+    expect(bed.fake.callsTo('chat.postMessage').map((p) => (p.args.blocks as Block[])[0].text?.text)).not.toContain('Slow down a little');
   });
 });

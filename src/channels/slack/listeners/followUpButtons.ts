@@ -4,7 +4,7 @@ import { withApology } from '../reply/apology';
 import { answerIntoConversation } from '../reply/postAnswer';
 import type { SlackDeps } from '../reply/slackDeps';
 import { questionFromSlackText } from '../slackText';
-import { DM_THREAD } from './directMessage';
+import { DM_THREAD } from '../outbox/replyJobs';
 import { sendEphemeralAnswer } from './slashCommand';
 
 /**

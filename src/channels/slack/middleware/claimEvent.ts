@@ -20,6 +20,8 @@ export function claimEvents(store: Store, metrics: Metrics, logger: Logger): Mid
   return async ({ body, context, next }) => {
     const b = body as { type?: string; event_id?: unknown };
     if (b.type !== 'event_callback' || typeof b.event_id !== 'string') return next();
+    // Claimed already, together with its outbox job, before the ack (../outbox/gate.ts).
+    if (context.eventClaimed === true) return next();
     const won = await store.claimEvent(eventClaimKey(b.event_id), EVENT_CLAIM_TTL_SECONDS);
     if (!won) {
       metrics.retriesDropped.inc({ platform: 'slack' });

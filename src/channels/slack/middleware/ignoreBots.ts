@@ -10,11 +10,13 @@ const USER_MESSAGE_SUBTYPES = new Set(['file_share', 'thread_broadcast']);
  */
 export const ignoreBotsAndEdits: Middleware<AnyMiddlewareArgs> = async ({ body, context, next }) => {
   const b = body as { type?: string; event?: Record<string, unknown> };
-  if (b.type === 'event_callback' && b.event) {
-    const event = b.event;
-    if (event.bot_id || event.subtype === 'bot_message' || event.bot_profile) return;
-    if (event.type === 'message' && typeof event.subtype === 'string' && !USER_MESSAGE_SUBTYPES.has(event.subtype)) return;
-    if (context.botUserId && event.user === context.botUserId) return;
-  }
+  if (b.type === 'event_callback' && b.event && isIgnoredEvent(b.event, context.botUserId)) return;
   await next();
 };
+
+/** The rule above on its own, for the outbox gate that runs before Bolt. */
+export function isIgnoredEvent(event: Record<string, unknown>, botUserId?: string): boolean {
+  if (event.bot_id || event.subtype === 'bot_message' || event.bot_profile) return true;
+  if (event.type === 'message' && typeof event.subtype === 'string' && !USER_MESSAGE_SUBTYPES.has(event.subtype)) return true;
+  return Boolean(botUserId && event.user === botUserId);
+}

@@ -1,0 +1,131 @@
+import type { webApi } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { Assistant } from '../../../conversation/assistant';
+import type { Query } from '../../../engine/types';
+import { GiveUp, RetryLater } from '../../../outbox/errors';
+import type { JobHandler } from '../../../outbox/worker';
+import { renderSlackAnswer } from '../renderAnswer';
+import { questionFromSlackText } from '../slackText';
+import { errorSummary } from '../reply/postAnswer';
+import { EXPIRED_TEXT, SLACK_ANSWER, SLACK_NOTICE, type SlackAnswerPayload, type SlackJobTarget, type SlackNoticePayload } from './replyJobs';
+
+/** The bot token for a job's workspace: the single token, or the stored installation's. */
+export type TokenFor = (target: SlackJobTarget) => Promise<string>;
+
+export interface SlackHandlerDeps {
+  assistant: Assistant;
+  logger: Logger;
+  /** A client for one bot token, without retries of its own: the outbox retries, with Retry-After. */
+  clientFor: (token: string) => webApi.WebClient;
+  tokenFor: TokenFor;
+}
+
+/** Slack answers that no retry can fix: the job is given up. */
+const PERMANENT = new Set([
+  'not_in_channel',
+  'channel_not_found',
+  'is_archived',
+  'user_not_in_channel',
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+  'no_permission',
+  'missing_scope',
+  'msg_too_long',
+  'invalid_blocks',
+  'restricted_action',
+  'ekm_access_denied',
+  'team_access_not_granted',
+  'user_not_found',
+]);
+
+/** Maps a Web API failure to the outbox's retry decision. */
+export function classifySlackError(err: unknown): Error {
+  const e = err as { code?: string; retryAfter?: number; data?: { error?: string }; message?: string };
+  if (e?.code === 'slack_webapi_rate_limited_error') {
+    return new RetryLater('rate limited by Slack', Math.max(1, Number(e.retryAfter ?? 1)) * 1000, true);
+  }
+  const slackError = e?.data?.error;
+  if (slackError === 'ratelimited') return new RetryLater('rate limited by Slack', 1000, true);
+  if (slackError && PERMANENT.has(slackError)) return new GiveUp(`Slack refused the post: ${slackError}`);
+  return err instanceof Error ? err : new Error(String(errorSummary(err).message));
+}
+
+async function call<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw classifySlackError(err);
+  }
+}
+
+async function authorized(deps: SlackHandlerDeps, target: SlackJobTarget): Promise<string> {
+  try {
+    return await deps.tokenFor(target);
+  } catch (err) {
+    // No installation (never installed, uninstalled, revoked): nothing can ever post this.
+    if ((err as { code?: string }).code === 'slack_oauth_installer_authorization_error') throw new GiveUp(`Authorization of the workspace did not succeed: ${(err as Error).message}`);
+    throw err;
+  }
+}
+
+function ephemeral(deps: SlackHandlerDeps, token: string, target: SlackJobTarget, user: string, text: string) {
+  return call(() =>
+    deps.clientFor(token).chat.postEphemeral({ channel: target.channel, user, text, ...(target.threadTs ? { thread_ts: target.threadTs } : {}) }),
+  );
+}
+
+export function slackJobHandlers(deps: SlackHandlerDeps): Record<string, JobHandler> {
+  const answer: JobHandler = async (job, { stale }) => {
+    const p = job.payload as unknown as SlackAnswerPayload;
+    const token = await authorized(deps, p);
+    if (stale) {
+      await ephemeral(deps, token, p, p.user, EXPIRED_TEXT);
+      return { status: 'expired' };
+    }
+    const query: Query = {
+      text: questionFromSlackText(p.text, p.botUserId) || 'help',
+      platform: 'slack',
+      userId: p.user,
+      conversationId: p.channel,
+      ...(p.contextThread ? { threadId: p.contextThread } : {}),
+    };
+    // The per-user limit was applied when the event was admitted, across replicas.
+    const result = await deps.assistant.answer(query, { skipRateLimit: true });
+    const message = renderSlackAnswer(result);
+    const client = deps.clientFor(token);
+    const posted = await call(() =>
+      client.chat.postMessage({
+        channel: p.channel,
+        ...(p.threadTs ? { thread_ts: p.threadTs } : {}),
+        text: message.text,
+        blocks: message.blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+      }),
+    );
+    return {
+      status: 'sent',
+      // The LLM's phrasing never holds the channel's queue: it updates the posted answer later.
+      afterwards: async () => {
+        const phrased = await deps.assistant.phrase(result, query);
+        if (!phrased || !posted.ts) return;
+        const update = renderSlackAnswer(phrased);
+        await client.chat
+          .update({ channel: posted.channel ?? p.channel, ts: posted.ts, text: update.text, blocks: update.blocks })
+          .catch((err: unknown) => deps.logger.warn({ err: errorSummary(err), event: 'slack_update_failed', answerId: result.id }, 'could not update the answer with its phrasing'));
+      },
+    };
+  };
+
+  const notice: JobHandler = async (job) => {
+    const p = job.payload as unknown as SlackNoticePayload;
+    const token = await authorized(deps, p);
+    await ephemeral(deps, token, p, p.user, p.text);
+    return { status: 'sent' };
+  };
+
+  return { [SLACK_ANSWER]: answer, [SLACK_NOTICE]: notice };
+}

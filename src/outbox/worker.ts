@@ -1,0 +1,266 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Metrics } from '../metrics';
+import type { OutboxJob, Store } from '../store/types';
+import { GiveUp, RetryLater } from './errors';
+
+/** What a handler reports: the job's final state and, optionally, work to run once it is marked. */
+export interface JobOutcome {
+  status: 'sent' | 'expired';
+  /** Follow-up that must not hold the lane or the lease (e.g. an LLM phrasing of the answer). */
+  afterwards?: () => Promise<void>;
+}
+
+export interface JobContext {
+  /** The job waited longer than `maxAgeMs`: tell the user instead of answering late. */
+  stale: boolean;
+}
+
+export type JobHandler = (job: OutboxJob, context: JobContext) => Promise<JobOutcome>;
+
+export interface OutboxWorkerOptions {
+  store: Store;
+  logger: Logger;
+  metrics: Metrics;
+  handlers: Record<string, JobHandler>;
+  /** Gap after a send before the lane's next one (Slack: about 1 s per channel). */
+  laneSpacingMs: (job: OutboxJob) => number;
+  owner?: string;
+  /** How long a lease protects a job from other replicas; far above one send. */
+  leaseMs?: number;
+  /** How often the store is asked for work that other replicas or earlier runs left. */
+  pollMs?: number;
+  /** Lanes sent to at once by this replica. */
+  concurrency?: number;
+  /** Attempts before a job that keeps failing is given up. */
+  maxAttempts?: number;
+  maxAgeMs?: number;
+  now?: () => number;
+}
+
+interface Unmarked {
+  job: OutboxJob;
+  outcome: JobOutcome;
+  laneNextAt: number;
+}
+
+/**
+ * Posts the outbox's jobs. Every replica runs one; the store's leases decide who sends what,
+ * so a job is sent by one replica at a time and a lane (channel) has one send in flight.
+ * A job is marked sent exactly once (the mark checks the lease); a mark that fails because the
+ * store is away is retried from memory, never by sending again. What a crash between the send
+ * and its mark leaves is a job whose lease expires and is sent again (attempts > 1, logged).
+ */
+export class OutboxWorker {
+  readonly owner: string;
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+  private readonly concurrency: number;
+  private readonly maxAttempts: number;
+  private readonly maxAgeMs: number;
+  private readonly now: () => number;
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly unmarked: Unmarked[] = [];
+  private readonly followUps = new Set<Promise<void>>();
+  private poll?: NodeJS.Timeout;
+  private statsTimer?: NodeJS.Timeout;
+  private readonly wakeTimers = new Set<NodeJS.Timeout>();
+  private ticking = false;
+  private again = false;
+  private stopping = false;
+  private started = false;
+
+  constructor(private readonly options: OutboxWorkerOptions) {
+    this.owner = options.owner ?? `${process.pid}-${randomUUID().slice(0, 8)}`;
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.pollMs = options.pollMs ?? 500;
+    this.concurrency = options.concurrency ?? 16;
+    this.maxAttempts = options.maxAttempts ?? 6;
+    this.maxAgeMs = options.maxAgeMs ?? 600_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.poll = setInterval(() => this.wake(), this.pollMs);
+    this.poll.unref();
+    this.statsTimer = setInterval(() => void this.refreshStats(), 5000);
+    this.statsTimer.unref();
+    this.wake();
+  }
+
+  /** Look for work now (a job was just admitted on this replica, or a lane's pause ended). */
+  wake(): void {
+    if (!this.started || this.stopping) return;
+    if (this.ticking) {
+      this.again = true;
+      return;
+    }
+    this.ticking = true;
+    void this.tick().finally(() => {
+      this.ticking = false;
+      if (this.again) {
+        this.again = false;
+        this.wake();
+      }
+    });
+  }
+
+  /** Sends in progress on this replica (lanes). */
+  get busy(): number {
+    return this.inFlight.size;
+  }
+
+  /**
+   * Stops taking new jobs after `takeForMs` (keeps draining until then), then waits up to
+   * `drainMs` for sends in flight and their marks. Jobs not sent stay in the store for the next
+   * process. Resolves with what was still unfinished.
+   */
+  async stop(takeForMs: number, drainMs: number): Promise<{ inFlight: number; unmarked: number }> {
+    if (takeForMs > 0 && this.started) {
+      const until = this.now() + takeForMs;
+      while (this.now() < until && (await this.hasDueWork())) await sleep(Math.min(100, until - this.now()));
+    }
+    this.stopping = true;
+    if (this.poll) clearInterval(this.poll);
+    if (this.statsTimer) clearInterval(this.statsTimer);
+    for (const t of this.wakeTimers) clearTimeout(t);
+    const deadline = this.now() + drainMs;
+    while ((this.inFlight.size || this.unmarked.length || this.followUps.size) && this.now() < deadline) {
+      if (this.unmarked.length) await this.markUnmarked();
+      await Promise.race([Promise.allSettled([...this.inFlight.values(), ...this.followUps]), sleep(100)]);
+    }
+    return { inFlight: this.inFlight.size, unmarked: this.unmarked.length };
+  }
+
+  private async hasDueWork(): Promise<boolean> {
+    if (this.inFlight.size || this.unmarked.length) return true;
+    const stats = await this.options.store.outboxStats().catch(() => undefined);
+    return Boolean(stats && stats.pending > 0);
+  }
+
+  private async refreshStats(): Promise<void> {
+    const stats = await this.options.store.outboxStats().catch(() => undefined);
+    if (!stats) return;
+    this.options.metrics.outboxPending.set(stats.pending);
+    this.options.metrics.outboxOldestSeconds.set(stats.oldestPendingAt ? Math.max(0, (this.now() - stats.oldestPendingAt.getTime()) / 1000) : 0);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.unmarked.length) await this.markUnmarked();
+    const room = this.concurrency - this.inFlight.size;
+    if (room <= 0 || this.stopping) return;
+    let jobs: OutboxJob[];
+    try {
+      jobs = await this.options.store.leaseJobs({ owner: this.owner, leaseMs: this.leaseMs, limit: room, skipLanes: [...this.inFlight.keys()] });
+    } catch {
+      return; // the store is away: the poll tries again (the store logs the outage once)
+    }
+    for (const job of jobs) {
+      const run = this.run(job).finally(() => {
+        this.inFlight.delete(job.lane);
+        this.wake();
+      });
+      this.inFlight.set(job.lane, run);
+    }
+  }
+
+  private async run(job: OutboxJob): Promise<void> {
+    const { store, logger, metrics } = this.options;
+    const started = this.now();
+    if (job.attempts === 1) metrics.outboxQueueSeconds.observe({ kind: job.kind }, Math.max(0, started - job.createdAt.getTime()) / 1000);
+    if (job.attempts > 1) logger.warn({ event: 'outbox_job_resumed', jobId: job.id, kind: job.kind, attempts: job.attempts }, 'resuming an outbox job an earlier attempt did not finish');
+    const handler = this.options.handlers[job.kind];
+    let outcome: JobOutcome;
+    try {
+      if (!handler) throw new GiveUp(`no handler for job kind ${job.kind}`);
+      outcome = await handler(job, { stale: started - job.eventAt.getTime() > this.maxAgeMs });
+    } catch (err) {
+      await this.failed(job, err);
+      return;
+    }
+    const sentAt = this.now();
+    metrics.outboxJobs.inc({ kind: job.kind, outcome: outcome.status });
+    if (outcome.status === 'sent') metrics.eventToPostSeconds.observe({ kind: job.kind }, Math.max(0, sentAt - job.eventAt.getTime()) / 1000);
+    const entry: Unmarked = { job, outcome, laneNextAt: sentAt + this.options.laneSpacingMs(job) };
+    const marked = await store.finishJob({ id: job.id, owner: this.owner, status: outcome.status, lane: job.lane, laneNextAt: new Date(entry.laneNextAt) }).then(
+      (ok) => ok,
+      () => undefined,
+    );
+    if (marked === undefined) {
+      // Sent but not marked: keep the fact in memory and mark it when the store answers again.
+      this.unmarked.push(entry);
+      return;
+    }
+    this.afterMark(entry, marked);
+  }
+
+  private afterMark(entry: Unmarked, marked: boolean): void {
+    const { logger, metrics } = this.options;
+    if (!marked) {
+      metrics.outboxJobs.inc({ kind: entry.job.kind, outcome: 'lease_lost' });
+      logger.error({ event: 'outbox_lease_lost', jobId: entry.job.id, kind: entry.job.kind }, 'an outbox job was sent after its lease expired; it may have been sent twice');
+    }
+    this.scheduleWake(entry.laneNextAt);
+    const follow = entry.outcome.afterwards;
+    if (follow) {
+      const p = follow()
+        .catch((err: unknown) => logger.warn({ event: 'outbox_follow_up_failed', jobId: entry.job.id, err: (err as Error)?.message }, 'follow-up after a send failed'))
+        .finally(() => this.followUps.delete(p));
+      this.followUps.add(p);
+    }
+  }
+
+  private async markUnmarked(): Promise<void> {
+    while (this.unmarked.length) {
+      const entry = this.unmarked[0];
+      const marked = await this.options.store
+        .finishJob({ id: entry.job.id, owner: this.owner, status: entry.outcome.status, lane: entry.job.lane, laneNextAt: new Date(Math.max(entry.laneNextAt, this.now())) })
+        .then((ok) => ok, () => undefined);
+      if (marked === undefined) return;
+      this.unmarked.shift();
+      this.afterMark(entry, marked);
+    }
+  }
+
+  private scheduleWake(at: number): void {
+    const wait = at - this.now();
+    if (wait <= 0 || this.stopping) return this.wake();
+    const timer = setTimeout(() => {
+      this.wakeTimers.delete(timer);
+      this.wake();
+    }, wait + 5);
+    timer.unref();
+    this.wakeTimers.add(timer);
+  }
+
+  private async failed(job: OutboxJob, err: unknown): Promise<void> {
+    const { store, logger, metrics } = this.options;
+    const message = String((err as Error)?.message ?? err).slice(0, 300);
+    const permanent = err instanceof GiveUp || job.attempts >= this.maxAttempts;
+    if (permanent) {
+      metrics.outboxJobs.inc({ kind: job.kind, outcome: 'failed' });
+      logger.error({ event: 'outbox_job_failed', jobId: job.id, kind: job.kind, attempts: job.attempts, err: message }, 'outbox job given up');
+      await store.finishJob({ id: job.id, owner: this.owner, status: 'failed', lane: job.lane, laneNextAt: new Date(this.now()), error: message }).catch(() => undefined);
+      return;
+    }
+    const afterMs = err instanceof RetryLater ? err.afterMs : backoffMs(job.attempts);
+    metrics.outboxJobs.inc({ kind: job.kind, outcome: 'retry' });
+    logger.warn({ event: 'outbox_job_retry', jobId: job.id, kind: job.kind, attempts: job.attempts, afterMs, err: message }, 'outbox job will be retried');
+    const at = this.now() + afterMs;
+    // If this write fails too, the lease simply expires and the job is retried then.
+    await store.retryJob({ id: job.id, owner: this.owner, lane: job.lane, at: new Date(at), error: message, holdLane: err instanceof RetryLater && err.holdLane }).catch(() => undefined);
+    this.scheduleWake(at);
+  }
+}
+
+/** 1 s, 2 s, 4 s, ... up to 30 s, with jitter so replicas do not retry in step. */
+export function backoffMs(attempt: number): number {
+  const base = Math.min(30_000, 1000 * 2 ** Math.max(0, attempt - 1));
+  return Math.round(base * (0.75 + Math.random() * 0.5));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
