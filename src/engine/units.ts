@@ -2,6 +2,7 @@ import type { Cell, KnowledgeBase } from '../knowledge/types';
 import { normalizeText } from '../text/normalize';
 import { negatedPositions } from './negation';
 import type { Vocabulary } from './vocabulary';
+import { PhraseIndex } from './phrases';
 import { stemToken } from '../text/normalize';
 
 /**
@@ -48,7 +49,12 @@ export class UnitIndex {
   private readonly idf = new Map<string, number>();
   private readonly serviceWords = new Map<string, Set<string>>();
 
+  private readonly awsManaged = new PhraseIndex<true>();
+  private readonly providerActions: string[];
+
   constructor(kb: KnowledgeBase, private readonly vocabulary: Vocabulary) {
+    for (const marker of kb.lexicon['aws-managed-markers']) this.awsManaged.add(normalizeText(marker), true);
+    this.providerActions = kb.lexicon['provider-actions'].map((a) => vocabulary.terms(a)[0]).filter((a): a is string => a !== undefined);
     for (const service of kb.services.values()) {
       // The service's own names say nothing about which of its duties is meant.
       const names = [service.id, service.name, ...service.aliases];
@@ -72,6 +78,17 @@ export class UnitIndex {
       this.byCell.set(cell.id, units);
     }
     for (const [term, count] of df) this.idf.set(term, Math.log(1 + n / count));
+  }
+
+  /**
+   * "Who updates the AWS managed rule groups?": the thing asked about is marked as AWS's own and
+   * the action is one of maintaining it.
+   */
+  asksAboutAwsManaged(question: string, cell: Cell): boolean {
+    const tokens = normalizeText(question).split(' ').filter(Boolean);
+    if (this.awsManaged.match(tokens).length === 0) return false;
+    const terms = this.questionTerms(question, cell);
+    return this.providerActions.some((a) => terms.has(a));
   }
 
   units(cellId: string): Unit[] {

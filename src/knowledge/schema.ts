@@ -173,6 +173,8 @@ export const lexiconFileSchema = z
     'area-fallbacks': z.array(z.object({ from: id, to: id }).strict()).default([]),
     'compare-areas': z.array(id).default([]),
     'facility-area': id.optional(),
+    'aws-managed-markers': phraseList,
+    'provider-actions': phraseList,
     'overview-order': z.array(id).default([]),
   })
   .strict();

@@ -44,6 +44,9 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
     }
     const stated = matchCondition(ctx.kb, own, ctx.clean);
     if (stated) return { cell: own, override: { owner: stated.owner, because: stated.when }, confidence: 0.9 };
+    if (own.owner !== 'aws' && own.aws.length > 0 && ctx.units.asksAboutAwsManaged(ctx.clean, own)) {
+      return { cell: own, override: { owner: 'aws', because: 'you asked who maintains something AWS provides and manages' }, confidence: 0.8 };
+    }
     const unit = ctx.units.choose(ctx.clean, own);
     if (own.owner === 'shared' || own.owner === 'depends') {
       const side = askedSide(affirmedText(ctx.detection.tokens));
