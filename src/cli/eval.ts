@@ -1,20 +1,37 @@
 import { parseArgs } from 'node:util';
 import { createEngine } from '../engine';
 import { checkKnowledge } from '../knowledge/check';
-import { evaluate, formatBlindReport, formatReport, loadEvalQuestions } from '../eval/evaluate';
+import { writeFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { evaluate, formatBlindReport, formatReport, loadEvalQuestions, defaultEvalDir, type EvalQuestion } from '../eval/evaluate';
+import { calibrationReport, fitCalibration, formatReliability } from '../eval/calibrate';
+import { CALIBRATION_FILE } from '../knowledge/schema';
 import type { CliIo } from './io';
 
 /**
  * `whosecures eval [--dir D] [--misses N] [--no-gate] [--blind]`: accuracy per intent and verdict, and the
  * confusion matrix. Exits 1 below 95% unless --no-gate (the held-out set reports, it does not gate).
  * `--blind` prints a blind set's figures only (never a question or a miss) and does not gate.
+ * `--calibrate` fits the confidence calibration on the tuning sets (test/eval, test/heldout*;
+ * never test/blind), writes knowledge/calibration.json and prints its 5-fold reliability table.
  */
 export async function evalCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args, options: { dir: { type: 'string' }, misses: { type: 'string', default: '30' }, 'no-gate': { type: 'boolean', default: false }, blind: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ args, options: { dir: { type: 'string' }, misses: { type: 'string', default: '30' }, 'no-gate': { type: 'boolean', default: false }, blind: { type: 'boolean', default: false }, calibrate: { type: 'boolean', default: false } } });
   const { kb, router } = createEngine();
   const questions = loadEvalQuestions(values.dir);
+  if (values.calibrate) {
+    const { sets, questions: tuning } = tuningQuestions();
+    const data = fitCalibration(kb, tuning, sets);
+    const path = join(kb.dir, CALIBRATION_FILE);
+    writeFileSync(path, `${JSON.stringify(data, null, 1)}\n`);
+    io.out(`calibration fitted on ${data.fittedOn.questions} questions from ${sets.length} sets: ${path}`);
+    io.out(formatReliability('5-fold cross-validated reliability on the tuning sets', calibrationReport(kb, tuning, 5)));
+    return 0;
+  }
   if (values.blind) {
-    io.out(formatBlindReport(evaluate(router, questions, { sharedAcceptsDepends: true })));
+    const report = evaluate(router, questions, { sharedAcceptsDepends: true });
+    io.out(formatBlindReport(report));
+    io.out(formatReliability('reliability (figures only)', report.results.map((r) => ({ confidence: r.answer.confidence, correct: r.verdictOk }))));
     return 0;
   }
   const report = evaluate(router, questions);
@@ -23,4 +40,11 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
   io.out(`citations that do not resolve: ${unresolved.length}`);
   if (values['no-gate']) return unresolved.length === 0 ? 0 : 1;
   return report.verdictAccuracy >= 0.95 && unresolved.length === 0 ? 0 : 1;
+}
+
+/** The tuning sets: test/eval and every test/heldout* folder (blind sets are never fitted on). */
+function tuningQuestions(): { sets: string[]; questions: EvalQuestion[] } {
+  const testDir = resolve(defaultEvalDir(), '..');
+  const sets = ['eval', ...readdirSync(testDir).filter((d) => /^heldout\d*$/.test(d)).sort()];
+  return { sets: sets.map((s) => `test/${s}`), questions: sets.flatMap((s) => loadEvalQuestions(join(testDir, s))) };
 }

@@ -8,6 +8,8 @@ import { SearchIndex } from './search';
 import { ScopeReader } from './scope';
 import { UnitIndex } from './units';
 import { questionForm } from './form';
+import { confidenceFeatures, predictConfidence, type Features } from './calibration';
+import { addClarification, CLARIFY_BELOW } from './clarify';
 import { Vocabulary } from './vocabulary';
 import type { Answer, Query } from './types';
 import type { Intent, RouteContext } from './intents/context';
@@ -28,6 +30,8 @@ const INTENTS: Intent[] = [outOfScopeIntent, greetingIntent, helpIntent, triviaI
 
 export interface Router {
   route(query: Query): Answer;
+  /** The answer with the features its confidence is computed from (for fitting the calibration). */
+  routeExplained(query: Query): { answer: Answer; features?: Features };
   /** The ranked index the router searches; channels reuse it (Teams search extension) instead of building another. */
   readonly search: SearchIndex;
 }
@@ -39,18 +43,22 @@ export function createRouter(kb: KnowledgeBase): Router {
   const units = new UnitIndex(kb, new Vocabulary(kb));
 
   function route(query: Query): Answer {
+    return routeExplained(query).answer;
+  }
+
+  function routeExplained(query: Query): { answer: Answer; features?: Features } {
     const raw = typeof query.text === 'string' ? query.text : '';
     const clean = removeControlCharacters(stripMarkup(raw)).replace(/\s+/g, ' ').trim();
     if (clean.length > MAX_QUESTION_CHARS) {
-      return baseAnswer(
+      return { answer: baseAnswer(
         'invalid_input',
         null,
         'Question too long',
         `That message is ${clean.length.toLocaleString('en-US')} characters long. Ask one question of up to ${MAX_QUESTION_CHARS.toLocaleString('en-US')} characters, e.g. "who patches the OS on RDS?".`,
-      );
+      ) };
     }
     if (clean && isMostlyBinary(clean)) {
-      return baseAnswer('invalid_input', null, 'Unreadable message', 'I could not read that message as text. Ask a question such as "who patches the OS on RDS?".');
+      return { answer: baseAnswer('invalid_input', null, 'Unreadable message', 'I could not read that message as text. Ask a question such as "who patches the OS on RDS?".') };
     }
 
     const detection = detector.detect(clean);
@@ -86,10 +94,14 @@ export function createRouter(kb: KnowledgeBase): Router {
         answer.cells = truth.cells;
       }
     }
-    return answer;
+    // How the answer was reached becomes the probability that it is right (fitted on the tuning sets).
+    const features = confidenceFeatures(ctx, answer);
+    if (kb.calibration && answer.verdict !== null) answer.confidence = predictConfidence(kb.calibration, features);
+    if (kb.calibration && answer.intent === 'lookup' && answer.confidence < CLARIFY_BELOW) addClarification(ctx, answer);
+    return { answer, features };
   }
 
-  return { route, search };
+  return { route, routeExplained, search };
 }
 
 function isMostlyBinary(text: string): boolean {

@@ -15,6 +15,8 @@ import {
 } from './schema';
 import { GENERAL, type Cell, type KnowledgeBase, type Service } from './types';
 import type { Area, Concept } from './schema';
+import { calibrationSchema, CALIBRATION_FILE } from './schema';
+import type { CalibrationData } from '../engine/calibration';
 
 /** The knowledge folder shipped with the package (works from src/ under ts-jest and from dist/src/). */
 export function defaultKnowledgeDir(): string {
@@ -112,6 +114,7 @@ export function loadKnowledge(dir: string = defaultKnowledgeDir()): KnowledgeBas
   const catalogue = readKnowledgeFile(dir, 'catalogue.yaml', catalogueFileSchema);
   const lexicon = readKnowledgeFile(dir, 'lexicon.yaml', lexiconFileSchema);
   const scope = readKnowledgeFile(dir, 'scope.yaml', scopeFileSchema);
+  const calibration = readCalibration(dir);
 
   const sourceParagraphsById = new Map<string, string[]>();
   for (const source of sources.values()) {
@@ -137,6 +140,7 @@ export function loadKnowledge(dir: string = defaultKnowledgeDir()): KnowledgeBas
     sources,
     lexicon,
     scope,
+    calibration,
     uncovered: catalogue.services,
     uncoveredSource: catalogue.source,
     sourceParagraphs: sourceParagraphsById,
@@ -144,4 +148,13 @@ export function loadKnowledge(dir: string = defaultKnowledgeDir()): KnowledgeBas
     cell: (serviceId, areaId) => cells.get(`${serviceId}.${areaId}`),
     cellsOf: (serviceId) => byService.get(serviceId) ?? [],
   };
+}
+
+/** The calibration is optional: without it answers carry their raw scores. */
+function readCalibration(dir: string): CalibrationData | undefined {
+  const path = join(dir, CALIBRATION_FILE);
+  if (!existsSync(path)) return undefined;
+  const parsed = calibrationSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) throw new KnowledgeError(CALIBRATION_FILE, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  return parsed.data;
 }

@@ -193,3 +193,13 @@ export const scopeFileSchema = z
   })
   .strict();
 export type ScopeWords = z.infer<typeof scopeFileSchema>;
+
+/** knowledge/calibration.json, written by `whosecures eval --calibrate` (see engine/calibration.ts). */
+export const CALIBRATION_FILE = 'calibration.json';
+export const calibrationSchema = z
+  .object({
+    fittedOn: z.object({ questions: z.number().int(), sets: z.array(z.string()) }).strict(),
+    bias: z.number(),
+    weights: z.record(z.string(), z.number()),
+  })
+  .strict();

@@ -1,3 +1,4 @@
+import type { CalibrationData } from '../engine/calibration';
 import type { Area, CatalogueFile, Lexicon, ScopeWords, CellInput, Concept, ServiceInput, Source, UncoveredService } from './schema';
 
 export type { Lexicon, ScopeWords, Area, Concept, Source, Citation, Condition, Owner, UncoveredService } from './schema';
@@ -24,6 +25,8 @@ export interface KnowledgeBase {
   cells: Map<string, Cell>;
   concepts: Map<string, Concept>;
   sources: Map<string, Source>;
+  /** Raw answer scores -> the share right on the tuning sets (knowledge/calibration.json), when fitted. */
+  calibration?: CalibrationData;
   /** The domain's vocabulary (knowledge/lexicon.yaml). */
   lexicon: Lexicon;
   /** What the bot declines or leaves to others (knowledge/scope.yaml). */
