@@ -68,7 +68,7 @@ export function answerFromCell(kb: KnowledgeBase, cell: Cell, options: CellAnswe
   answer.topic = { id: cell.id, title: service && cell.service === 'general' ? `${kb.areas.get(cell.area)?.title ?? cell.area} on ${service.name}` : cellTitle(kb, cell) };
   answer.aws = cell.aws;
   answer.customer = cell.customer;
-  answer.conditions = cell.conditions;
+  answer.conditions = cell.conditions.map(({ when, owner, note }) => (note === undefined ? { when, owner } : { when, owner, note }));
   answer.rows = rows;
   answer.text = composeText(answer, polarityPrefix(options.asked, owner) + lead);
   answer.citations = citations.items;

@@ -25,6 +25,9 @@ export interface ThreadContext {
   area?: string;
 }
 
+/** A condition as answers show it: when, who, and a note. */
+export type AnswerCondition = Pick<Condition, 'when' | 'owner' | 'note'>;
+
 /** One question, whatever the channel it came from. */
 export interface Query {
   text: string;
@@ -67,7 +70,8 @@ export interface Answer {
   text: string;
   aws: string[];
   customer: string[];
-  conditions: Condition[];
+  /** When the owner changes; curation data (the phrases that state a situation) stays in the knowledge base. */
+  conditions: AnswerCondition[];
   rows: AnswerRow[];
   citations: ResolvedCitation[];
   suggestions: string[];

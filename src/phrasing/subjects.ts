@@ -1,5 +1,6 @@
 import type { Answer } from '../engine/types';
-import type { Cell, Citation, Condition, KnowledgeBase, Owner } from '../knowledge/types';
+import type { Cell, Citation, KnowledgeBase, Owner } from '../knowledge/types';
+import type { AnswerCondition } from '../engine/types';
 
 /**
  * One thing an answer rules on: a (service, area) cell with the owner the router decided for
@@ -14,7 +15,7 @@ export interface Subject {
   summary: string;
   awsDuties: string[];
   customerDuties: string[];
-  conditions: Condition[];
+  conditions: AnswerCondition[];
   /** Numbers of Answer.citations backing this subject. */
   citationIds: number[];
   serviceId?: string;
