@@ -39,7 +39,8 @@ export interface CellAnswerOptions {
   /** The service asked about, when the cell is the general rule applied to it. */
   forService?: string;
   /** Owner decided for this service by a condition of a general cell. */
-  ownerOverride?: { owner: Owner; because: string };
+  /** `duty`: one duty line answered the question; `because` is that duty. */
+  ownerOverride?: { owner: Owner; because: string; duty?: boolean };
   also?: Cell[];
   suggestions?: string[];
 }
@@ -50,7 +51,13 @@ export function answerFromCell(kb: KnowledgeBase, cell: Cell, options: CellAnswe
   const citations = new CitationList(kb);
   citations.add(cell.citations);
   let lead = cell.summary;
-  if (options.ownerOverride && cell.service !== 'general') {
+  if (options.ownerOverride?.duty && cell.service !== 'general') {
+    // "AWS does this part (...); the rest of the area is shared: ..."
+    const area = kb.areas.get(cell.area)?.title ?? cell.area;
+    const who = owner === 'aws' ? 'AWS does this part' : 'This part is yours';
+    const rest = cell.owner === 'depends' ? 'depends on the situation' : cell.owner === 'shared' ? 'is shared' : cell.owner === 'aws' ? "is AWS's" : 'is yours';
+    lead = `${who}: ${lowerFirst(options.ownerOverride.because)} The rest of ${area.toLowerCase()} here ${rest}: ${cell.summary}`;
+  } else if (options.ownerOverride && cell.service !== 'general') {
     lead = `In your situation (${lowerFirst(options.ownerOverride.because)}): ${ownerHeadline(owner).toLowerCase()}. ${cell.summary}`;
   } else if (service && cell.service === 'general') {
     const area = kb.areas.get(cell.area);

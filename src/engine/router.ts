@@ -94,6 +94,15 @@ export function createRouter(kb: KnowledgeBase): Router {
         answer.cells = truth.cells;
       }
     }
+    // "...so that's covered by AWS, right?": say plainly whether the belief holds.
+    if (form.confirmation && form.claimedOwner && (answer.verdict === 'aws' || answer.verdict === 'customer') && answer.intent === 'lookup') {
+      const body = answer.text.replace(/^(Yes|No|Partly)\. /, '');
+      const party = (o: string) => (o === 'aws' ? 'AWS' : 'you');
+      answer.text =
+        form.claimedOwner === answer.verdict
+          ? `Yes, that's right: this is ${party(answer.verdict) === 'AWS' ? "AWS's job" : 'yours'}. ${body}`
+          : `No, that's a common misreading: this is ${answer.verdict === 'aws' ? "AWS's job, not yours" : "yours, not AWS's"}. ${body}`;
+    }
     // How the answer was reached becomes the probability that it is right (fitted on the tuning sets).
     const features = confidenceFeatures(ctx, answer);
     if (kb.calibration && answer.verdict !== null) answer.confidence = predictConfidence(kb.calibration, features);

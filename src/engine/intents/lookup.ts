@@ -19,7 +19,7 @@ import { negatedPositions } from '../negation';
 const DEFINITE_UNIT_SCORE = 14;
 const DEFINITE_UNIT_MARGIN = 5;
 
-export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string): { cell: Cell; override?: { owner: Owner; because: string }; confidence: number } | undefined {
+export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string): { cell: Cell; override?: { owner: Owner; because: string; duty?: boolean }; confidence: number } | undefined {
   // "who patches the hosts our ECS containers run on?": where the service lets you run the hosts
   // yourself, "host" means the instances your workload runs on, not AWS's physical hosts.
   const fallback = ctx.kb.lexicon['area-fallbacks'].find((f) => f.from === areaId);
@@ -122,16 +122,12 @@ function isTrivialSide(cell: Cell): boolean {
   return nothing(cell.aws) || nothing(cell.customer);
 }
 
-function unitOverride(unit: Unit): { owner: Owner; because: string } {
-  return { owner: unit.side, because: `${unit.side === 'aws' ? 'AWS does' : 'you do'} this part: ${lowerFirst(unit.text)}` };
+function unitOverride(unit: Unit): { owner: Owner; because: string; duty: true } {
+  return { owner: unit.side, because: unit.text, duty: true };
 }
 
 /** The question without its negated words: "unless we set it up" does not ask who sets it up. */
 function affirmedText(tokens: string[]): string {
   const negated = negatedPositions(tokens);
   return tokens.filter((_, i) => !negated.has(i)).join(' ');
-}
-
-function lowerFirst(s: string): string {
-  return /^[A-Z][a-z]/.test(s) ? s[0].toLowerCase() + s.slice(1) : s;
 }
