@@ -58,13 +58,13 @@ export function answerFromCell(kb: KnowledgeBase, cell: Cell, options: CellAnswe
     const rest = cell.owner === 'depends' ? 'depends on the situation' : cell.owner === 'shared' ? 'is shared' : cell.owner === 'aws' ? "is AWS's" : 'is yours';
     lead = `${who}: ${lowerFirst(options.ownerOverride.because)} The rest of ${area.toLowerCase()} here ${rest}: ${cell.summary}`;
   } else if (options.ownerOverride && cell.service !== 'general') {
-    lead = `In your situation (${lowerFirst(options.ownerOverride.because)}): ${ownerHeadline(owner).toLowerCase()}. ${cell.summary}`;
+    lead = `In your situation (${lowerFirst(options.ownerOverride.because)}): ${ownerHeadline(owner)}. ${cell.summary}`;
   } else if (service && cell.service === 'general') {
     const area = kb.areas.get(cell.area);
     lead = area?.universal
       ? `${cell.summary} This holds for ${service.name} as for every AWS service.`
       : options.ownerOverride
-        ? `For ${service.name} (${options.ownerOverride.because}): ${ownerHeadline(owner).toLowerCase()}. ${cell.summary}`
+        ? `For ${service.name} (${options.ownerOverride.because}): ${ownerHeadline(owner)}. ${cell.summary}`
         : `The knowledge base has no ${service.name}-specific entry for this, so here is the general rule: ${cell.summary}`;
   }
   const rows: AnswerRow[] = [];
