@@ -10,9 +10,10 @@ const vendored = join(root, '../shared/vendor/slack-manifest-schema');
 const manifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')) as Record<string, any>;
 
 function validator(version: '1.0.0' | '2.0.0') {
-  // Strict mode, so a keyword the validator does not know fails loudly; Slack's schemas carry two
-  // annotations of their own, `_note` (a comment) and `regex` (beside the standard `pattern`).
-  const ajv = new Ajv({ allErrors: true, strict: true });
+  // Strict about keywords, so one the validator does not know fails loudly; Slack's schemas carry
+  // two annotations of their own, `_note` (a comment) and `regex` (beside the standard `pattern`).
+  // Not strict about types: the schemas use union types and leave `type` implicit in places.
+  const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, allowUnionTypes: true });
   ajv.addKeyword('_note');
   ajv.addKeyword('regex');
   addFormats(ajv);
