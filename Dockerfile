@@ -14,12 +14,14 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts && npm rebuild better-sqlite3
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-COPY bench ./bench
 COPY knowledge ./knowledge
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
+# A container must listen on every interface to be reached through its published port; a local
+# `npm start` defaults to loopback (HOST=127.0.0.1) instead.
 ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
     PORT=3978
 WORKDIR /app
 # Code stays owned by root and read-only to the bot; only the data folder is writable.

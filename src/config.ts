@@ -38,7 +38,8 @@ export const DEFAULT_TEAMS_SERVICE_HOSTS = ['smba.trafficmanager.net', '*.botfra
 
 export const envSchema = z.object({
   PORT: int(3978, 0, 65535),
-  HOST: z.string().optional().default('0.0.0.0'),
+  /** Loopback for a local run; the container image sets 0.0.0.0 (reached through its published port). */
+  HOST: optionalString.transform((v) => v ?? '127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
   LOG_QUESTIONS: bool(false),
   KNOWLEDGE_DIR: optionalString,
@@ -71,7 +72,10 @@ export const envSchema = z.object({
 
   MicrosoftAppId: optionalString,
   MicrosoftAppPassword: optionalString,
-  MicrosoftAppType: z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']).optional(),
+  MicrosoftAppType: z
+    .enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI', ''])
+    .optional()
+    .transform((v) => v || undefined),
   MicrosoftAppTenantId: optionalString,
   TEAMS_ALLOW_UNAUTHENTICATED: bool(false),
   TEAMS_SERVICE_URL_ALLOWLIST: list,
@@ -137,7 +141,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (!e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)) problems.push('SLACK_BOT_TOKEN: required when Slack is configured');
   }
   if (e.MicrosoftAppId && e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) problems.push('MicrosoftAppPassword: required with MicrosoftAppId');
-  if (e.MicrosoftAppType === 'SingleTenant' && !e.MicrosoftAppTenantId) problems.push('MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant');
+  // Only with an app id: without one Teams is off, and a copied .env.example keeps its SingleTenant default.
+  if (e.MicrosoftAppId && e.MicrosoftAppType === 'SingleTenant' && !e.MicrosoftAppTenantId) problems.push('MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant');
   if (problems.length) throw new ConfigError(problems);
 
   const slackMode = slackOAuth ? 'http' : !e.SLACK_BOT_TOKEN ? 'off' : e.SLACK_APP_TOKEN ? 'socket' : 'http';

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { createEngine } from '../engine';
 import { checkKnowledge } from '../knowledge/check';
 import { writeFileSync, readdirSync } from 'node:fs';
@@ -7,6 +6,7 @@ import { evaluate, formatBlindReport, formatReport, loadEvalQuestions, defaultEv
 import { calibrationReport, fitCalibration, formatReliability } from '../eval/calibrate';
 import { CALIBRATION_FILE } from '../knowledge/schema';
 import type { CliIo } from './io';
+import { UsageError, commandSpec, runCommand } from './spec';
 
 /**
  * `whosecures eval [--dir D] [--misses N] [--no-gate] [--blind]`: accuracy per intent and verdict, and the
@@ -16,30 +16,33 @@ import type { CliIo } from './io';
  * never test/blind), writes knowledge/calibration.json and prints its 5-fold reliability table.
  */
 export async function evalCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args, options: { dir: { type: 'string' }, misses: { type: 'string', default: '30' }, 'no-gate': { type: 'boolean', default: false }, blind: { type: 'boolean', default: false }, calibrate: { type: 'boolean', default: false } } });
-  const { kb, router } = createEngine();
-  const questions = loadEvalQuestions(values.dir);
-  if (values.calibrate) {
-    const { sets, questions: tuning } = tuningQuestions();
-    const data = fitCalibration(kb, tuning, sets);
-    const path = join(kb.dir, CALIBRATION_FILE);
-    writeFileSync(path, `${JSON.stringify(data, null, 1)}\n`);
-    io.out(`calibration fitted on ${data.fittedOn.questions} questions from ${sets.length} sets: ${path}`);
-    io.out(formatReliability('5-fold cross-validated reliability on the tuning sets', calibrationReport(kb, tuning, 5)));
-    return 0;
-  }
-  if (values.blind) {
-    const report = evaluate(router, questions, { sharedAcceptsDepends: true });
-    io.out(formatBlindReport(report));
-    io.out(formatReliability('reliability (figures only)', report.results.map((r) => ({ confidence: r.answer.confidence, correct: r.verdictOk }))));
-    return 0;
-  }
-  const report = evaluate(router, questions);
-  io.out(formatReport(report, Number(values.misses)));
-  const unresolved = checkKnowledge(kb).filter((p) => p.message.includes('unknown source'));
-  io.out(`citations that do not resolve: ${unresolved.length}`);
-  if (values['no-gate']) return unresolved.length === 0 ? 0 : 1;
-  return report.verdictAccuracy >= 0.95 && unresolved.length === 0 ? 0 : 1;
+  return runCommand(commandSpec('eval'), args, io, ({ values }) => {
+    const misses = Number(values.misses ?? '30');
+    if (!Number.isInteger(misses) || misses < 0) throw new UsageError('--misses takes a whole number');
+    const { kb, router } = createEngine();
+    const questions = loadEvalQuestions(typeof values.dir === 'string' ? values.dir : undefined);
+    if (values.calibrate) {
+      const { sets, questions: tuning } = tuningQuestions();
+      const data = fitCalibration(kb, tuning, sets);
+      const path = join(kb.dir, CALIBRATION_FILE);
+      writeFileSync(path, `${JSON.stringify(data, null, 1)}\n`);
+      io.out(`calibration fitted on ${data.fittedOn.questions} questions from ${sets.length} sets: ${path}`);
+      io.out(formatReliability('5-fold cross-validated reliability on the tuning sets', calibrationReport(kb, tuning, 5)));
+      return 0;
+    }
+    if (values.blind) {
+      const report = evaluate(router, questions, { sharedAcceptsDepends: true });
+      io.out(formatBlindReport(report));
+      io.out(formatReliability('reliability (figures only)', report.results.map((r) => ({ confidence: r.answer.confidence, correct: r.verdictOk }))));
+      return 0;
+    }
+    const report = evaluate(router, questions);
+    io.out(formatReport(report, misses));
+    const unresolved = checkKnowledge(kb).filter((p) => p.message.includes('unknown source'));
+    io.out(`citations that do not resolve: ${unresolved.length}`);
+    if (values['no-gate']) return unresolved.length === 0 ? 0 : 1;
+    return report.verdictAccuracy >= 0.95 && unresolved.length === 0 ? 0 : 1;
+  });
 }
 
 /** The tuning sets: test/eval and every test/heldout* folder (blind sets are never fitted on). */

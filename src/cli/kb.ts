@@ -1,19 +1,13 @@
-import { parseArgs } from 'node:util';
 import { loadKnowledge } from '../knowledge/loader';
 import { checkKnowledge } from '../knowledge/check';
 import { KnowledgeError } from '../knowledge/errors';
 import { checkCourse } from '../onboarding/checkCourse';
 import { loadCourse } from '../onboarding/course';
-import { UsageError, kbGaps, kbMatrix, kbStats } from '../curator/commands';
+import { kbGaps, kbMatrix, kbStats } from '../curator/commands';
 import type { CliIo } from './io';
+import { COMMANDS, UsageError, commandSpec, groupHelp, runCommand, usageErrorLine, wantsHelp, type Parsed } from './spec';
 
-const KB_USAGE = `usage:
-  whosecures kb check [--stale MONTHS] [--dir DIR]
-  whosecures kb matrix [--html] [--dir DIR]
-  whosecures kb gaps [--since 30d|YYYY-MM-DD] [--format table|csv|json] [--limit N] [--dir DIR]
-  whosecures kb stats [--stale 12] [--format table|json] [--dir DIR]
-
-kb gaps reads the bot's store from DATABASE_URL (or DATA_DIR for SQLite).`;
+const SUBCOMMANDS = COMMANDS.filter((c) => c.name.startsWith('kb ')).map((c) => c.name.slice(3));
 
 /**
  * `whosecures kb ...`: check the knowledge base, and the curator tools (matrix, gaps, stats).
@@ -21,47 +15,37 @@ kb gaps reads the bot's store from DATABASE_URL (or DATA_DIR for SQLite).`;
  */
 export async function kbCommand(args: string[], io: CliIo, env: Record<string, string | undefined> = process.env): Promise<number> {
   const [sub, ...rest] = args;
-  try {
-    if (sub === 'check') return kbCheck(rest, io);
-    if (sub === 'matrix') return kbMatrix(rest, io);
-    if (sub === 'gaps') return await kbGaps(rest, io, env);
-    if (sub === 'stats') return kbStats(rest, io);
-  } catch (err) {
-    if (err instanceof KnowledgeError) {
-      io.err(err.message);
-      return 1;
+  if (sub === undefined || sub.startsWith('-') || !SUBCOMMANDS.includes(sub)) {
+    if (sub !== undefined && sub.startsWith('-') && wantsHelp(args)) {
+      io.out(groupHelp('kb'));
+      return 0;
     }
-    // parseArgs rejects unknown flags with a TypeError carrying an ERR_PARSE_ARGS_* code.
-    const code = (err as { code?: unknown }).code;
-    if (err instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
-      io.err(`${(err as Error).message}\n\n${KB_USAGE}`);
-      return 2;
-    }
-    throw err;
-  }
-  io.err(KB_USAGE);
-  return 2;
-}
-
-function kbCheck(args: string[], io: CliIo): number {
-  const { values } = parseArgs({ args, options: { stale: { type: 'string' }, dir: { type: 'string' } } });
-  const staleMonths = values.stale === undefined ? undefined : Number(values.stale);
-  if (staleMonths !== undefined && !(staleMonths >= 0)) {
-    io.err('--stale takes a number of months');
+    const problem = sub === undefined || sub.startsWith('-') ? `missing command (${SUBCOMMANDS.join(', ')})` : `unknown command "${sub}" (${SUBCOMMANDS.join(', ')})`;
+    io.err(usageErrorLine(new UsageError(problem, 'kb')));
     return 2;
   }
-  let kb;
-  let course;
-  try {
-    kb = loadKnowledge(values.dir);
-    course = loadCourse(kb, values.dir);
-  } catch (err) {
-    if (err instanceof KnowledgeError) {
-      io.err(err.message);
-      return 1;
+  return runCommand(commandSpec(`kb ${sub}`), rest, io, async (parsed) => {
+    try {
+      if (sub === 'check') return kbCheck(parsed, io);
+      if (sub === 'matrix') return kbMatrix(rest, io);
+      if (sub === 'gaps') return await kbGaps(rest, io, env);
+      return kbStats(rest, io);
+    } catch (err) {
+      if (err instanceof KnowledgeError) {
+        io.err(err.message);
+        return 1;
+      }
+      throw err;
     }
-    throw err;
-  }
+  });
+}
+
+function kbCheck({ values }: Parsed, io: CliIo): number {
+  const staleMonths = values.stale === undefined ? undefined : Number(values.stale);
+  if (staleMonths !== undefined && !(staleMonths >= 0)) throw new UsageError('--stale takes a number of months');
+  const dir = typeof values.dir === 'string' ? values.dir : undefined;
+  const kb = loadKnowledge(dir);
+  const course = loadCourse(kb, dir);
   const problems = [...checkKnowledge(kb, { staleMonths }), ...(course ? checkCourse(kb, course) : [])];
   const citations = [...kb.cells.values()].reduce((n, c) => n + c.citations.length, 0);
   if (problems.length > 0) {

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { envSchema } from '../config';
 import { loadCourse } from '../onboarding/course';
 import { buildReport, reportCsv, reportTable } from '../onboarding/report';
@@ -7,8 +6,7 @@ import { isStoreError } from '../store/errors';
 import { openStore } from '../store/open';
 import type { Store } from '../store/types';
 import type { CliIo } from './io';
-
-const USAGE = 'usage: whosecures onboarding report [--format table|csv]';
+import { UsageError, commandSpec, groupHelp, runCommand, usageErrorLine, wantsHelp } from './spec';
 
 /** Only the store settings: a report must not fail because Slack or Teams is half configured. */
 const storeEnvSchema = envSchema.pick({ DATABASE_URL: true, DATA_DIR: true, STORE_ENCRYPTION_KEY: true, KNOWLEDGE_DIR: true });
@@ -17,20 +15,21 @@ const storeEnvSchema = envSchema.pick({ DATABASE_URL: true, DATA_DIR: true, STOR
 export async function onboardingCommand(args: string[], io: CliIo, env: Record<string, string | undefined> = process.env): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'report') {
-    io.err(USAGE);
+    if ((sub === undefined || sub.startsWith('-')) && wantsHelp(args)) {
+      io.out(groupHelp('onboarding'));
+      return 0;
+    }
+    io.err(usageErrorLine(new UsageError(sub === undefined || sub.startsWith('-') ? 'missing command (report)' : `unknown command "${sub}" (report)`, 'onboarding')));
     return 2;
   }
-  let format: string;
-  try {
-    format = parseArgs({ args: rest, options: { format: { type: 'string', default: 'table' } } }).values.format ?? 'table';
-  } catch (err) {
-    io.err(`${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (format !== 'table' && format !== 'csv') {
-    io.err(`--format is table or csv\n${USAGE}`);
-    return 2;
-  }
+  return runCommand(commandSpec('onboarding report'), rest, io, ({ values }) => {
+    const format = values.format ?? 'table';
+    if (format !== 'table' && format !== 'csv') throw new UsageError('--format takes one of: table, csv');
+    return printReport(format, io, env);
+  });
+}
+
+async function printReport(format: 'table' | 'csv', io: CliIo, env: Record<string, string | undefined>): Promise<number> {
   const parsed = storeEnvSchema.safeParse(env);
   if (!parsed.success) {
     io.err(`invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);

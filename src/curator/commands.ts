@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import type { CliIo } from '../cli/io';
+import { UsageError, commandSpec, parseCommand } from '../cli/spec';
 import { loadKnowledge } from '../knowledge/loader';
 import type { KnowledgeBase } from '../knowledge/types';
 import { collectGaps } from './gaps';
@@ -11,8 +11,10 @@ import { knowledgeStats } from './stats';
 import { STATS_FORMATS, formatStats, type StatsFormat } from './statsFormat';
 import { openStoreFromEnv, type Env } from './storeFromEnv';
 
-/** Thrown for wrong arguments: the CLI prints the message with the usage and exits 2. */
-export class UsageError extends Error {}
+export { UsageError };
+
+type Values = Record<string, string | boolean | undefined>;
+const str = (values: Values, name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -31,20 +33,20 @@ function positiveNumber(value: string | undefined, flag: string): number | undef
 
 /** `kb matrix [--html]`: the matrix as a self-contained page, or as text for a terminal. */
 export function kbMatrix(args: string[], io: CliIo, load: (dir?: string) => KnowledgeBase = loadKnowledge): number {
-  const { values } = parseArgs({ args, options: { html: { type: 'boolean' }, dir: { type: 'string' } } });
-  const kb = load(values.dir);
+  const { values } = parseCommand(commandSpec('kb matrix'), args);
+  const kb = load(str(values, 'dir'));
   io.out(values.html ? renderMatrixHtml(kb) : matrixText(kb));
   return 0;
 }
 
 /** `kb gaps [--since 30d] [--format table|csv|json] [--limit N]`: where users found no good answer. */
 export async function kbGaps(args: string[], io: CliIo, env: Env, load: (dir?: string) => KnowledgeBase = loadKnowledge): Promise<number> {
-  const { values } = parseArgs({ args, options: { since: { type: 'string' }, format: { type: 'string' }, limit: { type: 'string' }, dir: { type: 'string' } } });
-  const format: GapFormat = oneOf(values.format, GAP_FORMATS, 'table', '--format');
-  const since = parseSince(values.since ?? '30d');
+  const { values } = parseCommand(commandSpec('kb gaps'), args);
+  const format: GapFormat = oneOf(str(values, 'format'), GAP_FORMATS, 'table', '--format');
+  const since = parseSince(str(values, 'since') ?? '30d');
   if (!since) throw new UsageError('--since takes a duration such as 24h, 30d or 8w, or a date YYYY-MM-DD');
-  const limit = positiveNumber(values.limit, '--limit');
-  const kb = load(values.dir);
+  const limit = positiveNumber(str(values, 'limit'), '--limit');
+  const kb = load(str(values, 'dir'));
   let store;
   try {
     store = await openStoreFromEnv(env);
@@ -67,10 +69,10 @@ export async function kbGaps(args: string[], io: CliIo, env: Env, load: (dir?: s
 
 /** `kb stats [--stale 12] [--format table|json]`: coverage, stale cells, missing core areas. */
 export function kbStats(args: string[], io: CliIo, load: (dir?: string) => KnowledgeBase = loadKnowledge, today: Date = new Date()): number {
-  const { values } = parseArgs({ args, options: { stale: { type: 'string' }, format: { type: 'string' }, dir: { type: 'string' } } });
-  const format: StatsFormat = oneOf(values.format, STATS_FORMATS, 'table', '--format');
-  const staleMonths = positiveNumber(values.stale, '--stale') ?? 12;
-  const kb = load(values.dir);
+  const { values } = parseCommand(commandSpec('kb stats'), args);
+  const format: StatsFormat = oneOf(str(values, 'format'), STATS_FORMATS, 'table', '--format');
+  const staleMonths = positiveNumber(str(values, 'stale'), '--stale') ?? 12;
+  const kb = load(str(values, 'dir'));
   io.out(formatStats(knowledgeStats(kb, { staleMonths, today }), format));
   return 0;
 }

@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { main } from '../../src/cli/main';
 import type { CliIo } from '../../src/cli/io';
 
@@ -42,8 +43,10 @@ describe('whosecures ask', () => {
     expect(await main(['ask', '--json', 'y'.repeat(20_000)], io)).toBe(1);
     expect(JSON.parse(io.stdout.join('\n'))).toMatchObject({ intent: 'invalid_input', verdict: null });
     const usage = capture();
-    expect(await main(['ask'], usage)).toBe(2);
-    expect(usage.stderr.join('\n')).toMatch(/usage/);
+    // No question, and standard input is a terminal: nothing to answer.
+    const terminal = Object.assign(Readable.from([]), { isTTY: true });
+    expect(await main(['ask'], usage, { stdin: terminal })).toBe(2);
+    expect(usage.stderr).toEqual([expect.stringMatching(/^whosecures ask: no question.*\(see "whosecures ask --help"\)$/)]);
   });
 });
 

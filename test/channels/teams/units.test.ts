@@ -103,7 +103,9 @@ describe('authentication settings from the environment', () => {
     expect(teamsAuthMode(loadConfig(base))).toEqual({ kind: 'authenticated', appId: 'app' });
     expect(teamsAuthMode(loadConfig({}))).toEqual({ kind: 'off' });
     expect(teamsAuthMode(loadConfig({ TEAMS_ALLOW_UNAUTHENTICATED: 'true', HOST: '127.0.0.1' }))).toEqual({ kind: 'unauthenticated' });
-    expect(() => teamsAuthMode(loadConfig({ TEAMS_ALLOW_UNAUTHENTICATED: 'true' }))).toThrow(/loopback/);
+    expect(() => teamsAuthMode(loadConfig({ TEAMS_ALLOW_UNAUTHENTICATED: 'true', HOST: '0.0.0.0' }))).toThrow(/loopback/);
+    // HOST defaults to loopback, so the Emulator setting works on a laptop without setting HOST.
+    expect(teamsAuthMode(loadConfig({ TEAMS_ALLOW_UNAUTHENTICATED: 'true' }))).toEqual({ kind: 'unauthenticated' });
     // NODE_ENV plays no part.
     expect(teamsAuthMode(loadConfig({ TEAMS_ALLOW_UNAUTHENTICATED: 'true', HOST: '::1', NODE_ENV: 'production' }))).toEqual({ kind: 'unauthenticated' });
   });
