@@ -1,6 +1,7 @@
 import { benchEngine } from './engine';
 import { benchLlm } from './llm';
-import { benchSlack } from './slack';
+import { benchOutbox } from './outbox';
+import { benchSlack, benchSlackVsBolt } from './slack';
 import { benchStore } from './store';
 import { benchTeams } from './teams';
 
@@ -12,6 +13,8 @@ const suites: Array<[string, () => Promise<Record<string, number | string>>]> = 
   ['engine', benchEngine],
   ['store', benchStore],
   ['slack', benchSlack],
+  ['outbox', benchOutbox],
+  ['slack_vs_bolt', benchSlackVsBolt],
   ['teams', benchTeams],
   ['llm', benchLlm],
 ];

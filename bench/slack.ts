@@ -28,6 +28,8 @@ const SECRET = 'bench-signing-secret';
 const RATE = 200;
 const SECONDS = 10;
 const POST_SAMPLES = 100;
+const CLOSED_LOOP_CONNECTIONS = 16;
+const CLOSED_LOOP_SECONDS = 10;
 
 let seq = 0;
 function signedEvent(text: string): { body: string; headers: Record<string, string>; ts: string } {
@@ -116,6 +118,93 @@ export async function benchSlack(): Promise<Record<string, number | string>> {
     await fake.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** 16 connections, each sending its next signed app_mention as soon as the last was acked. */
+async function closedLoop(url: string): Promise<AutocannonResult> {
+  return autocannon({
+    url: `${url}/slack/events`,
+    connections: CLOSED_LOOP_CONNECTIONS,
+    duration: CLOSED_LOOP_SECONDS,
+    requests: [
+      {
+        setupRequest: (req: AutocannonRequest) => {
+          const e = signedEvent('who patches the guest OS on EC2?');
+          return { ...req, method: 'POST', path: '/slack/events', headers: e.headers, body: e.body };
+        },
+      },
+    ],
+  });
+}
+
+/**
+ * The same closed-loop load against the project (outbox: claim and reply job written before the
+ * ack) and against a bare Bolt app in its own process (ack first, reply in memory), one after
+ * the other in one run, each with a fresh fake Slack. Issue 13's bar: ack p99 at most 1.3x and
+ * throughput at least 0.8x of bare Bolt's.
+ */
+export async function benchSlackVsBolt(): Promise<Record<string, number | string>> {
+  const out: Record<string, number | string> = { 'closed_loop.connections': CLOSED_LOOP_CONNECTIONS, 'closed_loop.duration_s': CLOSED_LOOP_SECONDS };
+  const figures = (name: string, r: AutocannonResult, posted: number) => {
+    out[`${name}.acks_per_s`] = Math.round(r.requests.total / CLOSED_LOOP_SECONDS);
+    out[`${name}.ack.p50_ms`] = r.latency.p50;
+    out[`${name}.ack.p99_ms`] = r.latency.p99;
+    out[`${name}.errors`] = r.errors + r.timeouts + r.non2xx;
+    out[`${name}.posts_within_30s`] = posted;
+  };
+
+  {
+    const fake = await new FakeSlackApi().start();
+    const child = fork(join(__dirname, 'bareBolt.js'), [], {
+      env: { ...process.env, BARE_BOLT_SIGNING_SECRET: SECRET, BARE_BOLT_API_URL: fake.apiUrl },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    try {
+      const port = await portOf(child);
+      const r = await closedLoop(`http://127.0.0.1:${port}`);
+      await fake.waitFor((c) => c.filter((x) => x.method === 'chat.postMessage').length >= r.requests.total - r.non2xx, 30_000).catch(() => undefined);
+      figures('bare_bolt', r, fake.callsTo('chat.postMessage').length);
+    } finally {
+      await stopBotProcess(child);
+      await fake.close();
+    }
+  }
+  {
+    const fake = await new FakeSlackApi().start();
+    const dataDir = mkdtempSync(join(tmpdir(), 'whosecures-bench-slack-'));
+    const { child, port } = await startBotProcess({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      SLACK_BOT_TOKEN: 'xoxb-bench',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: fake.apiUrl,
+      RATE_LIMIT_PER_MINUTE: '10000',
+    });
+    try {
+      await fake.waitForCalls('auth.test');
+      const r = await closedLoop(`http://127.0.0.1:${port}`);
+      await fake.waitFor((c) => c.filter((x) => x.method === 'chat.postMessage').length >= r.requests.total - r.non2xx, 30_000).catch(() => undefined);
+      figures('whosecures_outbox', r, fake.callsTo('chat.postMessage').length);
+    } finally {
+      await stopBotProcess(child);
+      await fake.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  const ratio = (a: unknown, b: unknown) => (typeof a === 'number' && typeof b === 'number' && b > 0 ? a / b : Number.NaN);
+  out['ratio.ack_p99_outbox_over_bolt'] = ratio(out['whosecures_outbox.ack.p99_ms'], out['bare_bolt.ack.p99_ms']);
+  out['ratio.ack_p50_outbox_over_bolt'] = ratio(out['whosecures_outbox.ack.p50_ms'], out['bare_bolt.ack.p50_ms']);
+  out['ratio.throughput_outbox_over_bolt'] = ratio(out['whosecures_outbox.acks_per_s'], out['bare_bolt.acks_per_s']);
+  return out;
+}
+
+function portOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    child.once('message', (m: { port?: number; error?: string }) => (m.port ? resolve(m.port) : reject(new Error(m.error))));
+    child.once('exit', (code) => reject(new Error(`bench child exited with ${code}`)));
+  });
 }
 
 const CHILD_FLAG = 'WHOSECURES_BENCH_SLACK_CHILD';

@@ -60,6 +60,10 @@ export const envSchema = z.object({
   SLACK_STATE_SECRET: optionalString,
   /** Least time between two posts or updates in one Slack channel (Slack allows about one a second). */
   SLACK_POST_SPACING_MS: int(1000, 0, 10000),
+  /** Distributed app: how long a request for a workspace not in the installation cache waits for the store before it is refused. */
+  SLACK_INSTALLATION_MISS_MS: int(1000, 50, 2500),
+  /** Distributed app: a cached installation is read again from the store after this long (uninstalls and rotations on other replicas). */
+  SLACK_INSTALLATION_CACHE_SECONDS: int(10, 1, 3600),
   RATE_LIMIT_PER_MINUTE: int(20, 1, 10000),
   /** Longest an event's ack waits for its outbox write before it is acked and held in memory. */
   OUTBOX_ACK_BOUND_MS: int(500, 0, 2500),

@@ -15,6 +15,7 @@ import { webClientOptions } from './webClientOptions';
 import { createInstallProvider } from './oauth/installProvider';
 import { oauthRoutes } from './oauth/oauthRoutes';
 import { registerUninstallListener } from './oauth/uninstallListener';
+import { isInstallationUnavailable } from './oauth/installationCache';
 import type { HttpRoute } from '../../server';
 import { EventIntake } from '../../outbox/intake';
 import { OutboxWorker } from '../../outbox/worker';
@@ -47,7 +48,8 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
   const sdkLogger = boltLogger(logger);
   const clientOptions = { ...webClientOptions({ slackApiUrl: config.SLACK_API_URL, logger, metrics }), logger: sdkLogger };
   // Distributed app: Bolt authorizes each event from its workspace's stored installation.
-  const installer = config.slackOAuth ? createInstallProvider({ config, store, logger, metrics, boltLogger: sdkLogger, clientOptions }) : undefined;
+  const oauth = config.slackOAuth ? createInstallProvider({ config, store, logger, metrics, boltLogger: sdkLogger, clientOptions }) : undefined;
+  const installer = oauth?.installer;
   const botToken = config.SLACK_BOT_TOKEN;
   if (!installer && !botToken) throw new Error('SLACK_BOT_TOKEN is required for the Slack channel');
   const auth = botToken ? cachedAuthorize(new webApi.WebClient(undefined, clientOptions), botToken, logger) : undefined;
@@ -66,6 +68,12 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
   // Bolt takes `authorize` from the receiver's installer when there is one, and refuses both.
   const app = new App({ receiver, ...(auth ? { authorize: auth.authorize } : {}), logger: sdkLogger, clientOptions, convoStore: false });
   app.error(async (err) => {
+    // The store was too slow for a workspace not in the installation cache: the receiver answers
+    // with an error status at once (Slack retries events) instead of Bolt's empty 200.
+    if (isInstallationUnavailable(err)) {
+      metrics.errors.inc({ component: 'slack_installation_unavailable' });
+      throw err;
+    }
     metrics.errors.inc({ component: 'slack' });
     logger.error({ err: errorSummary(err), event: 'slack_bolt_error' }, 'Slack event processing failed');
   });
@@ -125,7 +133,7 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
   });
   registerSlackOnboarding(app, deps, pacer);
   registerGapsCommand(app, slackDeps, { kb: deps.kb, admins: config.ONBOARDING_ADMINS });
-  if (installer) registerUninstallListener(app, store, logger);
+  if (oauth) registerUninstallListener(app, oauth.cache, logger);
 
   return { app, httpReceiver, inFlight, oauthRoutes: installer ? oauthRoutes(installer, logger, metrics) : [], lookUpIdentity: auth?.lookUp, intake, worker };
 }

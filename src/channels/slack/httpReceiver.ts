@@ -12,6 +12,7 @@ import {
 import type { InstallProvider } from '@slack/oauth';
 import type { Logger } from 'pino';
 import type { Metrics } from '../../metrics';
+import { isInstallationUnavailable } from './oauth/installationCache';
 import { isTimestampTooFarAhead } from './requestTimestamp';
 import { isDispatchablePayload } from './slackPayload';
 
@@ -121,6 +122,17 @@ export class SlackHttpReceiver implements Receiver {
       if (!this.app) throw new Error('Slack receiver used before Bolt initialised it');
       await this.app.processEvent(event);
     } catch (err) {
+      if (!res.headersSent && isInstallationUnavailable(err)) {
+        logger.warn({ event: 'slack_installation_unavailable', eventId: dispatchable.event_id, command: dispatchable.command }, 'workspace installation not cached and the store did not answer in time');
+        if (typeof dispatchable.command === 'string') {
+          // Slack does not retry commands: tell the user privately, no token needed.
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ response_type: 'ephemeral', text: UNAVAILABLE_TEXT }));
+          return;
+        }
+        // Events are retried by Slack on an error status; actions show the user an error.
+        res.writeHead(503, { 'retry-after': '5' }).end();
+        return;
+      }
       if (!res.headersSent) {
         noBody(res, err instanceof AuthorizationError ? 401 : 500);
         return;
@@ -130,6 +142,8 @@ export class SlackHttpReceiver implements Receiver {
     }
   }
 }
+
+export const UNAVAILABLE_TEXT = 'Sorry: I cannot reach my database right now, so I could not answer. Please try again in a minute. (Only you can see this.)';
 
 function noBody(res: ServerResponse, status: number): void {
   res.writeHead(status).end();

@@ -237,3 +237,44 @@ async function waitUntil(predicate: () => boolean, timeoutMs = 5000): Promise<vo
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+describe('distributed Slack app: installation cache across two replicas', () => {
+  let bed: OAuthTestBed;
+  beforeAll(async () => {
+    bed = await startOAuthTestBed(2, { SLACK_INSTALLATION_CACHE_SECONDS: '1' });
+  });
+  afterAll(async () => {
+    await bed.close();
+  });
+
+  it('an uninstall seen by one replica stops the other from answering once its cached copy is due for a check', async () => {
+    const [a, b] = bed.apps;
+    await a.app.store.saveInstallation(installationFor('T0CACHE', { token: 'xoxb-cached-token' }));
+    await postToSlackEndpoint(b.baseUrl, forTeam(mention('who patches the guest OS on EC2?', { channel: 'C0CACHE' }), 'T0CACHE'));
+    const [first] = await bed.fake.waitForCalls('chat.postMessage', 1);
+    expect(first.authorization).toBe('Bearer xoxb-cached-token');
+
+    expect((await postToSlackEndpoint(a.baseUrl, forTeam(eventCallback({ type: 'app_uninstalled' }), 'T0CACHE'))).status).toBe(200);
+    await waitUntil(() => !rawInstallationRows(bed.dbFile).some((r) => r.team_id === 'T0CACHE'));
+    await new Promise((r) => setTimeout(r, 1100));
+
+    const logsBefore = b.logs.length;
+    await postToSlackEndpoint(b.baseUrl, forTeam(mention('and who patches RDS?', { channel: 'C0CACHE' }), 'T0CACHE'));
+    await waitUntil(() => b.logs.slice(logsBefore).some((l) => l.event === 'outbox_job_failed' && /Authorization/.test(String(l.err))));
+    expect(bed.fake.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(b.logs.slice(logsBefore).some((l) => l.event === 'slack_installation_gone')).toBe(true);
+  });
+
+  it('a reinstall with a new token on one replica is used by the other within the check interval', async () => {
+    const [a, b] = bed.apps;
+    bed.fake.calls.length = 0;
+    await a.app.store.saveInstallation(installationFor('T0NEWTOK', { token: 'xoxb-first-token' }));
+    await postToSlackEndpoint(b.baseUrl, forTeam(mention('who patches the guest OS on EC2?', { channel: 'C0NEWTOK' }), 'T0NEWTOK'));
+    await bed.fake.waitForCalls('chat.postMessage', 1);
+    await a.app.store.saveInstallation(installationFor('T0NEWTOK', { token: 'xoxb-second-token' }));
+    await new Promise((r) => setTimeout(r, 1100));
+    await postToSlackEndpoint(b.baseUrl, forTeam(mention('who encrypts EBS volumes?', { channel: 'C0NEWTOK' }), 'T0NEWTOK'));
+    const posts = await bed.fake.waitForCalls('chat.postMessage', 2, 10_000);
+    expect(posts.map((p) => p.authorization)).toEqual(['Bearer xoxb-first-token', 'Bearer xoxb-second-token']);
+  });
+});

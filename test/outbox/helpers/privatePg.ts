@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +34,8 @@ export class PrivatePostgres {
     readonly port: number,
     private readonly asUser: string[],
   ) {}
+
+  private hung: number[] = [];
 
   static async create(): Promise<PrivatePostgres> {
     const bin = pgBinDir();
@@ -71,7 +73,45 @@ export class PrivatePostgres {
     this.run('pg_ctl', ['-D', join(this.dir, 'data'), '-m', mode, '-w', '-t', '30', 'stop']);
   }
 
+  /** The postmaster and every process it started (backends, checkpointer, ...). */
+  private processes(): number[] {
+    const pid = Number(readFileSync(join(this.dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const children: number[] = [];
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        if (ppid === pid) children.push(Number(entry));
+      } catch {
+        // gone already
+      }
+    }
+    return [pid, ...children];
+  }
+
+  /**
+   * Hangs the server without closing anything: every process is stopped (SIGSTOP), so
+   * connections stay open, new ones are accepted by the kernel, and no query ever answers.
+   */
+  hang(): void {
+    this.hung = this.processes();
+    for (const pid of this.hung) process.kill(pid, 'SIGSTOP');
+  }
+
+  resume(): void {
+    for (const pid of this.hung) {
+      try {
+        process.kill(pid, 'SIGCONT');
+      } catch {
+        // gone
+      }
+    }
+    this.hung = [];
+  }
+
   destroy(): void {
+    this.resume();
     try {
       this.stop('immediate');
     } catch {

@@ -5,6 +5,7 @@ import type { Config } from '../../../config';
 import type { Metrics } from '../../../metrics';
 import type { Store } from '../../../store/types';
 import { BOT_SCOPES } from './botScopes';
+import { InstallationCache } from './installationCache';
 import { storeInstallationStore } from './storeInstallationStore';
 import { TokenRotation } from './tokenRotation';
 
@@ -25,7 +26,7 @@ export interface OAuthDeps {
  * oauth.v2.access and stores the installation, encrypted. Its `authorize` is what Bolt uses
  * for every event.
  */
-export function createInstallProvider(deps: OAuthDeps): InstallProvider {
+export function createInstallProvider(deps: OAuthDeps): { installer: InstallProvider; cache: InstallationCache } {
   const { config, store, logger, metrics } = deps;
   const clientId = config.SLACK_CLIENT_ID;
   const clientSecret = config.SLACK_CLIENT_SECRET;
@@ -33,17 +34,25 @@ export function createInstallProvider(deps: OAuthDeps): InstallProvider {
   if (!clientId || !clientSecret || !stateSecret) throw new Error('SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET are required for the distributed Slack app');
   // Checked again here (config already refuses it) because tokens must never be stored in clear.
   if (!config.STORE_ENCRYPTION_KEY) throw new Error('STORE_ENCRYPTION_KEY is required for the distributed Slack app: installation tokens are encrypted at rest');
-  const rotation = new TokenRotation({ store, clientId, clientSecret, clientOptions: deps.clientOptions, logger, metrics });
-  return new InstallProvider({
+  const cache = new InstallationCache({
+    store,
+    logger,
+    metrics,
+    missBoundMs: config.SLACK_INSTALLATION_MISS_MS,
+    revalidateMs: config.SLACK_INSTALLATION_CACHE_SECONDS * 1000,
+  });
+  const rotation = new TokenRotation({ store, clientId, clientSecret, clientOptions: deps.clientOptions, logger, metrics, onSaved: (i) => cache.put(i) });
+  const installer = new InstallProvider({
     clientId,
     clientSecret,
     stateSecret,
     directInstall: true,
-    installationStore: storeInstallationStore(store, rotation, logger),
+    installationStore: storeInstallationStore(cache, rotation, logger, config.SLACK_INSTALLATION_MISS_MS),
     installUrlOptions: { scopes: [...BOT_SCOPES] },
     logger: deps.boltLogger,
     clientOptions: deps.clientOptions,
   });
+  return { installer, cache };
 }
 
 /** Logs the outcome of an install (never a token), then answers with Bolt's escaped pages. */

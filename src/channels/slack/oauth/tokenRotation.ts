@@ -18,6 +18,8 @@ export interface TokenRotationOptions {
   clientOptions: webApi.WebClientOptions;
   logger: Logger;
   metrics: Metrics;
+  /** Called with a refreshed installation once it is stored (the installation cache keeps it). */
+  onSaved?: (installation: AnyInstallation) => void;
   /** How long a replica that lost the lock waits for the winner's new token. */
   waitMs?: number;
   pollMs?: number;
@@ -98,6 +100,7 @@ export class TokenRotation {
     };
     try {
       await store.saveInstallation(refreshed);
+      this.options.onSaved?.(refreshed);
       logger.info({ event: 'slack_token_refreshed', team: installationKey(query), expiresIn: response.expires_in }, 'Slack bot token refreshed');
     } catch (err) {
       // The old refresh token is spent: this replica keeps the new token, but a restart loses it.
@@ -123,7 +126,7 @@ export class TokenRotation {
 }
 
 /** Bolt refreshes any installation that carries a refresh token near expiry; ours never does. */
-function withoutRefreshFields<T extends AnyInstallation>(installation: T): T {
+export function withoutRefreshFields<T extends AnyInstallation>(installation: T): T {
   const out: T = { ...installation };
   if (out.bot) out.bot = { ...out.bot, refreshToken: undefined, expiresAt: undefined };
   if (out.user) out.user = { ...out.user, refreshToken: undefined, expiresAt: undefined };

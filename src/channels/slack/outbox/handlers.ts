@@ -4,6 +4,7 @@ import type { Assistant } from '../../../conversation/assistant';
 import type { Query } from '../../../engine/types';
 import { GiveUp, RetryLater } from '../../../outbox/errors';
 import type { JobHandler } from '../../../outbox/worker';
+import { isInstallationUnavailable } from '../oauth/installationCache';
 import { renderSlackAnswer } from '../renderAnswer';
 import { questionFromSlackText } from '../slackText';
 import { errorSummary } from '../reply/postAnswer';
@@ -65,6 +66,8 @@ async function authorized(deps: SlackHandlerDeps, target: SlackJobTarget): Promi
   try {
     return await deps.tokenFor(target);
   } catch (err) {
+    // The store is slow or away and the workspace is not cached: try again later.
+    if (isInstallationUnavailable(err)) throw new RetryLater('the workspace installation could not be read in time', 2000);
     // No installation (never installed, uninstalled, revoked): nothing can ever post this.
     if ((err as { code?: string }).code === 'slack_oauth_installer_authorization_error') throw new GiveUp(`Authorization of the workspace did not succeed: ${(err as Error).message}`);
     throw err;
