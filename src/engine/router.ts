@@ -8,6 +8,7 @@ import { SearchIndex } from './search';
 import { ScopeReader } from './scope';
 import { UnitIndex } from './units';
 import { questionForm } from './form';
+import { negatedPositions } from './negation';
 import { confidenceFeatures, predictConfidence, type Features } from './calibration';
 import { addClarification, CLARIFY_BELOW } from './clarify';
 import { Vocabulary } from './vocabulary';
@@ -76,9 +77,11 @@ export function createRouter(kb: KnowledgeBase): Router {
       ...subject,
       asked: askedParty(detection.normalized),
       form,
+      negated: negatedPositions(detection.tokens),
       guard: guardReason(detection.normalized),
       decline: scope.decline(detection.normalized, detection.tokens, aboutAws),
-      uncovered: scope.uncoveredService(detection.tokens, subject.services.filter((id) => !detector.isTool(id))),
+      mentionsDomain: scope.mentionsDomain(detection.tokens),
+      uncovered: scope.uncoveredService(detection.tokens, detection.serviceHits, subject.services.filter((id) => !detector.isTool(id))),
     };
     const intent = INTENTS.find((i) => i.matches(ctx))!;
     const answer = intent.handle(ctx);

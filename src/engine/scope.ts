@@ -32,8 +32,8 @@ export class ScopeReader {
   private readonly facilityDetails: PhraseIndex<true>;
   private readonly promises: PhraseIndex<true>;
   private readonly legalDocuments: PhraseIndex<true>;
+  private readonly domainWords: PhraseIndex<true>;
   private readonly uncovered = new PhraseIndex<UncoveredService>();
-  private readonly coveredNames = new PhraseIndex<string>();
 
   constructor(kb: KnowledgeBase) {
     const s = kb.scope;
@@ -44,8 +44,8 @@ export class ScopeReader {
     this.facilityDetails = phrases(s['facility-details']);
     this.promises = phrases(s['promise-words']);
     this.legalDocuments = phrases(s['legal-documents']);
+    this.domainWords = phrases(s['domain-words']);
     for (const entry of kb.uncovered) for (const name of [entry.name, ...entry.aliases]) this.uncovered.add(normalizeText(name), entry);
-    for (const service of kb.services.values()) for (const name of [service.name, ...service.aliases]) this.coveredNames.add(normalizeText(name), service.id);
   }
 
   /**
@@ -65,6 +65,11 @@ export class ScopeReader {
     if (!asksWho && this.finance.match(tokens).length > 0) return 'finance';
     if (!asksWho && this.isTask(normalized, aboutAws)) return 'task';
     return undefined;
+  }
+
+  /** A word about cloud security that names no service, area or concept ("is this secure on aws?"). */
+  mentionsDomain(tokens: string[]): boolean {
+    return this.domainWords.match(tokens).length > 0;
   }
 
   /** "is our DPA GDPR compliant as written?": a review of the asker's own document, for their lawyers. */
@@ -98,12 +103,12 @@ export class ScopeReader {
   /**
    * An AWS service the matrix does not cover, when the message names one as its subject: not
    * when a covered service's own (longer) name contains it, and not when a covered service is
-   * named as well (the covered one is then the subject).
+   * named as well (the covered one is then the subject). `serviceHits` are the detector's.
    */
-  uncoveredService(tokens: string[], coveredSubjects: string[]): UncoveredService | undefined {
+  uncoveredService(tokens: string[], serviceHits: PhraseHit<string>[], coveredSubjects: string[]): UncoveredService | undefined {
     const hits = this.uncovered.match(tokens);
     if (hits.length === 0) return undefined;
-    const covered = this.coveredNames.match(tokens);
+    const covered = serviceHits.filter((h) => !h.fuzzy);
     const longer = (h: PhraseHit<UncoveredService>) => covered.some((c) => c.length > h.length && c.start <= h.start && c.start + c.length >= h.start + h.length);
     const kept = hits.filter((h) => !longer(h));
     if (kept.length === 0) return undefined;

@@ -1,6 +1,5 @@
 import type { Cell, KnowledgeBase } from '../knowledge/types';
 import { normalizeText } from '../text/normalize';
-import { negatedPositions } from './negation';
 import type { Vocabulary } from './vocabulary';
 import { PhraseIndex } from './phrases';
 import { stemToken } from '../text/normalize';
@@ -24,6 +23,12 @@ export interface Unit {
   kind: 'duty';
   side: UnitSide;
   text: string;
+  terms: Set<string>;
+}
+
+/** A question as the units read it (UnitIndex.read). */
+export interface AskedQuestion {
+  tokens: string[];
   terms: Set<string>;
 }
 
@@ -84,27 +89,25 @@ export class UnitIndex {
    * "Who updates the AWS managed rule groups?": the thing asked about is marked as AWS's own and
    * the action is one of maintaining it.
    */
-  asksAboutAwsManaged(question: string, cell: Cell): boolean {
-    const tokens = normalizeText(question).split(' ').filter(Boolean);
-    if (this.awsManaged.match(tokens).length === 0) return false;
-    const terms = this.questionTerms(question, cell);
-    return this.providerActions.some((a) => terms.has(a));
+  asksAboutAwsManaged(question: AskedQuestion): boolean {
+    return this.providerActions.some((a) => question.terms.has(a)) && this.awsManaged.match(question.tokens).length > 0;
   }
 
   units(cellId: string): Unit[] {
     return this.byCell.get(cellId) ?? [];
   }
 
-  /** The question's terms, without its negated words and the cell's own service name. */
-  questionTerms(question: string, cell: Cell): Set<string> {
-    const tokens = normalizeText(question).split(' ').filter(Boolean);
-    const negated = negatedPositions(tokens);
+  /**
+   * A question read once for one cell: its terms without its negated words and the cell's own
+   * service name. `tokens` are the question's normalised words, `negated` their negated positions.
+   */
+  read(tokens: string[], negated: ReadonlySet<number>, cell: Cell): AskedQuestion {
     const kept = tokens.filter((_, i) => !negated.has(i));
-    return new Set(this.vocabulary.termsOfTokens(kept, this.serviceWords.get(cell.service)));
+    return { tokens, terms: new Set(this.vocabulary.termsOfTokens(kept, this.serviceWords.get(cell.service))) };
   }
 
-  rank(question: string, cell: Cell): RankedUnit[] {
-    const asked = this.questionTerms(question, cell);
+  rank(question: AskedQuestion, cell: Cell): RankedUnit[] {
+    const asked = question.terms;
     return this.units(cell.id)
       .map((unit) => {
         let score = 0;
@@ -119,7 +122,7 @@ export class UnitIndex {
    * The unit a question about one action in a shared or "depends" cell is about: the best unit,
    * if it has enough evidence and clearly beats every unit whose owner differs.
    */
-  choose(question: string, cell: Cell): UnitChoice | undefined {
+  choose(question: AskedQuestion, cell: Cell): UnitChoice | undefined {
     const ranked = this.rank(question, cell);
     const best = ranked[0];
     if (!best || best.score < MIN_UNIT_SCORE) return undefined;

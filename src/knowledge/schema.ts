@@ -190,6 +190,7 @@ export const scopeFileSchema = z
     'facility-details': phraseList,
     'promise-words': phraseList,
     'legal-documents': phraseList,
+    'domain-words': phraseList,
   })
   .strict();
 export type ScopeWords = z.infer<typeof scopeFileSchema>;

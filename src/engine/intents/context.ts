@@ -11,7 +11,7 @@ import type { Answer, Query } from '../types';
 export interface RouteContext {
   kb: KnowledgeBase;
   search: SearchIndex;
-  /** Duties and conditions of every cell, ranked against a question. */
+  /** The duty lines of every cell, ranked against a question. */
   units: UnitIndex;
   query: Query;
   /** The question with markup and control characters removed. */
@@ -26,11 +26,15 @@ export interface RouteContext {
   /** Two questions in one ("who patches X and who sets Y?"). */
   twoQuestions: boolean;
   asked?: 'aws' | 'customer';
+  /** Positions of detection.tokens inside a negation's scope ("not Custom", "unless we..."). */
+  negated: ReadonlySet<number>;
   /** What kind of answer is wanted, apart from the topic. */
   form: QuestionForm;
   guard?: GuardReason;
   /** A task, a sum, advice, facility details or a promise: declined or out of scope. */
   decline?: Decline;
+  /** The message has a word of the domain even where it names nothing in the knowledge base. */
+  mentionsDomain: boolean;
   /** An AWS service the matrix does not cover, named as the subject. */
   uncovered?: UncoveredService;
   compareCue: boolean;

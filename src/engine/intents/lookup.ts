@@ -6,7 +6,6 @@ import type { Intent, RouteContext } from './context';
 import { conditionsNamed, matchCondition } from '../conditions';
 import { askedSide } from '../subtask';
 import type { Unit } from '../units';
-import { negatedPositions } from '../negation';
 
 /**
  * The cell that answers (service, area): the service's own cell, or the general rule. When
@@ -44,12 +43,14 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
     }
     const stated = matchCondition(ctx.kb, own, ctx.clean);
     if (stated) return { cell: own, override: { owner: stated.owner, because: stated.when }, confidence: 0.9 };
-    if (own.owner !== 'aws' && own.aws.length > 0 && ctx.units.asksAboutAwsManaged(ctx.clean, own)) {
+    const asked = ctx.units.read(ctx.detection.tokens, ctx.negated, own);
+    if (own.owner !== 'aws' && own.aws.length > 0 && ctx.units.asksAboutAwsManaged(asked)) {
       return { cell: own, override: { owner: 'aws', because: 'you asked who maintains something AWS provides and manages' }, confidence: 0.8 };
     }
-    const unit = ctx.units.choose(ctx.clean, own);
+    const unit = ctx.units.choose(asked, own);
     if (own.owner === 'shared' || own.owner === 'depends') {
-      const side = askedSide(affirmedText(ctx.detection.tokens));
+      // "unless we set it up" does not ask who sets it up.
+      const side = askedSide(ctx.detection.tokens.filter((_, i) => !ctx.negated.has(i)).join(' '));
       if (side) return { cell: own, override: { owner: side, because: side === 'aws' ? 'you asked about the part AWS operates' : 'you asked about the part you configure' }, confidence: 0.8 };
       if (unit) return { cell: own, override: unitOverride(unit.unit), confidence: 0.8 };
     } else if (unit && unit.unit.side !== own.owner && unit.score >= DEFINITE_UNIT_SCORE && unit.score >= unit.runnerUp * DEFINITE_UNIT_MARGIN) {
@@ -124,10 +125,4 @@ function isTrivialSide(cell: Cell): boolean {
 
 function unitOverride(unit: Unit): { owner: Owner; because: string; duty: true } {
   return { owner: unit.side, because: unit.text, duty: true };
-}
-
-/** The question without its negated words: "unless we set it up" does not ask who sets it up. */
-function affirmedText(tokens: string[]): string {
-  const negated = negatedPositions(tokens);
-  return tokens.filter((_, i) => !negated.has(i)).join(' ');
 }

@@ -19,8 +19,7 @@ export const searchIntent: Intent = {
     }
     // Nothing in the message belongs to the domain (no service, area, concept, nor a word about
     // cloud security): chit-chat or an unrelated request, not a gap in the knowledge base.
-    const domainWord = /\b(aws|amazon|cloud|secur\w*|complian\w*|responsib\w*|shared|account|accounts|region|regions)\b/.test(ctx.detection.normalized);
-    if (ctx.services.length === 0 && ctx.detection.areas.length === 0 && ctx.detection.concepts.length === 0 && !domainWord) {
+    if (ctx.services.length === 0 && ctx.detection.areas.length === 0 && ctx.detection.concepts.length === 0 && !ctx.mentionsDomain) {
       const answer = baseAnswer('out_of_scope', 'out_of_scope', 'Out of scope', "That's outside what I know. I answer questions about who secures what on AWS (the shared responsibility model).");
       answer.suggestions = ['who patches the guest OS on EC2?', 'is encrypting EBS on me?', 'what am I responsible for with RDS?'];
       return answer;
