@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { FakeSlackApi, type RecordedCall } from '../channels/slack/fakeSlackApi';
 import { mention } from '../channels/slack/payloads';
 import { postToSlackEndpoint, TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from '../channels/slack/signedRequest';
-import { ensureBuilt, inParallel, killBot, startBot, waitUntil, type BotProcess } from './helpers/processes';
+import { ensureBuilt, inParallel, killBot, startBot, waitUntil, type BotProcess } from '../helpers/botProcess';
 import { PrivatePostgres, privatePostgresAvailable } from './helpers/privatePg';
 
 /**

@@ -1,65 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { ensureBuilt, startBot, type BotProcess } from '../../helpers/botProcess';
 import { describePostgres, postgresStatus } from '../../store/helpers/backends';
 import { FakeSlackApi } from './fakeSlackApi';
 import { mention } from './payloads';
 import { postToSlackEndpoint, TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from './signedRequest';
 
-const ROOT = join(__dirname, '../../..');
-const ENTRY = join(ROOT, 'dist/src/index.js');
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** The replicas run the compiled entry point, as `npm start` does; rebuild it when src is newer. */
-function ensureBuilt(): void {
-  let built = 0;
-  try {
-    built = statSync(ENTRY).mtimeMs;
-  } catch {
-    built = 0;
-  }
-  if (built >= newestMtime(join(ROOT, 'src'))) return;
-  spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'ignore', timeout: 180_000 });
-}
-
-interface Replica {
-  child: ChildProcess;
-  port: number;
-  logs: Array<Record<string, unknown>>;
-}
-
-function startReplica(env: Record<string, string>): Promise<Replica> {
-  const child = spawn(process.execPath, [ENTRY], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const logs: Array<Record<string, unknown>> = [];
-  let buffer = '';
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      const lines = buffer.split('\n');
-      buffer = lines.pop() ?? '';
-      for (const line of lines) {
-        try {
-          const entry = JSON.parse(line) as Record<string, unknown>;
-          logs.push(entry);
-          if (entry.msg === 'listening') resolve({ child, port: Number(entry.port), logs });
-        } catch {
-          // not a log line
-        }
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`replica exited with ${code}`)));
-  });
-}
-
-async function stopReplica(replica: Replica): Promise<void> {
+async function stopReplica(replica: BotProcess): Promise<void> {
   if (replica.child.exitCode !== null) return;
   const exited = new Promise<void>((resolve) => replica.child.once('exit', () => resolve()));
   replica.child.kill('SIGTERM');
@@ -68,7 +14,7 @@ async function stopReplica(replica: Replica): Promise<void> {
 
 describePostgres('Slack replicas: two bot processes on one PostgreSQL', () => {
   let fake: FakeSlackApi;
-  let replicas: Replica[] = [];
+  let replicas: BotProcess[] = [];
 
   beforeAll(async () => {
     ensureBuilt();
@@ -82,7 +28,7 @@ describePostgres('Slack replicas: two bot processes on one PostgreSQL', () => {
       SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
       SLACK_API_URL: fake.apiUrl,
     };
-    replicas = await Promise.all([startReplica(env), startReplica(env)]);
+    replicas = await Promise.all([startBot(env), startBot(env)]);
     await fake.waitForCalls('auth.test', 2);
   }, 240_000);
 
