@@ -69,6 +69,9 @@ export function checkKnowledge(kb: KnowledgeBase, options: CheckOptions = {}): C
         phraseOwner.set(phrase, condition.owner);
       }
     }
+    if (cell.decided_by && !cell.citations.some((c) => c.source === cell.decided_by)) {
+      problems.push({ file: cell.file, entry, message: `decided_by "${cell.decided_by}" is not one of the cell's citations` });
+    }
     if (options.staleMonths !== undefined) {
       const age = monthsBetween(new Date(`${cell.verified}T00:00:00Z`), options.today ?? new Date());
       if (age > options.staleMonths) problems.push({ file: cell.file, entry, message: `last verified ${cell.verified}, more than ${options.staleMonths} months ago` });

@@ -66,6 +66,8 @@ export const cellSchema = z
     keywords: z.array(z.string().min(2)).default([]),
     citations: z.array(citationSchema).min(1, 'every cell needs at least one citation'),
     verified: isoDate,
+    /** The source (one of this cell's citations) whose page decided the cell when it was last verified. */
+    decided_by: id.optional(),
   })
   .strict()
   .superRefine((cell, ctx) => {
