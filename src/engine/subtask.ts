@@ -15,8 +15,13 @@ const EITHER_OR = /\bor (do|does|is|are|should|must|will|would|can|did|have)\b|\
 /** "Do I need to turn anything on?" asks whether it is on by default, not who configures it. */
 const DEFAULT_QUESTION = /\b(do|does|should|must) (i|we|you) (need|have|got) to (enable|turn|switch|set|configure|activate|do)\b|\b(something|anything) (i|we|you) (need|have) to (enable|turn on|set up|activate|configure)\b|\benable (it )?first\b|\banything (i|we|you) (need|have) to\b|\bout of the box\b|\bby default\b|\bon by default\b|\bautomatically\b/;
 
+/** "Is it on by default or do I enable it?": asks whether one side does it at all, i.e. for the split. */
+export function asksEitherOr(normalized: string): boolean {
+  return EITHER_OR.test(normalized) || DEFAULT_QUESTION.test(normalized);
+}
+
 export function askedSide(normalized: string): 'aws' | 'customer' | undefined {
-  if (EITHER_OR.test(normalized) || DEFAULT_QUESTION.test(normalized)) return undefined;
+  if (asksEitherOr(normalized)) return undefined;
   const aws = AWS_ACTIONS.test(normalized);
   const customer = CUSTOMER_ACTIONS.test(normalized);
   if (aws && !customer) return 'aws';

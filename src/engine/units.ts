@@ -3,6 +3,7 @@ import { normalizeText } from '../text/normalize';
 import type { Vocabulary } from './vocabulary';
 import { PhraseIndex } from './phrases';
 import { stemToken } from '../text/normalize';
+import { VerbReader } from './verbs';
 
 /**
  * Answer units: every duty line of a cell ("AWS: provides a 24x7 response team") is a
@@ -24,17 +25,25 @@ export interface Unit {
   side: UnitSide;
   text: string;
   terms: Set<string>;
+  /** The actions the line starts with ("Runs, patches and scales…"), in canonical terms. */
+  verbs: Set<string>;
 }
 
 /** A question as the units read it (UnitIndex.read). */
 export interface AskedQuestion {
   tokens: string[];
   terms: Set<string>;
+  /** The action asked about ("who schedules…" -> choose), when the question names one. */
+  verb?: string;
 }
 
 export interface RankedUnit {
   unit: Unit;
   score: number;
+  /** The unit performs the action the question asks about. */
+  verbMatch: boolean;
+  /** Evidence from the words other than that verb: the object of the action. */
+  objectScore: number;
 }
 
 export interface UnitChoice {
@@ -42,10 +51,15 @@ export interface UnitChoice {
   score: number;
   /** The best score of a unit on another side, for the margin. */
   runnerUp: number;
+  /** Chosen because it performs the action asked about. */
+  verbMatch: boolean;
+  objectScore: number;
 }
 
 /** A unit must share at least this much evidence with the question to decide it. */
 export const MIN_UNIT_SCORE = 8;
+/** A unit that performs the action asked about needs less evidence from its other words. */
+export const MIN_VERB_UNIT_SCORE = Number(process.env.MIN_VERB ?? 5);
 /** ...and beat every unit of another side by this factor. */
 export const UNIT_MARGIN = 3;
 
@@ -56,10 +70,14 @@ export class UnitIndex {
 
   private readonly awsManaged = new PhraseIndex<true>();
   private readonly providerActions: string[];
+  private readonly verbs: VerbReader;
+  private readonly areaTerms = new Map<string, Set<string>>();
 
   constructor(kb: KnowledgeBase, private readonly vocabulary: Vocabulary) {
     for (const marker of kb.lexicon['aws-managed-markers']) this.awsManaged.add(normalizeText(marker), true);
+    this.verbs = new VerbReader(vocabulary, new Set(kb.lexicon['light-verbs'].flatMap((v) => vocabulary.terms(v))));
     this.providerActions = kb.lexicon['provider-actions'].map((a) => vocabulary.terms(a)[0]).filter((a): a is string => a !== undefined);
+    for (const area of kb.areas.values()) this.areaTerms.set(area.id, new Set(vocabulary.terms(`${area.id.replace(/-/g, ' ')} ${area.title}`)));
     for (const service of kb.services.values()) {
       // The service's own names say nothing about which of its duties is meant.
       const names = [service.id, service.name, ...service.aliases];
@@ -72,7 +90,7 @@ export class UnitIndex {
       const units: Unit[] = [];
       const add = (kind: Unit['kind'], side: UnitSide, key: string, text: string) => {
         const terms = new Set(vocabulary.terms(text, skip));
-        units.push({ id: `${cell.id}#${key}`, cellId: cell.id, kind, side, text, terms });
+        units.push({ id: `${cell.id}#${key}`, cellId: cell.id, kind, side, text, terms, verbs: this.verbs.leadingVerbs(text) });
         for (const t of terms) df.set(t, (df.get(t) ?? 0) + 1);
         n++;
       };
@@ -93,6 +111,11 @@ export class UnitIndex {
     return this.providerActions.some((a) => question.terms.has(a)) && this.awsManaged.match(question.tokens).length > 0;
   }
 
+  /** The actions an area is named for ("OS patching" -> patch), in canonical terms. */
+  areaActions(areaId: string): ReadonlySet<string> {
+    return this.areaTerms.get(areaId) ?? new Set();
+  }
+
   units(cellId: string): Unit[] {
     return this.byCell.get(cellId) ?? [];
   }
@@ -103,7 +126,7 @@ export class UnitIndex {
    */
   read(tokens: string[], negated: ReadonlySet<number>, cell: Cell): AskedQuestion {
     const kept = tokens.filter((_, i) => !negated.has(i));
-    return { tokens, terms: new Set(this.vocabulary.termsOfTokens(kept, this.serviceWords.get(cell.service))) };
+    return { tokens, terms: new Set(this.vocabulary.termsOfTokens(kept, this.serviceWords.get(cell.service))), verb: this.verbs.askedVerb(kept) };
   }
 
   rank(question: AskedQuestion, cell: Cell): RankedUnit[] {
@@ -111,8 +134,13 @@ export class UnitIndex {
     return this.units(cell.id)
       .map((unit) => {
         let score = 0;
-        for (const t of unit.terms) if (asked.has(t)) score += this.idf.get(t) ?? 0;
-        return { unit, score };
+        let objectScore = 0;
+        for (const t of unit.terms) {
+          if (!asked.has(t)) continue;
+          score += this.idf.get(t) ?? 0;
+          if (t !== question.verb) objectScore += this.idf.get(t) ?? 0;
+        }
+        return { unit, score, objectScore, verbMatch: question.verb !== undefined && unit.verbs.has(question.verb) };
       })
       .filter((r) => r.score > 0)
       .sort((a, b) => b.score - a.score);
@@ -122,12 +150,20 @@ export class UnitIndex {
    * The unit a question about one action in a shared or "depends" cell is about: the best unit,
    * if it has enough evidence and clearly beats every unit whose owner differs.
    */
-  choose(question: AskedQuestion, cell: Cell): UnitChoice | undefined {
+  choose(question: AskedQuestion, cell: Cell, options: { byVerb?: boolean } = {}): UnitChoice | undefined {
     const ranked = this.rank(question, cell);
+    // "who schedules the maintenance window?": among the duties that perform the action asked
+    // about and share its object, the best decides; duties that only mention the object do not.
+    const performing = ranked.filter((r) => r.verbMatch && r.objectScore > 0).sort((a, b) => b.score - a.score);
+    if (options.byVerb && performing.length > 0) {
+      const best = performing[0];
+      const runnerUp = performing.find((r) => r.unit.side !== best.unit.side)?.score ?? 0;
+      if (best.score >= MIN_VERB_UNIT_SCORE && best.score >= runnerUp * UNIT_MARGIN) return { unit: best.unit, score: best.score, runnerUp, verbMatch: true, objectScore: best.objectScore };
+    }
     const best = ranked[0];
     if (!best || best.score < MIN_UNIT_SCORE) return undefined;
     const runnerUp = ranked.find((r) => r.unit.side !== best.unit.side)?.score ?? 0;
     if (best.score < runnerUp * UNIT_MARGIN) return undefined;
-    return { unit: best.unit, score: best.score, runnerUp };
+    return { unit: best.unit, score: best.score, runnerUp, verbMatch: false, objectScore: best.objectScore };
   }
 }

@@ -177,6 +177,7 @@ export const lexiconFileSchema = z
     'facility-area': id.optional(),
     'aws-managed-markers': phraseList,
     'provider-actions': phraseList,
+    'light-verbs': phraseList.default([]),
     'overview-order': z.array(id).default([]),
   })
   .strict();

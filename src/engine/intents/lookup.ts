@@ -4,7 +4,7 @@ import { answerFromCell, baseAnswer } from '../build';
 import type { Answer } from '../types';
 import type { Intent, RouteContext } from './context';
 import { conditionsNamed, matchCondition } from '../conditions';
-import { askedSide } from '../subtask';
+import { askedSide, asksEitherOr } from '../subtask';
 import type { Unit } from '../units';
 
 /**
@@ -47,10 +47,15 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
     if (own.owner !== 'aws' && own.aws.length > 0 && ctx.units.asksAboutAwsManaged(asked)) {
       return { cell: own, override: { owner: 'aws', because: 'you asked who maintains something AWS provides and manages' }, confidence: 0.8 };
     }
-    const unit = ctx.units.choose(asked, own);
+    const affirmed = ctx.detection.tokens.filter((_, i) => !ctx.negated.has(i)).join(' ');
+    // A "depends" cell's conditions exist because who performs its action depends: the verb
+    // alone does not decide there, nor in "does AWS do it or do I?".
+    // The area's own action ("who patches…" in a patching cell) is what every duty there does.
+    const byVerb = own.owner === 'shared' && !asksEitherOr(affirmed) && asked.verb !== undefined && !ctx.units.areaActions(own.area).has(asked.verb);
+    const unit = ctx.units.choose(asked, own, { byVerb });
     if (own.owner === 'shared' || own.owner === 'depends') {
       // "unless we set it up" does not ask who sets it up.
-      const side = askedSide(ctx.detection.tokens.filter((_, i) => !ctx.negated.has(i)).join(' '));
+      const side = askedSide(affirmed);
       if (side) return { cell: own, override: { owner: side, because: side === 'aws' ? 'you asked about the part AWS operates' : 'you asked about the part you configure' }, confidence: 0.8 };
       if (unit) return { cell: own, override: unitOverride(unit.unit), confidence: 0.8 };
     } else if (unit && unit.unit.side !== own.owner && unit.score >= DEFINITE_UNIT_SCORE && unit.score >= unit.runnerUp * DEFINITE_UNIT_MARGIN) {

@@ -1,0 +1,99 @@
+import type { Vocabulary } from './vocabulary';
+
+/**
+ * The action a duty performs and the action a question asks about, read as verbs.
+ *
+ * Every duty line starts with what one side does ("Picks a maintenance window…", "Runs, patches
+ * and scales the query fleet"), and "who schedules the maintenance window?" asks who performs
+ * one action on one object. Matching the question's verb against the duties' leading verbs
+ * tells the duty asked about from one that only mentions the same object ("Performs OS
+ * maintenance during the weekly maintenance window"). The verbs known are the ones the duties
+ * themselves start with, so no verb list is kept by hand.
+ */
+
+/** "Runs, patches and scales …": the leading verbs of a duty line (an adverb may come first). */
+const LEADING_VERBS = /^(?:[a-z]+ly\s+)?([a-z-]+(?:,\s*[a-z-]+)*(?:,?\s+(?:and|or)\s+[a-z-]+)?)\b/i;
+
+/** Words between "who" and the verb ("who is actually responsible for rotating…"). */
+const BEFORE_VERB = new Set(
+  `is s are was will would should must can could does do did actually really still even usually normally then now ever
+  gets get got to has have had need needs ultimately exactly typically also responsible for in charge of supposed expected
+  going gonna the one that job task it their our my your aws amazon we i you they us me on who whose supposedly`.split(/\s+/),
+);
+
+/** Where an action is asked about: the words after these open the search for its verb. */
+const ASKING = new Set(['who', 'whose', 'whom']);
+const ASKING_PAIRS = [/^(do|does|should|must|will|can|would) (we|i|aws|amazon|you|they)$/, /^(need|needs|have|has) to$/, /^responsible for$/];
+
+/** Lines a word must lead to count as a verb. */
+const MIN_LEADS = 2;
+
+/** How far after the cue the verb may sit ("who does the os patching": three words). */
+const VERB_WINDOW = 4;
+
+export class VerbReader {
+  /** How many duty lines start with each verb: a word that leads one line only may be a noun ("Groups…"). */
+  private readonly leads = new Map<string, number>();
+
+  constructor(private readonly vocabulary: Vocabulary, private readonly light: ReadonlySet<string>) {}
+
+  /** The leading verbs of a duty line in canonical terms; they become known verbs. */
+  leadingVerbs(line: string): Set<string> {
+    const match = LEADING_VERBS.exec(line.trim());
+    const out = new Set<string>();
+    if (!match) return out;
+    for (const word of match[1].split(/,\s*|\s+(?:and|or)\s+|\s+/).filter(Boolean)) {
+      const term = this.canonical(word.toLowerCase());
+      if (term && !this.light.has(term)) {
+        out.add(term);
+        this.leads.set(term, (this.leads.get(term) ?? 0) + 1);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The verb of the action a question asks about, in canonical terms: the first known verb
+   * after "who", "do we", "need to" or "responsible for", within a few words.
+   */
+  askedVerb(tokens: string[]): string | undefined {
+    for (let i = 0; i < tokens.length; i++) {
+      const pair = i + 1 < tokens.length ? `${tokens[i]} ${tokens[i + 1]}` : '';
+      const opens = ASKING.has(tokens[i]) ? i + 1 : ASKING_PAIRS.some((p) => p.test(pair)) ? i + 2 : -1;
+      if (opens < 0) continue;
+      for (let j = opens, seen = 0; j < tokens.length && seen < VERB_WINDOW; j++) {
+        if (BEFORE_VERB.has(tokens[j])) continue;
+        seen++;
+        const verb = this.asVerb(tokens[j]);
+        if (verb) return verb;
+      }
+    }
+    return undefined;
+  }
+
+  /** A question word read as a known verb: "rotating", "created", "schedules", "runs". */
+  private asVerb(token: string): string | undefined {
+    for (const form of lemmaCandidates(token)) {
+      const term = this.canonical(form);
+      if (term && (this.leads.get(term) ?? 0) >= MIN_LEADS && !this.light.has(term)) return term;
+    }
+    return undefined;
+  }
+
+  private canonical(word: string): string | undefined {
+    return this.vocabulary.terms(word)[0];
+  }
+}
+
+/** Base forms a verb form may come from, most likely first; the known verbs decide which is real. */
+export function lemmaCandidates(token: string): string[] {
+  const out = [token];
+  for (const suffix of ['ing', 'ed']) {
+    if (!token.endsWith(suffix) || token.length < suffix.length + 3) continue;
+    const stem = token.slice(0, -suffix.length);
+    out.push(stem, `${stem}e`);
+    if (/([bdgklmnprt])\1$/.test(stem)) out.push(stem.slice(0, -1));
+    if (stem.endsWith('i')) out.push(`${stem.slice(0, -1)}y`);
+  }
+  return out;
+}
