@@ -1,6 +1,7 @@
 import { normalizeText } from '../text/normalize';
 import { GENERAL, type KnowledgeBase } from '../knowledge/types';
 import { PhraseIndex, type PhraseHit } from './phrases';
+import { setAsidePositions } from './negation';
 
 export interface AreaHitValue {
   area: string;
@@ -171,8 +172,12 @@ export class Detector {
   }
 
   private pickServices(allHits: PhraseHit<string>[], tokens: string[]): string[] {
-    // "a non-RDS secret", "not on EC2": a negated service is not the subject.
-    const hits = allHits.filter((h) => !(h.start > 0 && /^(non|not|except|without|unlike)$/.test(tokens[h.start - 1])));
+    // "a non-RDS secret", "not on EC2", "SM = secrets manager, not systems manager": a service
+    // named only where the question sets it aside is not the subject.
+    const aside = setAsidePositions(tokens);
+    const setAside = (h: PhraseHit<string>) => aside.has(h.start) || (h.start > 0 && /^(non|not|except|without|unlike)$/.test(tokens[h.start - 1]));
+    const named = new Set(allHits.filter((h) => !setAside(h)).map((h) => h.value));
+    const hits = allHits.filter((h) => named.has(h.value));
     const strong = hits.filter((h) => !this.weakAliases.has(h.phrase) && !(h.fuzzy && this.commonWords.has(tokens[h.start])));
     const chosen = strong.length > 0 ? strong : hits;
     const ids: string[] = [];

@@ -21,11 +21,23 @@ export function isNegationTrigger(token: string): boolean {
 const BACKWARD_TRIGGERS = ['isnt enough', 'is not enough', 'not enough', 'isnt sufficient', 'is not sufficient', 'wont do', 'will not do', 'doesnt cut it', 'is not an option', 'isnt an option', 'is out of the question'];
 const BACKWARD_SCOPE = 3;
 
+/** Triggers that set something aside ("not systems manager", "other than WAF"), as opposed to a verb in the negative ("isn't EC2 patched?"). */
+const SETTING_ASIDE = new Set(['not', 'non', 'except', 'excluding', 'unlike', 'without']);
+
+/**
+ * Positions a question explicitly sets aside: "SM = secrets manager, not systems manager",
+ * "a real batch of patches, not AWS Batch". A thing named only there is not what is asked about.
+ */
+export function setAsidePositions(tokens: string[]): Set<number> {
+  return negatedPositions(tokens, (i) => SETTING_ASIDE.has(tokens[i]) || (i + 1 < tokens.length && TWO_WORD_TRIGGERS.has(`${tokens[i]} ${tokens[i + 1]}`)), false);
+}
+
 /** Positions of `tokens` (normalised words) inside a negation's scope. */
-export function negatedPositions(tokens: string[]): Set<number> {
+export function negatedPositions(tokens: string[], isTrigger: (i: number) => boolean = () => true, backward = true): Set<number> {
   const out = new Set<number>();
   for (let i = 0; i < tokens.length; i++) {
     let start = -1;
+    if (!isTrigger(i)) continue;
     if (AUXILIARY.has(tokens[i]) && SUBJECTS.has(tokens[i + 1] ?? '')) continue;
     if (TRIGGERS.has(tokens[i])) start = i + 1;
     else if (i + 1 < tokens.length && TWO_WORD_TRIGGERS.has(`${tokens[i]} ${tokens[i + 1]}`)) start = i + 2;
@@ -37,6 +49,7 @@ export function negatedPositions(tokens: string[]): Set<number> {
       out.add(k);
     }
   }
+  if (!backward) return out;
   const text = tokens.join(' ');
   for (const trigger of BACKWARD_TRIGGERS) {
     let at = text.indexOf(` ${trigger}`);
