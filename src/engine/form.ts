@@ -40,8 +40,33 @@ const CONFIRMATION = /\b(right|correct|yes|yeah|yep|no|ok|true|isnt it|is it not
 const CLAIM_AWS = /\b(aws|amazon)\b.{0,30}\b(handles?|does|patch\w*|covers?|takes? care|is responsible|owns?|manages?|backs? up|encrypts?|rotates?|does it|automatically)\b|\b(covered|handled|done|managed|taken care of|patched|encrypted|backed up) by (aws|amazon)\b|\b(we|i) (dont|do not|never) (need|have|got) to\b|\bnothing (for )?(us|me|we|i) to do\b|\b(automatic|automatically|by default|out of the box|just happens?)\b/;
 const CLAIM_US = /\b(we|i) (have|need|got|must) to\b|\b(is|its|thats) (on )?(us|me|ours|mine)\b|\b(our|my) (job|responsibility|problem)\b|\bunless (we|i)\b/;
 
-export function questionForm(normalized: string): QuestionForm {
-  const split = SPLIT.test(normalized);
+/** Words that point at the asker's side or at AWS's, inside a "what/which" clause. */
+const US_WORDS = new Set(['us', 'we', 'me', 'i', 'ours', 'mine', 'our', 'my', 'ourselves', 'myself', 'customer', 'customers']);
+const AWS_WORDS = new Set(['aws', 'amazon', 'amazons', 'they', 'them', 'their', 'theirs', 'provider']);
+const WH = new Set(['what', 'whats', 'which']);
+/** How far into a "what/which" clause its party may sit ("what security stuff is aws s"). */
+const CLAUSE_WINDOW = 6;
+
+/**
+ * "what's ours vs what's AWS's", "which parts are AWS's and which are mine", "what do we manage
+ * and what does Route 53 manage": two "what/which" clauses, one about each side, ask for the
+ * split whatever words join them. `named` are the positions of service names, which stand for
+ * the side that runs the service.
+ */
+function twoSidedClauses(tokens: string[], named: ReadonlySet<number>): boolean {
+  const sides = new Set<string>();
+  for (let i = 0; i < tokens.length; i++) {
+    if (!WH.has(tokens[i])) continue;
+    for (let k = i + 1; k < Math.min(tokens.length, i + 1 + CLAUSE_WINDOW) && !WH.has(tokens[k]); k++) {
+      if (US_WORDS.has(tokens[k])) { sides.add('us'); break; }
+      if (AWS_WORDS.has(tokens[k]) || named.has(k)) { sides.add('aws'); break; }
+    }
+  }
+  return sides.size === 2;
+}
+
+export function questionForm(normalized: string, named: ReadonlySet<number> = new Set()): QuestionForm {
+  const split = SPLIT.test(normalized) || twoSidedClauses(normalized.split(' '), named);
   const confirmation = CONFIRMATION.test(normalized);
   let claimedOwner: QuestionForm['claimedOwner'];
   if (confirmation) {

@@ -63,7 +63,7 @@ export function createRouter(kb: KnowledgeBase): Router {
     }
 
     const detection = detector.detect(clean);
-    const form = questionForm(detection.normalized);
+    const form = questionForm(detection.normalized, new Set(detection.serviceHits.flatMap((h) => Array.from({ length: h.length }, (_, k) => h.start + k))));
     const subject = resolveSubject(kb, search, detection, query.context ?? {}, form);
 
     const aboutAws = subject.services.length > 0 || detection.areas.length > 0 || detection.concepts.length > 0;

@@ -17,7 +17,7 @@ export type Decline = 'task' | 'arithmetic' | 'finance' | 'facility_details' | '
 const OWNERSHIP_CUE = /\b(who|whose|whom|responsib\w*|on me|on us|my job|our job|my problem|our problem|aws or (me|us|we|i)|(me|us|we|i) or aws|do (i|we) (need|have) to|should (i|we)|must (i|we)|is (it|that|this) on)\b/;
 
 /** Openers before an imperative: "hey, can you please write ...". */
-const POLITE_OPENER = /^((hey|hi|hello|yo|ok|okay|so|pls|please|quick one|quick q)\s+)*((can|could|would|will) you\s+|(i need|i want|i d like) you to\s+|(help me|pls|please)\s+)*(please\s+|pls\s+|quickly\s+|just\s+)*/;
+const POLITE_OPENER = /^((hey|hi|hello|yo|ok|okay|so|pls|please|plz|quick one|quick q)\s+)*((can|could|would|will) (you|u|ya)\s+|(i need|i want|i d like) you to\s+|(help me|pls|please)\s+)*(please\s+|pls\s+|quickly\s+|just\s+)*/;
 
 /** "2.4 TB growing 17% a month, how big after 6 months?": a sum, whatever it is about. */
 const GROWTH_SUM = /\b(how (big|much|many|large|long)|what will .{0,20} be)\b.{0,40}\b(after|in|within) \d+\b|\b(grows?|growing|increases?|increasing|shrinks?) (by )?\d+ (percent |pct )?(per|a|each|every) (month|year|week|day)\b/;
@@ -27,6 +27,7 @@ const ARITHMETIC = /\b\d+(\.\d+)?\s*(\+|plus|minus|times|x|multiplied by|divided
 export class ScopeReader {
   private readonly taskVerbs: PhraseIndex<true>;
   private readonly taskObjects: PhraseIndex<true>;
+  private readonly textTasks: PhraseIndex<true>;
   private readonly finance: PhraseIndex<true>;
   private readonly facilityWords: PhraseIndex<true>;
   private readonly facilityDetails: PhraseIndex<true>;
@@ -34,17 +35,20 @@ export class ScopeReader {
   private readonly legalDocuments: PhraseIndex<true>;
   private readonly domainWords: PhraseIndex<true>;
   private readonly uncovered = new PhraseIndex<UncoveredService>();
+  private readonly weakAliases: ReadonlySet<string>;
 
   constructor(kb: KnowledgeBase) {
     const s = kb.scope;
     this.taskVerbs = phrases(s['task-verbs']);
     this.taskObjects = phrases(s['task-objects']);
+    this.textTasks = phrases(s['text-tasks']);
     this.finance = phrases(s['finance-words']);
     this.facilityWords = phrases(s['facility-words']);
     this.facilityDetails = phrases(s['facility-details']);
     this.promises = phrases(s['promise-words']);
     this.legalDocuments = phrases(s['legal-documents']);
     this.domainWords = phrases(s['domain-words']);
+    this.weakAliases = new Set(kb.lexicon['weak-aliases'].map((a) => normalizeText(a)));
     for (const entry of kb.uncovered) for (const name of [entry.name, ...entry.aliases]) this.uncovered.add(normalizeText(name), entry);
   }
 
@@ -82,7 +86,12 @@ export class ScopeReader {
   private isTask(normalized: string, aboutAws: boolean): boolean {
     const rest = normalized.replace(POLITE_OPENER, '');
     const tokens = rest.split(' ').filter(Boolean);
-    const verbs = this.taskVerbs.match(tokens.slice(0, 3));
+    const opening = tokens.slice(0, 3);
+    if (this.textTasks.match(opening).some((h) => h.start === 0)) return true;
+    // "regex for gamertags: …", "a bash one-liner that lists …": the thing to produce, asked for by name.
+    const named = this.taskObjects.match(opening).find((h) => h.start <= 1 && (h.start === 0 || /^(a|an|the|some)$/.test(tokens[0])));
+    if (named && /^(for|to|that|which|in|so)$/.test(tokens[named.start + named.length] ?? '')) return true;
+    const verbs = this.taskVerbs.match(opening);
     if (verbs.length === 0 || verbs[0].start !== 0) return false;
     // "explain the shared responsibility model" asks for an explanation the bot gives; a task
     // names what it wants produced, or has nothing of AWS in it ("convert this cron to UTC").
@@ -108,7 +117,9 @@ export class ScopeReader {
   uncoveredService(tokens: string[], serviceHits: PhraseHit<string>[], coveredSubjects: string[]): UncoveredService | undefined {
     const hits = this.uncovered.match(tokens);
     if (hits.length === 0) return undefined;
-    const covered = serviceHits.filter((h) => !h.fuzzy);
+    // "gamelift fleet servers", "mediaconvert output bucket": a generic word that can also name a
+    // covered service ("server", "bucket") does not compete with a service named by its name.
+    const covered = serviceHits.filter((h) => !h.fuzzy && !this.weakAliases.has(h.phrase));
     const longer = (h: PhraseHit<UncoveredService>) => covered.some((c) => c.length > h.length && c.start <= h.start && c.start + c.length >= h.start + h.length);
     const kept = hits.filter((h) => !longer(h));
     if (kept.length === 0) return undefined;

@@ -188,6 +188,7 @@ export const scopeFileSchema = z
   .object({
     'task-verbs': phraseList,
     'task-objects': phraseList,
+    'text-tasks': phraseList,
     'finance-words': phraseList,
     'facility-words': phraseList,
     'facility-details': phraseList,
