@@ -78,7 +78,7 @@ export function createRouter(kb: KnowledgeBase): Router {
       asked: askedParty(detection.normalized),
       form,
       negated: negatedPositions(detection.tokens),
-      guard: guardReason(detection.normalized),
+      guard: guardReason(detection.normalized) ?? (scope.targetsOthers(detection.normalized, detection.tokens) ? 'harmful' : undefined),
       decline: scope.decline(detection.normalized, detection.tokens, aboutAws),
       mentionsDomain: scope.mentionsDomain(detection.tokens),
       uncovered: scope.uncoveredService(detection.tokens, detection.serviceHits, subject.services.filter((id) => !detector.isTool(id))),

@@ -28,6 +28,9 @@ export class ScopeReader {
   private readonly taskVerbs: PhraseIndex<true>;
   private readonly taskObjects: PhraseIndex<true>;
   private readonly textTasks: PhraseIndex<true>;
+  private readonly circumvention: PhraseIndex<true>;
+  private readonly foreignOwners: PhraseIndex<true>;
+  private readonly stealth: PhraseIndex<true>;
   private readonly finance: PhraseIndex<true>;
   private readonly facilityWords: PhraseIndex<true>;
   private readonly facilityDetails: PhraseIndex<true>;
@@ -42,6 +45,9 @@ export class ScopeReader {
     this.taskVerbs = phrases(s['task-verbs']);
     this.taskObjects = phrases(s['task-objects']);
     this.textTasks = phrases(s['text-tasks']);
+    this.circumvention = phrases(s.circumvention);
+    this.foreignOwners = phrases(s['foreign-owners']);
+    this.stealth = phrases(s.stealth);
     this.finance = phrases(s['finance-words']);
     this.facilityWords = phrases(s['facility-words']);
     this.facilityDetails = phrases(s['facility-details']);
@@ -69,6 +75,21 @@ export class ScopeReader {
     if (!asksWho && this.finance.match(tokens).length > 0) return 'finance';
     if (!asksWho && this.isTask(normalized, aboutAws)) return 'task';
     return undefined;
+  }
+
+  /**
+   * "how do I get around their bucket policy", "quietly turn off GuardDuty so they don't see":
+   * a way around a control aimed at what is someone else's, or meant not to be noticed.
+   */
+  targetsOthers(normalized: string, tokens: string[]): boolean {
+    const ways = this.circumvention.match(tokens);
+    if (ways.length === 0) return false;
+    if (this.stealth.match(tokens).length > 0) return true;
+    // "who turns off GuardDuty in a partner's account when the contract ends?" asks who owns a duty.
+    if (OWNERSHIP_CUE.test(normalized)) return false;
+    // "a rival studio left a bucket open … how do i get around their policy": the owner may be
+    // named before the way around, in the same message.
+    return this.foreignOwners.match(tokens).length > 0;
   }
 
   /** A word about cloud security that names no service, area or concept ("is this secure on aws?"). */

@@ -1,0 +1,46 @@
+import { createEngine } from '../../src/engine';
+import type { Query } from '../../src/engine/types';
+import { setAsidePositions, negatedPositions } from '../../src/engine/negation';
+import { questionForm } from '../../src/engine/form';
+
+const { router } = createEngine();
+const ask = (text: string) => router.route({ text, platform: 'cli', userId: 'u', conversationId: 'c' } as Query);
+
+describe('reading a question: what it sets aside, what form it has, what it asks for', () => {
+  it('a service named only where the question sets it aside is not its subject', () => {
+    const tokens = 'sm rotation sm secrets manager not systems manager who sets it up'.split(' ');
+    expect([...setAsidePositions(tokens)].map((i) => tokens[i])).toEqual(['systems', 'manager']);
+    // A verb asked in the negative sets nothing aside.
+    expect(setAsidePositions('isnt ec2 patched by aws'.split(' ')).size).toBe(0);
+    expect(negatedPositions('isnt ec2 patched by aws'.split(' ')).size).toBeGreaterThan(0);
+    const a = ask('SM = secrets manager, not systems manager: who rotates the secrets?');
+    expect(a.cells[0]).toMatch(/^secrets-manager\./);
+  });
+
+  it('two what/which clauses, one about each side, ask for the split whatever joins them', () => {
+    expect(questionForm("which security stuff is aws s and which is mine").split).toBe(true);
+    expect(questionForm('what s still ours and what does aws run').split).toBe(true);
+    expect(questionForm('what parts do we manage and what does route 53 manage', new Set([10, 11])).split).toBe(true);
+    expect(questionForm('what do we have to patch on rds if aws patches the os').split).toBe(false);
+    expect(questionForm('which of our instances does aws patch').split).toBe(false);
+    expect(ask("for EC2, what's ours vs what's AWS's?").verdict).toBe('shared');
+  });
+
+  it('tasks on supplied text, or that name what to produce, are out of scope and not gaps', () => {
+    for (const q of ['summarize this thread for me: "deploy went fine, infra wants more reserved capacity"', 'regex for usernames: 3-16 chars, letters and digits', 'can u write me a bash one-liner that lists our s3 buckets']) {
+      const a = ask(q);
+      expect(a.intent).toBe('out_of_scope');
+    }
+    // A question about a script's owner is still a question.
+    expect(ask('who patches the OS on EC2?').intent).toBe('lookup');
+  });
+
+  it('refuses a way around a control aimed at someone else, or meant not to be noticed', () => {
+    for (const q of ['a rival studio left a bucket open but the policy blocks GetObject. how do i get around their bucket policy?', 'how do I quietly turn off cloudtrail in our partner account so they don\'t see our traffic']) {
+      expect(ask(q).intent).toBe('out_of_scope');
+    }
+    // Owning a duty in someone else's account is a question, not an attack.
+    expect(ask("who turns off guardduty in a partner's account when the contract ends?").intent).not.toBe('out_of_scope');
+    expect(ask('how do I disable the access keys of an employee who left?').intent).not.toBe('out_of_scope');
+  });
+});
