@@ -25,7 +25,7 @@ export interface Unit {
   side: UnitSide;
   text: string;
   terms: Set<string>;
-  /** The actions the line starts with ("Runs, patches and scales…"), in canonical terms. */
+  /** The actions the line performs ("Runs, patches and scales…", "…and inspects…"), in canonical terms. */
   verbs: Set<string>;
 }
 
@@ -72,6 +72,7 @@ export class UnitIndex {
   private readonly providerActions: string[];
   private readonly verbs: VerbReader;
   private readonly areaTerms = new Map<string, Set<string>>();
+  private readonly actions = new WeakMap<Unit, Set<string>>();
 
   constructor(kb: KnowledgeBase, private readonly vocabulary: Vocabulary) {
     for (const marker of kb.lexicon['aws-managed-markers']) this.awsManaged.add(normalizeText(marker), true);
@@ -101,6 +102,7 @@ export class UnitIndex {
       this.byCell.set(cell.id, units);
     }
     for (const [term, count] of df) this.idf.set(term, Math.log(1 + n / count));
+    for (const units of this.byCell.values()) for (const unit of units) for (const verb of this.verbs.laterVerbs(unit.text)) unit.verbs.add(verb);
   }
 
   /**
@@ -114,6 +116,13 @@ export class UnitIndex {
   /** The actions an area is named for ("OS patching" -> patch), in canonical terms. */
   areaActions(areaId: string): ReadonlySet<string> {
     return this.areaTerms.get(areaId) ?? new Set();
+  }
+
+  /** Every action any word of a unit names; read when first needed, since few questions need it. */
+  private actionsOf(unit: Unit): Set<string> {
+    let actions = this.actions.get(unit);
+    if (!actions) this.actions.set(unit, (actions = this.verbs.actionsNamed(unit.text)));
+    return actions;
   }
 
   units(cellId: string): Unit[] {
@@ -154,8 +163,10 @@ export class UnitIndex {
     const ranked = this.rank(question, cell);
     // "who schedules the maintenance window?": among the duties that perform the action asked
     // about and share its object, the best decides; duties that only mention the object do not.
-    const performing = ranked.filter((r) => r.verbMatch && r.objectScore > 0).sort((a, b) => b.score - a.score);
-    if (options.byVerb && performing.length > 0) {
+    const performing = ranked.filter((r) => r.verbMatch).sort((a, b) => b.score - a.score);
+    // Where duties of both sides name the action ("applies updates" / "can apply updates"), the verb does not separate them.
+    const sides = new Set(this.units(cell.id).filter((u) => question.verb !== undefined && (u.verbs.has(question.verb) || this.actionsOf(u).has(question.verb))).map((u) => u.side));
+    if (options.byVerb && performing.length > 0 && sides.size === 1) {
       const best = performing[0];
       const runnerUp = performing.find((r) => r.unit.side !== best.unit.side)?.score ?? 0;
       if (best.score >= MIN_VERB_UNIT_SCORE && best.score >= runnerUp * UNIT_MARGIN) return { unit: best.unit, score: best.score, runnerUp, verbMatch: true, objectScore: best.objectScore };

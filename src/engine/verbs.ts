@@ -53,6 +53,37 @@ export class VerbReader {
   }
 
   /**
+   * Every action a line names in any of its words, one word at a time ("can apply updates" names
+   * apply even where the vocabulary reads the phrase as patch).
+   */
+  actionsNamed(line: string): Set<string> {
+    const out = new Set<string>();
+    for (const word of line.toLowerCase().split(/[^a-z-]+/)) {
+      if (word.length < 3) continue;
+      for (const form of lemmaCandidates(word)) {
+        const term = this.canonical(form);
+        if (term) out.add(term);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Verbs a line names later, after "and" or a comma ("Tracks the shipment and inspects the
+   * device"), once the leading verbs of every line are known.
+   */
+  laterVerbs(line: string): Set<string> {
+    const out = new Set<string>();
+    const words = line.toLowerCase().split(/\s+/);
+    for (let i = 1; i < words.length; i++) {
+      if (!/^(and|or|then)$/.test(words[i - 1]) && !words[i - 1].endsWith(',')) continue;
+      const term = this.canonical(words[i].replace(/[^a-z-]/g, ''));
+      if (term && (this.leads.get(term) ?? 0) >= MIN_LEADS && !this.light.has(term)) out.add(term);
+    }
+    return out;
+  }
+
+  /**
    * The verb of the action a question asks about, in canonical terms: the first known verb
    * after "who", "do we", "need to" or "responsible for", within a few words.
    */
@@ -80,8 +111,11 @@ export class VerbReader {
     return undefined;
   }
 
+  private readonly canonicalCache = new Map<string, string | undefined>();
+
   private canonical(word: string): string | undefined {
-    return this.vocabulary.terms(word)[0];
+    if (!this.canonicalCache.has(word)) this.canonicalCache.set(word, this.vocabulary.terms(word)[0]);
+    return this.canonicalCache.get(word);
   }
 }
 

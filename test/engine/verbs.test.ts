@@ -38,6 +38,12 @@ describe('verbs: the action a duty performs and the one a question asks about', 
     expect(r.askedVerb('who takes care of it'.split(' '))).toBeUndefined();
   });
 
+  it('reads verbs a line names later, after "and" or a comma, and every action any word names', () => {
+    const r = reader();
+    expect([...r.laterVerbs('Tracks the shipment and grants the courier access.')]).toEqual(['grant']);
+    expect(r.actionsNamed('Sets the window and can apply updates early.').has('apply')).toBe(true);
+  });
+
   it('folds -ing and -ed forms to the base forms that may be meant', () => {
     expect(lemmaCandidates('rotating')).toEqual(expect.arrayContaining(['rotate']));
     expect(lemmaCandidates('scheduled')).toEqual(expect.arrayContaining(['schedule']));
