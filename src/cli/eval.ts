@@ -5,6 +5,8 @@ import { join, resolve } from 'node:path';
 import { evaluate, formatBlindReport, formatReport, loadEvalQuestions, defaultEvalDir, type EvalQuestion } from '../eval/evaluate';
 import { calibrationReport, fitCalibration, formatReliability } from '../eval/calibrate';
 import { CALIBRATION_FILE } from '../knowledge/schema';
+import { readFirstScore, writeFirstScore, type FirstScore } from '../eval/firstScore';
+import { samples as answerSamples } from '../eval/calibrate';
 import type { CliIo } from './io';
 import { UsageError, commandSpec, runCommand } from './spec';
 
@@ -23,11 +25,28 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
     const questions = loadEvalQuestions(typeof values.dir === 'string' ? values.dir : undefined);
     if (values.calibrate) {
       const { sets, questions: tuning } = tuningQuestions();
-      const data = fitCalibration(kb, tuning, sets);
+      const firstScores = sets.map((s) => readFirstScore(resolve(defaultEvalDir(), '..', s.replace(/^test\//, '')))).filter((f): f is FirstScore => f !== undefined);
+      const data = fitCalibration(kb, tuning, sets, firstScores);
       const path = join(kb.dir, CALIBRATION_FILE);
       writeFileSync(path, `${JSON.stringify(data, null, 1)}\n`);
       io.out(`calibration fitted on ${data.fittedOn.questions} questions from ${sets.length} sets: ${path}`);
+      if (data.novelty) io.out(`novelty shift ${data.novelty.shift} from the first scores of ${data.novelty.fittedOn.map((f) => `${f.set} (${f.questions} answers at ${f.commit})`).join(', ')}`);
       io.out(formatReliability('5-fold cross-validated reliability on the tuning sets', calibrationReport(kb, tuning, 5)));
+      return 0;
+    }
+    if (values['record-first-score']) {
+      // Scored once, now, before anyone reads its misses: the record the novelty shift is fitted on.
+      if (typeof values.dir !== 'string') throw new UsageError('--record-first-score needs --dir');
+      const report = evaluate(router, questions, { sharedAcceptsDepends: true });
+      const path = writeFirstScore(values.dir, {
+        set: values.dir.replace(/\/+$/, ''),
+        commit: typeof values.commit === 'string' ? values.commit : 'unknown',
+        date: new Date().toISOString().slice(0, 10),
+        accuracy: Math.round(report.verdictAccuracy * 1000) / 10,
+        samples: answerSamples(kb, questions),
+      });
+      io.out(formatBlindReport(report));
+      io.out(`first score recorded: ${path}`);
       return 0;
     }
     if (values.blind) {

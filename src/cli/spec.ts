@@ -93,7 +93,9 @@ export const COMMANDS: CommandSpec[] = [
       { name: 'misses', type: 'string', value: 'N', description: 'list at most N misses (default 30)' },
       { name: 'no-gate', type: 'boolean', description: 'report only: do not fail below 95%' },
       { name: 'blind', type: 'boolean', description: "a blind set's figures and reliability table only, never a question or a miss" },
-      { name: 'calibrate', type: 'boolean', description: 'fit the confidence model on the tuning sets into knowledge/calibration.json' },
+      { name: 'calibrate', type: 'boolean', description: 'fit the confidence model on the tuning sets (shifted by their recorded first scores) into knowledge/calibration.json' },
+      { name: 'record-first-score', type: 'boolean', description: "score a new set once and keep its answers in DIR/first-score.json (blind figures only)" },
+      { name: 'commit', type: 'string', value: 'SHA', description: 'the commit a first score is taken on, recorded with it' },
     ],
   },
   {

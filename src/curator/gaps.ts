@@ -1,3 +1,4 @@
+import { CLARIFY_BELOW } from '../engine/clarify';
 import { Detector } from '../engine/detect';
 import { GENERAL, type KnowledgeBase } from '../knowledge/types';
 import type { FeedbackRow, QuestionLogRow, Store } from '../store/types';
@@ -7,11 +8,10 @@ export const GAP_REASONS = ['not_found', 'low_confidence', 'not_helpful'] as con
 export type GapReason = (typeof GAP_REASONS)[number];
 
 /**
- * Below this the answer was a guess: a search hit (at most 0.7), or the general rule standing in
- * for a service with no cell of its own (0.75, or 0.5 when the general rule "depends").
- * Answers from a service's own cell score 0.8 and above.
+ * Below this the answer was likely a guess: the same calibrated threshold below which the
+ * router asks a clarifying question (engine/clarify.ts), so curators see what users were asked about.
  */
-export const LOW_CONFIDENCE = 0.8;
+export const LOW_CONFIDENCE = CLARIFY_BELOW;
 
 /** Intents that answer from the knowledge base, so their confidence means something. */
 const ANSWERING_INTENTS = new Set(['lookup', 'compare', 'overview', 'concept', 'clarify']);

@@ -16,6 +16,18 @@ export interface CalibrationData {
   fittedOn: { questions: number; sets: string[] };
   bias: number;
   weights: Record<string, number>;
+  /**
+   * The tuning sets are answered far better than questions nobody has seen, so a model fitted on
+   * them alone is too sure of itself. `shift` moves every prediction by what sets scored the
+   * first time they were seen say (their answers recorded then, in first-score.json).
+   */
+  novelty?: { shift: number; fittedOn: Array<{ set: string; commit: string; questions: number; accuracy: number }> };
+}
+
+/** One answer as it was reached and whether it was right. */
+export interface Sample {
+  features: Features;
+  correct: boolean;
 }
 
 export function confidenceFeatures(ctx: RouteContext, answer: Answer): Features {
@@ -42,7 +54,7 @@ export function confidenceFeatures(ctx: RouteContext, answer: Answer): Features 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 export function predictConfidence(model: CalibrationData, features: Features): number {
-  let z = model.bias;
+  let z = model.bias + (model.novelty?.shift ?? 0);
   for (const [name, value] of Object.entries(features)) z += (model.weights[name] ?? 0) * value;
   return Math.round(sigmoid(z) * 1000) / 1000;
 }
@@ -68,6 +80,31 @@ export function fitLogistic(samples: Array<{ features: Features; correct: boolea
   }
   const rounded = Object.fromEntries(Object.entries(weights).filter(([, w]) => Math.abs(w) > 1e-4).map(([k, w]) => [k, Math.round(w * 1e4) / 1e4]));
   return { fittedOn: { questions: samples.length, sets }, bias: Math.round(bias * 1e4) / 1e4, weights: rounded };
+}
+
+/**
+ * The shift of the log-odds that makes the model's predictions fit answers to unseen questions
+ * best (maximum likelihood, one parameter). The likelihood is concave in the shift, so its
+ * derivative falls as the shift grows: bisection finds its zero without Newton's overshoot.
+ */
+export function fitShift(model: CalibrationData, samples: Sample[]): number {
+  if (samples.length === 0) return 0;
+  const base = samples.map((s) => predictLogit(model, s.features));
+  const slope = (shift: number) => samples.reduce((sum, s, i) => sum + (s.correct ? 1 : 0) - sigmoid(base[i] + shift), 0);
+  let lo = -20;
+  let hi = 20;
+  for (let step = 0; step < 60; step++) {
+    const mid = (lo + hi) / 2;
+    if (slope(mid) > 0) lo = mid;
+    else hi = mid;
+  }
+  return Math.round(((lo + hi) / 2) * 1e4) / 1e4;
+}
+
+function predictLogit(model: CalibrationData, features: Features): number {
+  let z = model.bias;
+  for (const [name, value] of Object.entries(features)) z += (model.weights[name] ?? 0) * value;
+  return z;
 }
 
 /** Rows of a reliability table: how often answers in each confidence band were right. */

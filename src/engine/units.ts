@@ -59,7 +59,7 @@ export interface UnitChoice {
 /** A unit must share at least this much evidence with the question to decide it. */
 export const MIN_UNIT_SCORE = 8;
 /** A unit that performs the action asked about needs less evidence from its other words. */
-export const MIN_VERB_UNIT_SCORE = Number(process.env.MIN_VERB ?? 5);
+export const MIN_VERB_UNIT_SCORE = 5;
 /** ...and beat every unit of another side by this factor. */
 export const UNIT_MARGIN = 3;
 

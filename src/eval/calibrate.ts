@@ -1,10 +1,11 @@
 import { createRouter } from '../engine/router';
-import { fitLogistic, predictConfidence, reliability, type CalibrationData, type Features } from '../engine/calibration';
+import { fitLogistic, fitShift, predictConfidence, reliability, type CalibrationData, type Features, type Sample } from '../engine/calibration';
+import type { FirstScore } from './firstScore';
 import type { KnowledgeBase } from '../knowledge/types';
 import type { EvalQuestion } from './evaluate';
 
 /** Features and rightness of every tuning answer that has a verdict. */
-function samples(kb: KnowledgeBase, questions: EvalQuestion[]): Array<{ features: Features; correct: boolean }> {
+export function samples(kb: KnowledgeBase, questions: EvalQuestion[]): Array<{ features: Features; correct: boolean }> {
   const router = createRouter({ ...kb, calibration: undefined });
   const out: Array<{ features: Features; correct: boolean }> = [];
   for (const q of questions) {
@@ -17,8 +18,21 @@ function samples(kb: KnowledgeBase, questions: EvalQuestion[]): Array<{ features
   return out;
 }
 
-export function fitCalibration(kb: KnowledgeBase, questions: EvalQuestion[], sets: string[]): CalibrationData {
-  return fitLogistic(samples(kb, questions), sets);
+/**
+ * The model fitted on the tuning sets, shifted by the sets' first scores (when any are recorded)
+ * so that its confidence holds for questions nobody has seen.
+ */
+export function fitCalibration(kb: KnowledgeBase, questions: EvalQuestion[], sets: string[], firstScores: FirstScore[] = []): CalibrationData {
+  const model = fitLogistic(samples(kb, questions), sets);
+  const unseen: Sample[] = firstScores.flatMap((f) => f.samples);
+  if (unseen.length === 0) return model;
+  return {
+    ...model,
+    novelty: {
+      shift: fitShift(model, unseen),
+      fittedOn: firstScores.map((f) => ({ set: f.set, commit: f.commit, questions: f.samples.length, accuracy: f.accuracy })),
+    },
+  };
 }
 
 /** k-fold: fitted without each fold, applied to it; the honest reliability figures. */

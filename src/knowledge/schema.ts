@@ -209,5 +209,12 @@ export const calibrationSchema = z
     fittedOn: z.object({ questions: z.number().int(), sets: z.array(z.string()) }).strict(),
     bias: z.number(),
     weights: z.record(z.string(), z.number()),
+    novelty: z
+      .object({
+        shift: z.number(),
+        fittedOn: z.array(z.object({ set: z.string(), commit: z.string(), questions: z.number().int(), accuracy: z.number() }).strict()),
+      })
+      .strict()
+      .optional(),
   })
   .strict();

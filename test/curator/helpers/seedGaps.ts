@@ -18,9 +18,9 @@ export async function seedGaps(store: Store, now: Date): Promise<void> {
   const vote = (answerId: string, userId: string, helpful: boolean, cells: string[], when: Date, question?: string) =>
     store.recordFeedback({ answerId, platform: 'slack', userHash: store.hashUserId('slack', userId), helpful, cells, at: when, ...(question ? { question } : {}) });
 
-  await log('how do I back up my WAF rules?', 'lookup', ['general.backups'], 0.75, 'U1', at(3));
-  await log('How do I back up my WAF rules', 'lookup', ['general.backups'], 0.75, 'U2', at(2));
-  await log('who restores WAF web ACLs after a mistake?', 'lookup', ['general.backups'], 0.75, 'U1', at(1));
+  await log('how do I back up my WAF rules?', 'lookup', ['general.backups'], 0.55, 'U1', at(3));
+  await log('How do I back up my WAF rules', 'lookup', ['general.backups'], 0.55, 'U2', at(2));
+  await log('who restores WAF web ACLs after a mistake?', 'lookup', ['general.backups'], 0.55, 'U1', at(1));
 
   await log('who looks after zorblax ledgers', 'not_found', [], 0, 'U3', at(5), 'unknown');
   await log('zorblax ledger duties \u001b[31mnow\u001b[0m', 'not_found', [], 0.1, 'U4', at(4), 'unknown');
@@ -31,7 +31,7 @@ export async function seedGaps(store: Store, now: Date): Promise<void> {
   await vote('a3', 'U3', false, ['ec2.os-patching'], at(1), 'who patches my EC2 kernel?');
   await vote('a4', 'U3', false, ['ec2.os-patching'], at(0, -10));
 
-  await log('is s3 data encrypted by default', 'lookup', ['s3.encryption-at-rest'], 0.7, 'U6', at(7));
+  await log('is s3 data encrypted by default', 'lookup', ['s3.encryption-at-rest'], 0.5, 'U6', at(7));
 
   // Not gaps.
   await log('who patches the guest OS on EC2?', 'lookup', ['ec2.os-patching'], 0.95, 'U1', at(1));
