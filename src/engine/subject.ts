@@ -31,6 +31,26 @@ const SERVICE_AREA_SCORE = 4;
 
 const FOLLOW_UP_CUE = /^(and|what about|how about|same for|same question for|and what about|ok and|also|what of|now for|for)\b/;
 
+const COMPARE_WORD = /^(vs|versus|compare|compared|comparison|difference|differ|differs)$/;
+const QUESTION_WORD = /^(who|whose|whom|which|what|is|does|do)$/;
+/** How close before the question word the re-named service must be ("for the documentdb cluster (player profiles), who"). */
+const FOCUS_WINDOW = 6;
+
+/** The service named again after the comparison, last before the question word and close to it. */
+function focusedService(detection: Detection): string | undefined {
+  const { tokens, serviceHits } = detection;
+  let compareAt = -1;
+  tokens.forEach((t, i) => { if (COMPARE_WORD.test(t)) compareAt = i; });
+  const askAt = tokens.findIndex((t, i) => i > compareAt && QUESTION_WORD.test(t));
+  if (compareAt < 0 || askAt < 0) return undefined;
+  const named = serviceHits.filter((h) => h.start > compareAt && h.start < askAt);
+  const last = named[named.length - 1];
+  if (!last || askAt - (last.start + last.length) > FOCUS_WINDOW) return undefined;
+  const id = last.value;
+  // Named earlier too: a service of the comparison, now singled out.
+  return serviceHits.some((h) => h.value === id && h.start < compareAt + 1) ? id : undefined;
+}
+
 export function resolveSubject(kb: KnowledgeBase, search: SearchIndex, detection: Detection, context: ThreadContext, form: QuestionForm): Subject {
   const compareCue = /\b(vs|versus|compare|compared|comparison|difference|differ|differs)\b/.test(detection.normalized);
   // Several services named but not as a list ("postgres on rds", "aurora mysql instances"): one subject.
@@ -41,6 +61,12 @@ export function resolveSubject(kb: KnowledgeBase, search: SearchIndex, detection
   if (detection.services.length === 1 && area && !kb.cell(detection.services[0], area) && !kb.areas.get(area)?.universal) {
     const own = detection.areas.find((a) => kb.cell(detection.services[0], a.area) && a.score * OWN_CELL_FACTOR >= detection.areas[0].score);
     if (own) area = own.area;
+  }
+  // "documentdb vs mongo on ec2 - for the documentdb cluster, who applies the engine patches?":
+  // the comparison sets the scene; the one service named again right before the question is asked about.
+  if (compareCue && services.length > 1) {
+    const focus = focusedService(detection);
+    if (focus && services.includes(focus)) services = [focus];
   }
   const cue = FOLLOW_UP_CUE.test(detection.normalized);
   const short = detection.tokens.length <= 7;

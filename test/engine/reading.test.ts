@@ -26,6 +26,13 @@ describe('reading a question: what it sets aside, what form it has, what it asks
     expect(ask("for EC2, what's ours vs what's AWS's?").verdict).toBe('shared');
   });
 
+  it('a comparison sets the scene; the service named again right before the question is asked about', () => {
+    const a = ask('documentdb vs running mongo ourselves on ec2 - for the documentdb cluster, who applies the required engine patches?');
+    expect(a.intent).toBe('lookup');
+    expect(a.cells[0]).toMatch(/^documentdb\./);
+    expect(ask('documentdb vs mongo on ec2: who patches the engine?').intent).toBe('compare');
+  });
+
   it('tasks on supplied text, or that name what to produce, are out of scope and not gaps', () => {
     for (const q of ['summarize this thread for me: "deploy went fine, infra wants more reserved capacity"', 'regex for usernames: 3-16 chars, letters and digits', 'can u write me a bash one-liner that lists our s3 buckets']) {
       const a = ask(q);
