@@ -1,5 +1,5 @@
 import type { KnowledgeBase } from '../knowledge/types';
-import { removeControlCharacters, stripMarkup } from '../text/normalize';
+import { normalizeText, removeControlCharacters, stripMarkup } from '../text/normalize';
 import { baseAnswer } from './build';
 import { Detector } from './detect';
 import { resolveSubject } from './subject';
@@ -12,6 +12,7 @@ import { negatedPositions } from './negation';
 import { confidenceFeatures, predictConfidence, type Features } from './calibration';
 import { addClarification, CLARIFY_BELOW } from './clarify';
 import { Vocabulary } from './vocabulary';
+import { Speller } from './spelling';
 import type { Answer, Query } from './types';
 import type { Intent, RouteContext } from './intents/context';
 import { greetingIntent, helpIntent, outOfScopeIntent, triviaIntent } from './intents/meta';
@@ -42,6 +43,7 @@ export function createRouter(kb: KnowledgeBase): Router {
   const search = new SearchIndex(kb);
   const scope = new ScopeReader(kb);
   const units = new UnitIndex(kb, new Vocabulary(kb));
+  const speller = new Speller(kb);
 
   function route(query: Query): Answer {
     return routeExplained(query).answer;
@@ -62,7 +64,8 @@ export function createRouter(kb: KnowledgeBase): Router {
       return { answer: baseAnswer('invalid_input', null, 'Unreadable message', 'I could not read that message as text. Ask a question such as "who patches the OS on RDS?".') };
     }
 
-    const detection = detector.detect(clean);
+    // Typing slips in knowledge-base words are read as the words meant, before anything else reads the question.
+    const detection = detector.detect(process.env.NOSPELL ? clean : speller.correct(normalizeText(clean).split(' ')).join(' '));
     const form = questionForm(detection.normalized, new Set(detection.serviceHits.flatMap((h) => Array.from({ length: h.length }, (_, k) => h.start + k))));
     const subject = resolveSubject(kb, search, detection, query.context ?? {}, form);
 
