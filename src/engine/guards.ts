@@ -1,13 +1,12 @@
 /**
- * Patterns for messages the knowledge base must not answer as asked: other clouds, requests
- * for secrets or the bot's instructions, attempts to dictate an answer, and unrelated chatter.
+ * Patterns for messages the knowledge base must not answer as asked: requests for secrets or the
+ * bot's instructions, attempts to dictate an answer, and help with attacks. These are patterns
+ * of phrasing ("give me … your … key"), kept as code; plain word lists (other clouds,
+ * on-premises words, chit-chat topics) are data in knowledge/scope.yaml (engine/scope.ts).
  * All patterns run on normalised text (lowercase, punctuation as spaces).
  */
 
 export type GuardReason = 'other_cloud' | 'secrets' | 'manipulation' | 'harmful' | 'unrelated';
-
-const OTHER_CLOUDS =
-  /\b(azure|gcp|google cloud|google compute|gke|bigquery|oracle cloud|oci|alibaba|aliyun|ibm cloud|digitalocean|digital ocean|linode|heroku|vercel|netlify|cloudflare workers|openstack|vmware cloud|hetzner|ovh|firebase|entra id|active directory on azure|microsoft cloud|cloudflare|akamai|fastly|imperva|netlify|salesforce|servicenow|workday|snowflake|datadog|github actions|gitlab|office 365|microsoft 365|google workspace|zoom)\b/;
 
 const SECRETS =
   /\b(signing secret|bot token|slack token|app token|xapp|openai (api )?key|your (api )?keys?|your tokens?|your passwords?|your credentials|your secrets?|your env|your env vars|your environment variables|your config|your configuration|your source code|your database|initial prompt|keys you (run|use)|credentials you (run|use)|access keys you|file names in your|files in your knowledge|hidden config|internal config)\b|\b(what|whats|what is|give me|tell me|show me|send me|share|paste|post)\b.{0,25}\b(prod|production|our|the|my)\b.{0,15}\b(password|passwords|secret value|secret values|secret access key|access keys?|api keys?|db credentials|database credentials|connection string|root credentials|key material|private key|plaintext key)\b(?! (policy|policies|rotation|rotate|length|complexity|reset))|\breveal\b.{0,20}\b(your|hidden|internal|secret)\b|\b((give|show|tell|send|reveal|print|share|leak|dump|paste|display|repeat|output|list|what s|what is|whats)\s+(me\s+)?(us\s+)?(your|the bots?|the|all|any)\s+(own\s+)?(system prompt|prompt|instructions|initial instructions|hidden instructions|rules|config|configuration|api keys?|openai key|tokens?|bot token|slack token|signing secret|passwords?|credentials|secrets|env|environment variables)|system prompt|your instructions|your prompt|instructions (were you|you were|you got) given|what (are|were) your (instructions|rules|guidelines)|above instructions|previous instructions verbatim|\.env file|xoxb|sk [a-z0-9]{6,})/;
@@ -18,14 +17,10 @@ const MANIPULATION =
 const HARMFUL =
   /\b(write|create|build|make|craft|code|deploy|spread|send|hide|run)\b.{0,30}\b(phishing|malware|ransomware|keylogger|crypto ?miner|botnet|exploit kit)\b|\b(ddos|dos|flood|take down|knock offline)\b.{0,20}\b(a |the |my |our )?(competitor|competitors|someone|somebody|a site|a website|their site|their website|them|an ip)\b|\b(stop|prevent|avoid|evade|bypass|disable|hide from)\b.{0,30}\b(guardduty|cloudtrail|detection|detecting|logging|security hub|macie)\b.{0,40}\b(detecting|seeing|noticing|logging|finding|i put|i installed|my employer|without)\b|\bwithout (being )?(detected|noticed|logged)\b|\bwithout\b.{0,30}\b(picking (it|this|that|them|us|me) up|catching|flagging|alerting|detecting|noticing|seeing it)\b|\bwithout (them|anyone|the owner|the owners|him|her) (noticing|knowing|finding out)\b|\b(another|other) compan(y|ies) s3\b|\b(get around|bypass|circumvent|disable|skip)\b.{0,20}\b(mfa|2fa|two factor|login|password)\b.{0,40}\b(ex colleague|former|someone|colleague|coworker|another|other|his|her|their)\b|\b(enumerat\w*|scrap\w*|crawl\w*|harvest\w*)\b.{0,40}\b(other|another|someone|companies|company|people)\b|\b(other|another) (compan(y|ies)|organi[sz]ations?|orgs?|people) s? ?(buckets?|data|accounts?|resources)\b|\b(hack|hacking|exploit|break into|attack|ddos someone|steal|exfiltrate|crack|brute force|phish)\b.{0,60}\b(other customers?|other accounts?|someone else s|someone elses|another account|another customer|aws employees?|the hypervisor|other tenants?|aws infrastructure|a website|a bank)\b|\b(access|read|see|get into|break into|look at|download)\b.{0,30}\b(another|other|someone else s|someone elses|a different)\b.{0,25}\b(account|accounts|data|bucket|buckets|instance|instances|database|resources)\b/;
 
-const UNRELATED =
-  /\b(on prem|on premises|on premise|onprem|vmware|hyper v|proxmox|our own data ?center|colo|colocation|weather|forecast|joke|jokes|poem|poems|recipe|recipes|cook|cooking|lyrics|song|movie|movies|football|soccer|basketball|baseball|cricket|stock price|stocks|bitcoin|crypto price|horoscope|dating|restaurant|vacation|holiday plans|capital of|president of|translate|essay|homework|birthday|who won|sports|tell me a story|lottery|meaning of life|pizza|coffee|beer|game of thrones|taylor swift|write me a|play chess|math problem|solve for x|fibonacci)\b/;
-
 export function guardReason(normalized: string): GuardReason | undefined {
   if (SECRETS.test(normalized)) return 'secrets';
   if (MANIPULATION.test(normalized)) return 'manipulation';
   if (HARMFUL.test(normalized)) return 'harmful';
-  if (OTHER_CLOUDS.test(normalized)) return 'other_cloud';
   return undefined;
 }
 
@@ -34,11 +29,6 @@ const ALWAYS_UNRELATED = /\b(poem|poems|haiku|limerick|joke|jokes|song|lyrics|re
 
 export function isAlwaysUnrelated(normalized: string): boolean {
   return ALWAYS_UNRELATED.test(normalized);
-}
-
-/** Unrelated topics are only out of scope when the question names nothing from AWS. */
-export function isUnrelated(normalized: string): boolean {
-  return UNRELATED.test(normalized);
 }
 
 const GREETING_WORDS = new Set(

@@ -31,6 +31,9 @@ export class ScopeReader {
   private readonly circumvention: PhraseIndex<true>;
   private readonly foreignOwners: PhraseIndex<true>;
   private readonly stealth: PhraseIndex<true>;
+  private readonly otherClouds: PhraseIndex<true>;
+  private readonly onPremisesWords: PhraseIndex<true>;
+  private readonly unrelatedTopics: PhraseIndex<true>;
   private readonly finance: PhraseIndex<true>;
   private readonly facilityWords: PhraseIndex<true>;
   private readonly facilityDetails: PhraseIndex<true>;
@@ -48,6 +51,9 @@ export class ScopeReader {
     this.circumvention = phrases(s.circumvention);
     this.foreignOwners = phrases(s['foreign-owners']);
     this.stealth = phrases(s.stealth);
+    this.otherClouds = phrases(s['other-clouds']);
+    this.onPremisesWords = phrases(s['on-premises']);
+    this.unrelatedTopics = phrases(s['unrelated-topics']);
     this.finance = phrases(s['finance-words']);
     this.facilityWords = phrases(s['facility-words']);
     this.facilityDetails = phrases(s['facility-details']);
@@ -90,6 +96,21 @@ export class ScopeReader {
     // "a rival studio left a bucket open … how do i get around their policy": the owner may be
     // named before the way around, in the same message.
     return this.foreignOwners.match(tokens).length > 0;
+  }
+
+  /** Another cloud or a SaaS vendor is named ("azure", "gke", "snowflake"). */
+  otherCloud(tokens: string[]): boolean {
+    return this.otherClouds.match(tokens).length > 0;
+  }
+
+  /** Infrastructure that is not AWS is named ("on prem", "vmware", "our own servers"). */
+  onPremises(tokens: string[]): boolean {
+    return this.onPremisesWords.match(tokens).length > 0;
+  }
+
+  /** A chit-chat topic is named ("weather", "pizza", "who won"), or an on-premises word. */
+  unrelatedTopic(tokens: string[]): boolean {
+    return this.unrelatedTopics.match(tokens).length > 0 || this.onPremises(tokens);
   }
 
   /** A word about cloud security that names no service, area or concept ("is this secure on aws?"). */

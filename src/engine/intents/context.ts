@@ -33,6 +33,9 @@ export interface RouteContext {
   guard?: GuardReason;
   /** A task, a sum, advice, facility details or a promise: declined or out of scope. */
   decline?: Decline;
+  /** Chit-chat topics or on-premises words (knowledge/scope.yaml): out of scope unless AWS is named. */
+  unrelatedTopic: boolean;
+  onPremises: boolean;
   /** The message has a word of the domain even where it names nothing in the knowledge base. */
   mentionsDomain: boolean;
   /** An AWS service the matrix does not cover, named as the subject. */

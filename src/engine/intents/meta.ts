@@ -1,5 +1,5 @@
 import { answerFromCell, baseAnswer } from '../build';
-import { isAlwaysUnrelated, isGreeting, isHelp, isUnrelated } from '../guards';
+import { isAlwaysUnrelated, isGreeting, isHelp } from '../guards';
 import type { Intent, RouteContext } from './context';
 
 export const HELP_TEXT = `I answer "who secures X?" for the AWS shared responsibility model, from a curated matrix of AWS services and responsibility areas, with citations.
@@ -78,17 +78,15 @@ export const triviaIntent: Intent = {
   },
 };
 
-/** On-premises infrastructure is out of scope whatever area words it uses, unless it names AWS services. */
-const ON_PREM = /\b(on prem|on premises|on premise|onprem|vmware|esxi|vsphere|hyper v|proxmox|our own data ?cent(er|re)|our own servers|bare metal we own)\b/;
-
 export const outOfScopeIntent: Intent = {
   name: 'out_of_scope',
   matches: (ctx) =>
     ctx.guard !== undefined ||
     ctx.decline !== undefined ||
     isAlwaysUnrelated(ctx.detection.normalized) ||
-    (ON_PREM.test(ctx.detection.normalized) && ctx.services.length === 0) ||
-    (isUnrelated(ctx.detection.normalized) && ctx.services.length === 0 && ctx.detection.areas.every((a) => a.score < 1.5) && ctx.detection.concepts.length === 0),
+    // On-premises infrastructure is out of scope whatever area words it uses, unless it names AWS services.
+    (ctx.onPremises && ctx.services.length === 0) ||
+    (ctx.unrelatedTopic && ctx.services.length === 0 && ctx.detection.areas.every((a) => a.score < 1.5) && ctx.detection.concepts.length === 0),
   handle: (ctx: RouteContext) => {
     const reason = ctx.guard ?? ctx.decline ?? 'unrelated';
     const answer = baseAnswer('out_of_scope', 'out_of_scope', 'Out of scope', GUARD_TEXT[reason]);
