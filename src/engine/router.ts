@@ -65,7 +65,7 @@ export function createRouter(kb: KnowledgeBase): Router {
     }
 
     // Typing slips in knowledge-base words are read as the words meant, before anything else reads the question.
-    const detection = detector.detect(process.env.NOSPELL ? clean : speller.correct(normalizeText(clean).split(' ')).join(' '));
+    const detection = detector.detect(speller.correct(normalizeText(clean).split(' ')).join(' '));
     const form = questionForm(detection.normalized, new Set(detection.serviceHits.flatMap((h) => Array.from({ length: h.length }, (_, k) => h.start + k))));
     const subject = resolveSubject(kb, search, detection, query.context ?? {}, form);
 
