@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Cell, Concept, KnowledgeBase, Owner } from '../knowledge/types';
-import { composeText, ownerHeadline, polarityPrefix } from '../phrasing/template';
+import { composeText, ownerHeadline, polarityPrefix } from './answerText';
 import { CitationList } from './citations';
 import type { Answer, AnswerRow, IntentName, Verdict } from './types';
 

@@ -1,3 +1,4 @@
+import type { CalibrationData } from '../knowledge/types';
 import type { RouteContext } from './intents/context';
 import type { Answer } from './types';
 
@@ -12,17 +13,7 @@ import type { Answer } from './types';
 
 export type Features = Record<string, number>;
 
-export interface CalibrationData {
-  fittedOn: { questions: number; sets: string[] };
-  bias: number;
-  weights: Record<string, number>;
-  /**
-   * The tuning sets are answered far better than questions nobody has seen, so a model fitted on
-   * them alone is too sure of itself. `shift` moves every prediction by what sets scored the
-   * first time they were seen say (their answers recorded then, in first-score.json).
-   */
-  novelty?: { shift: number; fittedOn: Array<{ set: string; commit: string; questions: number; accuracy: number }> };
-}
+export type { CalibrationData };
 
 /** One answer as it was reached and whether it was right. */
 export interface Sample {

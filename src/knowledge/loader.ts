@@ -13,10 +13,10 @@ import {
   sourcesFileSchema,
   type Source,
 } from './schema';
-import { GENERAL, type Cell, type KnowledgeBase, type Service } from './types';
+import { GENERAL, type CalibrationData, type Cell, type KnowledgeBase, type Service } from './types';
 import type { Area, Concept } from './schema';
 import { calibrationSchema, CALIBRATION_FILE } from './schema';
-import type { CalibrationData } from '../engine/calibration';
+
 
 /** The knowledge folder shipped with the package (works from src/ under ts-jest and from dist/src/). */
 export function defaultKnowledgeDir(): string {

@@ -1,4 +1,3 @@
-import type { CalibrationData } from '../engine/calibration';
 import type { Area, CatalogueFile, Lexicon, ScopeWords, CellInput, Concept, ServiceInput, Source, UncoveredService } from './schema';
 
 export type { Lexicon, ScopeWords, Area, Concept, Source, Citation, Condition, Owner, UncoveredService } from './schema';
@@ -40,4 +39,17 @@ export interface KnowledgeBase {
   generalCell(areaId: string): Cell | undefined;
   cell(serviceId: string, areaId: string): Cell | undefined;
   cellsOf(serviceId: string): Cell[];
+}
+
+/** The fitted confidence model (knowledge/calibration.json), read by the engine's calibration. */
+export interface CalibrationData {
+  fittedOn: { questions: number; sets: string[] };
+  bias: number;
+  weights: Record<string, number>;
+  /**
+   * The tuning sets are answered far better than questions nobody has seen, so a model fitted on
+   * them alone is too sure of itself. `shift` moves every prediction by what sets scored the
+   * first time they were seen say (their answers recorded then, in first-score.json).
+   */
+  novelty?: { shift: number; fittedOn: Array<{ set: string; commit: string; questions: number; accuracy: number }> };
 }

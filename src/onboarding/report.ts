@@ -79,6 +79,7 @@ function summaryLine(report: OnboardingReport): string {
 
 /** A plain-text table; control characters in ids are replaced so they cannot move the cursor. */
 export function reportTable(report: OnboardingReport, totalLessons: number): string[] {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f]/g, '?');
   const table = [HEADER, ...report.rows.map((r) => cells(r, totalLessons).map((c) => clean(c) || '-'))];
   const widths = HEADER.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));

@@ -65,7 +65,7 @@ function polarityContradiction({ text, verdict, question }: ContradictionInput):
 export function sentencesOf(text: string): string[] {
   return text
     .replace(/\s+/g, ' ')
-    .split(/(?<=[.!?])\s+(?=[A-Z0-9"'(\[])|\n+/)
+    .split(/(?<=[.!?])\s+(?=[A-Z0-9"'([])|\n+/)
     .map((s) => s.trim())
     .filter(Boolean);
 }

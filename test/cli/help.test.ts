@@ -43,7 +43,7 @@ describe('--help', () => {
       expect(r.stderr).toBe('');
       expect(r.stdout.split('\n')[0]).toMatch(new RegExp(`^usage: whosecures ${command}\\b`));
       for (const flag of flags) expect(r.stdout).toMatch(new RegExp(`^  ${flag}\\b`, 'm'));
-      expect(r.stdout).toMatch(/^  -h, --help\b/m);
+      expect(r.stdout).toMatch(/^ {2}-h, --help\b/m);
     }
     // `whosecures help <command>` says the same.
     expect((await run(['help', ...command.split(' ')])).stdout).toBe((await run([...command.split(' '), '--help'])).stdout);

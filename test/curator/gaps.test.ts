@@ -86,7 +86,7 @@ function gapSuite(name: string, makeDb: () => Promise<TestDb>): void {
         '1. Amazon EC2 / Operating system patching: 4 (4 not helpful; 3 users)',
         '   e.g. "who patches my EC2 kernel?"; "patching windows on ec2"',
         expect.stringMatching(/^2\. words: zorblax\S*.*: 3 \(2 not found, 1 not helpful; 3 users\)$/),
-        expect.stringMatching(/^   e\.g\. "=2\+3 "zorblax", cmd"; "zorblax ledger duties/),
+        expect.stringMatching(/^ {3}e\.g\. "=2\+3 "zorblax", cmd"; "zorblax ledger duties/),
       ]);
     });
 

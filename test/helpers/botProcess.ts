@@ -16,7 +16,7 @@ function newestMtime(dir: string): number {
 
 /** The bots run the compiled entry point, as `npm start` does; rebuild it when src is newer. */
 export function ensureBuilt(): void {
-  let built = 0;
+  let built: number;
   try {
     built = statSync(ENTRY).mtimeMs;
   } catch {

@@ -79,7 +79,7 @@ describe('kb check on a broken copy', () => {
   });
 
   it('reports a cell decided by a page it does not cite', () => {
-    edit('services/ec2.yaml', /(\n  - area: os-patching\n[\s\S]*?)(\n    verified: [0-9-]+)/, '$1$2\n    decided_by: s3-encryption');
+    edit('services/ec2.yaml', /(\n {2}- area: os-patching\n[\s\S]*?)(\n {4}verified: [0-9-]+)/, '$1$2\n    decided_by: s3-encryption');
     expect(checkKnowledge(loadKnowledge(dir)).map((p) => `${p.entry}: ${p.message}`)).toContainEqual(expect.stringMatching(/ec2.os-patching: decided_by "s3-encryption" is not one of the cell's citations/));
   });
 

@@ -79,7 +79,7 @@ describe('a broken course', () => {
   });
 
   it('fails kb check for a quote from a web page or without a paragraph locator', async () => {
-    edit(/- source: aws-srm\n    quiz: \[general.physical-security/, '- source: aws-srm\n        quote: AWS secures the cloud itself\n    quiz: [general.physical-security');
+    edit(/- source: aws-srm\n {4}quiz: \[general.physical-security/, '- source: aws-srm\n        quote: AWS secures the cloud itself\n    quiz: [general.physical-security');
     edit('locator: paragraph 3\n', 'locator: the third paragraph\n');
     const io = capture();
     expect(await main(['kb', 'check', '--dir', dir], io)).toBe(1);
@@ -101,7 +101,7 @@ describe('a broken course', () => {
   });
 
   it('refuses a lesson without citations, a lesson too long to read in two minutes, and a duplicate question', () => {
-    edit(/    citations:\n      - source: course-srm-lesson\n        locator: paragraph 2\n[\s\S]*?    quiz: \[general.physical-security, ec2.os-patching\]/, '    citations: []\n    quiz: [general.physical-security, ec2.os-patching]');
+    edit(/ {4}citations:\n {6}- source: course-srm-lesson\n {8}locator: paragraph 2\n[\s\S]*? {4}quiz: \[general.physical-security, ec2.os-patching\]/, '    citations: []\n    quiz: [general.physical-security, ec2.os-patching]');
     expect(() => loadCourse(loadKnowledge(dir), dir)).toThrow(/lessons\[0\] \(the-model\)\.citations: every lesson needs at least one citation/);
     edit('    citations: []\n', `    citations:\n      - source: aws-srm\n`);
     edit('      - To see the line side by side', `      - ${'word '.repeat(MAX_LESSON_WORDS)}\n      - To see the line side by side`);

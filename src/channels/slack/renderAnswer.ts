@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { Answer, AnswerRow, Verdict } from '../../engine/types';
-import { OWNER_LABEL, composeText } from '../../phrasing/template';
+import { OWNER_LABEL, composeText } from '../../engine/answerText';
 import { ACTION, encodeFeedbackValue } from './actionIds';
 import { mrkdwnLink, plainText, safeText, splitMrkdwn, truncate, withoutUrls } from './mrkdwn';
 import { SLACK_LIMITS } from './slackLimits';

@@ -1,6 +1,6 @@
 import { CitationList } from '../citations';
 import { baseAnswer } from '../build';
-import { composeText, OWNER_LABEL, ownerHeadline } from '../../phrasing/template';
+import { composeText, OWNER_LABEL, ownerHeadline } from '../answerText';
 import type { AnswerRow } from '../types';
 import { resolveCell } from './lookup';
 import type { Intent, RouteContext } from './context';

@@ -1,5 +1,5 @@
 import { answerFromCell, baseAnswer } from '../build';
-import { composeText } from '../../phrasing/template';
+import { composeText } from '../answerText';
 import type { Intent, RouteContext } from './context';
 import { matchCondition } from '../conditions';
 

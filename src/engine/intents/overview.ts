@@ -1,6 +1,6 @@
 import { CitationList } from '../citations';
 import { baseAnswer, cellTitle } from '../build';
-import { composeText } from '../../phrasing/template';
+import { composeText } from '../answerText';
 import type { Intent, RouteContext } from './context';
 
 export const overviewIntent: Intent = {

@@ -134,7 +134,7 @@ describe('distributed Slack app: install, per-workspace tokens, uninstall', () =
   });
 
   it.each([
-    ['a state not issued by this app', (s: { state: string; cookie: string }) => ({ state: 'forged-state', cookie: 'slack-app-oauth-state=forged-state' })],
+    ['a state not issued by this app', (_s: { state: string; cookie: string }) => ({ state: 'forged-state', cookie: 'slack-app-oauth-state=forged-state' })],
     ['a valid state without its browser cookie', (s: { state: string; cookie: string }) => ({ state: s.state, cookie: '' })],
     ['a valid state with another browser\'s cookie', (s: { state: string; cookie: string }) => ({ state: s.state, cookie: 'slack-app-oauth-state=someone-else' })],
   ])('refuses %s: 400, no code exchange, nothing stored', async (_label, tamper) => {

@@ -4,7 +4,7 @@ import { renderSlackAnswer } from '../../../src/channels/slack/renderAnswer';
 import { SLACK_LIMITS } from '../../../src/channels/slack/slackLimits';
 import { questionFromSlackText } from '../../../src/channels/slack/slackText';
 import type { Answer } from '../../../src/engine/types';
-import { composeText } from '../../../src/phrasing/template';
+import { composeText } from '../../../src/engine/answerText';
 import { allTexts } from './slackTestApp';
 
 type AnyBlock = { type: string; text?: { type: string; text: string }; elements?: Array<{ type: string; text?: { text: string } | string; value?: string; action_id?: string }> };

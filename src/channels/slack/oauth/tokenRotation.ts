@@ -87,7 +87,7 @@ export class TokenRotation {
     } catch (err) {
       metrics.errors.inc({ component: 'slack_token_refresh' });
       logger.error({ event: 'slack_token_refresh_failed', team: installationKey(query), error: (err as Error).message }, 'Slack token refresh failed');
-      if (this.expired(installation)) throw new Error('the bot token expired and could not be refreshed');
+      if (this.expired(installation)) throw new Error('the bot token expired and could not be refreshed', { cause: err });
       return installation; // still valid for a while; the next event after the lock expires retries
     }
     if (!response.access_token || !response.refresh_token || typeof response.expires_in !== 'number') {

@@ -1,6 +1,6 @@
 import type { Activity } from 'botbuilder';
 import type { Answer, AnswerRow, ResolvedCitation } from '../../../engine/types';
-import { OWNER_LABEL } from '../../../phrasing/template';
+import { OWNER_LABEL } from '../../../engine/answerText';
 import { escapeCardText, escapeMessageText, plainText } from '../text';
 import { VERB_ASK, VERB_FEEDBACK, type AskData, type FeedbackData } from './actions';
 import { adaptiveCard, cardAttachment, textBlock, type AdaptiveCardJson, type CardJson } from './adaptiveCard';

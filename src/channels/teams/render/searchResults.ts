@@ -1,5 +1,5 @@
 import type { Answer } from '../../../engine/types';
-import { OWNER_LABEL } from '../../../phrasing/template';
+import { OWNER_LABEL } from '../../../engine/answerText';
 import { plainText } from '../text';
 import { cardAttachment } from './adaptiveCard';
 import { renderAnswerCard } from './answerCard';

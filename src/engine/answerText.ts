@@ -1,5 +1,5 @@
 import type { Owner } from '../knowledge/types';
-import type { Answer } from '../engine/types';
+import type { Answer } from './types';
 
 /** Deterministic wording for every answer: the embedded default, and the fallback for the LLM. */
 

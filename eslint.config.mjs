@@ -1,0 +1,42 @@
+// Lint for the whole codebase: typescript-eslint's recommended rules, plus the dependency
+// direction of the architecture (channels -> conversation -> engine -> knowledge; phrasing beside
+// the engine, never imported by it), enforced with no-restricted-imports per folder.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const noImport = (...patterns) => ['error', { patterns: patterns.map(([group, message]) => ({ group, message })) }];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      // Closures that read a binding assigned later (a server handler and the server it belongs to) need `let`.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  {
+    files: ['src/knowledge/**/*.ts'],
+    rules: { 'no-restricted-imports': noImport([['**/engine/**', '**/engine'], 'knowledge is read by the engine, never the other way'], [['**/phrasing/**', '**/channels/**'], 'knowledge knows nothing of phrasing or channels']) },
+  },
+  {
+    files: ['src/engine/**/*.ts'],
+    rules: { 'no-restricted-imports': noImport([['**/phrasing/**', '**/phrasing'], 'phrasing sits beside the engine: the engine never imports it'], [['**/channels/**', '**/conversation/**', '**/server/**', '**/store/**', '**/outbox/**'], 'the engine is pure: no channels, conversation, server, store or outbox']) },
+  },
+  {
+    files: ['src/phrasing/**/*.ts'],
+    rules: { 'no-restricted-imports': noImport([['**/channels/**', '**/server/**'], 'phrasing knows nothing of channels']) },
+  },
+  {
+    files: ['src/conversation/**/*.ts'],
+    rules: { 'no-restricted-imports': noImport([['**/channels/**'], 'the assistant serves every channel and knows none of them']) },
+  },
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    // Tests read terminal output, escape sequences included.
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off', 'no-control-regex': 'off' },
+  },
+);
