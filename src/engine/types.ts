@@ -83,4 +83,18 @@ export interface Answer {
   context: ThreadContext;
   /** Set when an LLM phrased the explanation (never the verdict). */
   phrased?: { text: string; model: string };
+  /**
+   * Low-confidence lookups only: the cells the question may have meant, this answer's first.
+   * A chooser may pick one (Router.routeReading answers it); the verdict is still that cell's.
+   */
+  readings?: Reading[];
+  /** Set when the reading was picked among `readings` by a chooser, not by the router alone. */
+  readingChosen?: boolean;
+}
+
+/** One cell a question may have meant, as a chooser is shown it. */
+export interface Reading {
+  cell: string;
+  label: string;
+  summary: string;
 }
