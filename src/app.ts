@@ -13,7 +13,7 @@ import type { Store } from './store/types';
 import type { Channel, ChannelDeps } from './channels/channel';
 import { channelFactories } from './channels';
 import { createLlm } from './phrasing/create';
-import { matrixRoute } from './curator/matrixRoute';
+import { matrixCsvRoute, matrixRoute } from './curator/matrixRoute';
 
 export interface App {
   config: Config;
@@ -91,7 +91,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
         res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(await metrics.registry.metrics());
       },
     },
-    ...(config.MATRIX_PAGE_ENABLED ? [matrixRoute(kb)] : []),
+    ...(config.MATRIX_PAGE_ENABLED ? [matrixRoute(kb), matrixCsvRoute(kb)] : []),
     ...channels.flatMap((c) => c.routes),
   ];
   const server = createHttpServer(routes, logger);
