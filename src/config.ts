@@ -89,6 +89,14 @@ export const envSchema = z.object({
   OPENAI_MODEL: z.string().optional().default('gpt-4o-mini'),
   OPENAI_TIMEOUT_MS: int(15000, 100, 600000),
   LLM_MAX_CALLS_PER_USER_PER_HOUR: int(30, 0, 100000),
+  /** Model calls per minute for one workspace (Slack team, Teams tenant), across replicas. */
+  LLM_WORKSPACE_CALLS_PER_MINUTE: int(60, 0, 1_000_000),
+  /** Model tokens (prompt and completion) per UTC day for one workspace, across replicas. */
+  LLM_WORKSPACE_TOKENS_PER_DAY: int(500_000, 0, 1_000_000_000),
+  /** Model calls per minute for all workspaces together. */
+  LLM_GLOBAL_CALLS_PER_MINUTE: int(300, 0, 1_000_000),
+  /** Model tokens per UTC day for all workspaces together. */
+  LLM_GLOBAL_TOKENS_PER_DAY: int(2_000_000, 0, 1_000_000_000),
 
   ONBOARDING_ENABLED: bool(true),
   ONBOARDING_CHANNELS: list,

@@ -3,7 +3,7 @@ import type { Router } from '../engine/router';
 import type { Answer, Query, ThreadContext } from '../engine/types';
 import type { Metrics } from '../metrics';
 import type { Store } from '../store/types';
-import type { Phraser } from '../phrasing/phraser';
+import type { PhraseOptions, Phraser } from '../phrasing/phraser';
 import { baseAnswer } from '../engine/build';
 import { RateLimiter } from './rateLimiter';
 
@@ -81,10 +81,10 @@ export class Assistant {
   }
 
   /** The LLM's phrasing of an answer, verified; undefined when there is none (the answer stands). */
-  async phrase(answer: Answer, query: Query): Promise<Answer | undefined> {
+  async phrase(answer: Answer, query: Query, options: PhraseOptions = {}): Promise<Answer | undefined> {
     if (!this.deps.phraser || !answer.cells.length || answer.intent === 'out_of_scope') return undefined;
     try {
-      return await this.deps.phraser.phrase(answer, query);
+      return await this.deps.phraser.phrase(answer, query, options);
     } catch (err) {
       this.deps.logger.warn({ err, event: 'phrasing_failed', answerId: answer.id }, 'phrasing failed; template answer stands');
       return undefined;

@@ -4,6 +4,8 @@ import { StoreError, type StoreErrorCode, isStoreError, messageOf } from './erro
 import type {
   AdmitInput,
   AdmitOutcome,
+  BudgetOutcome,
+  BudgetTake,
   JobDone,
   JobRetry,
   LeaseRequest,
@@ -311,6 +313,16 @@ export class ResilientStore implements Store {
 
   getJob(id: number): Promise<OutboxJob | undefined> {
     return this.attempt('getJob', () => this.inner.getJob(id), false);
+  }
+
+  // Budgets are not softened either: the caller (src/phrasing/budget.ts) decides what an
+  // unreachable store means for spending.
+  takeBudget(takes: BudgetTake[]): Promise<BudgetOutcome> {
+    return this.attempt('takeBudget', () => this.inner.takeBudget(takes));
+  }
+
+  adjustBudget(adjustments: Array<{ key: string; delta: number; expiresAt: Date }>): Promise<void> {
+    return this.attempt('adjustBudget', () => this.inner.adjustBudget(adjustments));
   }
 
   /** Not softened: health checks need the truth. A read never marks recovery. */

@@ -5,6 +5,8 @@ import { StoreError } from './errors';
 import type {
   AdmitInput,
   AdmitOutcome,
+  BudgetOutcome,
+  BudgetTake,
   JobDone,
   JobRetry,
   LeaseRequest,
@@ -257,6 +259,46 @@ export class SqlStore implements Store {
     return rows[0] ? jobFromRow(rows[0]) : undefined;
   }
 
+  async takeBudget(takes: BudgetTake[]): Promise<BudgetOutcome> {
+    const full = takes.find((t) => t.amount > t.limit);
+    if (full) return { ok: false, refused: full.key };
+    const refused = Symbol('refused');
+    try {
+      return await this.db.transaction(async (tx) => {
+        for (const take of takes) {
+          // One statement per counter: a new window starts at `amount`, an existing one grows
+          // only while it stays within the limit. PostgreSQL re-checks the condition on the
+          // locked row and SQLite holds the write lock, so concurrent takes never overshoot.
+          const rows = await tx.all(
+            `INSERT INTO budget_counters (key, used, expires_at) VALUES ($1, $2, $3)
+             ON CONFLICT (key) DO UPDATE SET used = budget_counters.used + excluded.used
+             WHERE budget_counters.used + excluded.used <= $4
+             RETURNING used`,
+            [take.key, Math.max(0, Math.ceil(take.amount)), take.expiresAt.getTime(), take.limit],
+          );
+          if (rows.length !== 1) throw Object.assign(new Error('budget full'), { [refused]: take.key });
+        }
+        return { ok: true } as const;
+      });
+    } catch (err) {
+      const key = (err as Record<symbol, unknown>)[refused];
+      if (typeof key === 'string') return { ok: false, refused: key };
+      throw err;
+    }
+  }
+
+  async adjustBudget(adjustments: Array<{ key: string; delta: number; expiresAt: Date }>): Promise<void> {
+    for (const a of adjustments) {
+      const delta = Math.round(a.delta);
+      if (!delta) continue;
+      await this.db.run(
+        `INSERT INTO budget_counters (key, used, expires_at) VALUES ($1, $2, $3)
+         ON CONFLICT (key) DO UPDATE SET used = CASE WHEN budget_counters.used + $4 < 0 THEN 0 ELSE budget_counters.used + $4 END`,
+        [a.key, Math.max(0, delta), a.expiresAt.getTime(), delta],
+      );
+    }
+  }
+
   async saveConversationReference(key: string, ref: object): Promise<void> {
     await this.db.run(
       `INSERT INTO conversation_refs (key, ref, updated_at) VALUES ($1, $2, $3)
@@ -379,7 +421,8 @@ export class SqlStore implements Store {
     const cache = await this.db.run('DELETE FROM phrasing_cache WHERE expires_at <= $1', [t]);
     const jobs = await this.db.run(`DELETE FROM outbox_jobs WHERE status <> 'pending' AND done_at <= $1`, [t - JOB_RETENTION_MS]);
     await this.db.run('DELETE FROM outbox_lanes WHERE next_at <= $1', [t - 3_600_000]);
-    return { questions, claims, cache, jobs };
+    const budgets = await this.db.run('DELETE FROM budget_counters WHERE expires_at <= $1', [t]);
+    return { questions, claims, cache, jobs, budgets };
   }
 
   async getCached(key: string): Promise<string | undefined> {

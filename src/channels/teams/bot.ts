@@ -27,6 +27,7 @@ import { renderTeamsAnswer } from './render/answerCard';
 import { renderSearchMessage, renderSearchResults } from './render/searchResults';
 import { renderTeamsWelcome } from './render/welcomeCard';
 import type { ServiceUrlPolicy } from './serviceUrls';
+import { teamsWorkspace } from './tenant';
 import { mentionsBot, questionText } from './text';
 
 /** Teams may redeliver an activity when our response was slow; a claim outlives any redelivery. */
@@ -142,7 +143,7 @@ export class WhosecuresTeamsBot extends TeamsActivityHandler {
       const target = { reference: TurnContext.getConversationReference(activity), activityId: sent.id };
       const { assistant, continueConversation, logger } = this.deps;
       this.deps.background.run('phrasing', async () => {
-        await replaceWithPhrasing({ assistant, continueConversation, logger }, target, answer, query);
+        await replaceWithPhrasing({ assistant, continueConversation, logger }, target, answer, query, teamsWorkspace(activity));
       });
     }
     return answer;

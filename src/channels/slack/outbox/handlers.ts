@@ -8,6 +8,7 @@ import { isInstallationUnavailable } from '../oauth/installationCache';
 import { renderSlackAnswer } from '../renderAnswer';
 import { questionFromSlackText } from '../slackText';
 import { errorSummary } from '../reply/postAnswer';
+import { slackWorkspace } from '../workspace';
 import { EXPIRED_TEXT, SLACK_ANSWER, SLACK_NOTICE, type SlackAnswerPayload, type SlackJobTarget, type SlackNoticePayload } from './replyJobs';
 
 /** The bot token for a job's workspace: the single token, or the stored installation's. */
@@ -113,7 +114,7 @@ export function slackJobHandlers(deps: SlackHandlerDeps): Record<string, JobHand
       status: 'sent',
       // The LLM's phrasing never holds the channel's queue: it updates the posted answer later.
       afterwards: async () => {
-        const phrased = await deps.assistant.phrase(result, query);
+        const phrased = await deps.assistant.phrase(result, query, { workspace: slackWorkspace(p) });
         if (!phrased || !posted.ts) return;
         const update = renderSlackAnswer(phrased);
         await client.chat
