@@ -83,6 +83,10 @@ export const envSchema = z.object({
   MicrosoftAppTenantId: optionalString,
   TEAMS_ALLOW_UNAUTHENTICATED: bool(false),
   TEAMS_SERVICE_URL_ALLOWLIST: list,
+  /** Least time between two messages the bot sends into one Teams conversation (Teams allows about 7 a second). */
+  TEAMS_POST_SPACING_MS: int(200, 0, 10000),
+  /** On SIGTERM, how long the Teams outbox keeps sending before what is left waits for the next process. */
+  TEAMS_SHUTDOWN_DRAIN_MS: int(4000, 0, 5000),
 
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalUrl,

@@ -307,8 +307,8 @@ export class ResilientStore implements Store {
     return this.attempt('releaseLeases', () => this.inner.releaseLeases(owner, ids));
   }
 
-  outboxStats(): Promise<OutboxStats> {
-    return this.attempt('outboxStats', () => this.inner.outboxStats(), false);
+  outboxStats(kinds?: string[]): Promise<OutboxStats> {
+    return this.attempt('outboxStats', () => this.inner.outboxStats(kinds), false);
   }
 
   getJob(id: number): Promise<OutboxJob | undefined> {

@@ -185,12 +185,15 @@ export class SqlStore implements Store {
     const skip = request.skipLanes ?? [];
     const params: unknown[] = [request.owner, now + request.leaseMs, now, Math.max(1, Math.floor(request.limit))];
     const skipSql = skip.length ? ` AND o.lane NOT IN (${skip.map((lane) => { params.push(lane); return `$${params.length}`; }).join(', ')})` : '';
+    // A worker takes only the kinds it can send (lanes never mix platforms, so a lane's head is
+    // always of a kind its platform's worker knows).
+    const kindSql = request.kinds?.length ? ` AND o.kind IN (${request.kinds.map((kind) => { params.push(kind); return `$${params.length}`; }).join(', ')})` : '';
     // The head (oldest pending job) of each lane, if it is due, unleased and its lane is not
     // pacing. A leased head blocks its lane: one send in flight per lane, in order.
     const heads = `SELECT o.id FROM outbox_jobs o
        JOIN (SELECT lane, MIN(id) AS id FROM outbox_jobs WHERE status = 'pending' GROUP BY lane) h ON h.id = o.id
        LEFT JOIN outbox_lanes l ON l.lane = o.lane
-       WHERE o.available_at <= $3 AND o.lease_until <= $3 AND (l.next_at IS NULL OR l.next_at <= $3)${skipSql}
+       WHERE o.available_at <= $3 AND o.lease_until <= $3 AND (l.next_at IS NULL OR l.next_at <= $3)${skipSql}${kindSql}
        ORDER BY o.id LIMIT $4`;
     // PostgreSQL: lock the chosen rows and skip any another replica is leasing right now; the
     // outer conditions are re-checked on the locked row, so two replicas never lease one job.
@@ -246,8 +249,9 @@ export class SqlStore implements Store {
     );
   }
 
-  async outboxStats(): Promise<OutboxStats> {
-    const rows = await this.db.all<{ n: unknown; oldest: unknown }>(`SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox_jobs WHERE status = 'pending'`);
+  async outboxStats(kinds?: string[]): Promise<OutboxStats> {
+    const kindSql = kinds?.length ? ` AND kind IN (${kinds.map((_, i) => `$${i + 1}`).join(', ')})` : '';
+    const rows = await this.db.all<{ n: unknown; oldest: unknown }>(`SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox_jobs WHERE status = 'pending'${kindSql}`, kinds?.length ? kinds : []);
     const stats: OutboxStats = { pending: toNumber(rows[0]?.n ?? 0) };
     const oldest = toOptionalDate(rows[0]?.oldest);
     if (oldest) stats.oldestPendingAt = oldest;

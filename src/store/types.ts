@@ -125,6 +125,8 @@ export interface LeaseRequest {
   limit: number;
   /** Lanes this replica already has a send in flight on. */
   skipLanes?: string[];
+  /** Only jobs of these kinds (the ones this worker has handlers for); all kinds when absent. */
+  kinds?: string[];
 }
 
 export interface JobDone {
@@ -166,7 +168,8 @@ export interface Outbox {
   retryJob(retry: JobRetry): Promise<boolean>;
   /** Gives back leases of jobs this owner has not started, so the next process takes them at once. */
   releaseLeases(owner: string, ids: number[]): Promise<number>;
-  outboxStats(): Promise<OutboxStats>;
+  /** Pending jobs (of these kinds only, when given). */
+  outboxStats(kinds?: string[]): Promise<OutboxStats>;
   getJob(id: number): Promise<OutboxJob | undefined>;
 }
 
