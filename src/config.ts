@@ -83,6 +83,10 @@ export const envSchema = z.object({
   MicrosoftAppTenantId: optionalString,
   TEAMS_ALLOW_UNAUTHENTICATED: bool(false),
   TEAMS_SERVICE_URL_ALLOWLIST: list,
+  /** Least time between two messages the bot sends into one Teams conversation (Teams allows about 7 a second). */
+  TEAMS_POST_SPACING_MS: int(200, 0, 10000),
+  /** On SIGTERM, how long the Teams outbox keeps sending before what is left waits for the next process. */
+  TEAMS_SHUTDOWN_DRAIN_MS: int(4000, 0, 5000),
 
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalUrl,
@@ -90,6 +94,14 @@ export const envSchema = z.object({
   OPENAI_TIMEOUT_MS: int(15000, 100, 600000),
   LLM_MAX_CALLS_PER_USER_PER_HOUR: int(30, 0, 100000),
   LLM_CHOOSE_READINGS: bool(true),
+  /** Model calls per minute for one workspace (Slack team, Teams tenant), across replicas. */
+  LLM_WORKSPACE_CALLS_PER_MINUTE: int(60, 0, 1_000_000),
+  /** Model tokens (prompt and completion) per UTC day for one workspace, across replicas. */
+  LLM_WORKSPACE_TOKENS_PER_DAY: int(500_000, 0, 1_000_000_000),
+  /** Model calls per minute for all workspaces together. */
+  LLM_GLOBAL_CALLS_PER_MINUTE: int(300, 0, 1_000_000),
+  /** Model tokens per UTC day for all workspaces together. */
+  LLM_GLOBAL_TOKENS_PER_DAY: int(2_000_000, 0, 1_000_000_000),
 
   ONBOARDING_ENABLED: bool(true),
   ONBOARDING_CHANNELS: list,

@@ -21,7 +21,7 @@ import { EventIntake } from '../../outbox/intake';
 import { OutboxWorker } from '../../outbox/worker';
 import { installOutboxGate } from './outbox/gate';
 import { slackJobHandlers, type TokenFor } from './outbox/handlers';
-import { SLACK_ANSWER } from './outbox/replyJobs';
+import { SLACK_ANSWER, SLACK_ONBOARDING, onboardingJob } from './outbox/replyJobs';
 
 export interface SlackBolt {
   app: App;
@@ -111,7 +111,7 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
     logger,
     metrics,
     handlers: slackJobHandlers({ assistant, logger, clientFor, tokenFor }),
-    laneSpacingMs: (job) => (job.kind === SLACK_ANSWER ? config.SLACK_POST_SPACING_MS : 0),
+    laneSpacingMs: (job) => (job.kind === SLACK_ANSWER || job.kind === SLACK_ONBOARDING ? config.SLACK_POST_SPACING_MS : 0),
     maxAgeMs: config.OUTBOX_MAX_AGE_SECONDS * 1000,
   });
   let gate: ReturnType<typeof installOutboxGate> | undefined;
@@ -131,7 +131,11 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
     limits: { maxChannelDepth: config.OUTBOX_MAX_CHANNEL_DEPTH, perUserPerMinute: config.RATE_LIMIT_PER_MINUTE },
     botUserId: () => auth?.identity()?.botUserId,
   });
-  registerSlackOnboarding(app, deps, pacer);
+  // Onboarding messages are outbox jobs: written before the listener returns, sent by the worker.
+  registerSlackOnboarding(app, deps, pacer, async (target, message) => {
+    await store.enqueueJob(onboardingJob(target, message));
+    worker.wake();
+  });
   registerGapsCommand(app, slackDeps, { kb: deps.kb, admins: config.ONBOARDING_ADMINS });
   if (oauth) registerUninstallListener(app, oauth.cache, logger);
 

@@ -17,6 +17,10 @@ const DAY_MS = 86_400_000;
 type Card = { body: unknown[]; actions?: Array<{ verb?: string; data?: { onboarding?: string; value?: string } }> };
 const cardOf = (call: RecordedCall): Card => ((call.body.attachments as Array<{ content: Card }>)?.[0]?.content ?? { body: [] });
 
+
+/** Long enough for the outbox worker to have sent anything it was given. */
+const settle = () => new Promise((r) => setTimeout(r, 500));
+
 describe('Teams onboarding through the real CloudAdapter, authenticated, against a fake connector', () => {
   let identity: FakeBotFrameworkIdentity;
   let connector: FakeConnector;
@@ -67,7 +71,9 @@ describe('Teams onboarding through the real CloudAdapter, authenticated, against
     const before = connector.messages.length;
     const results = await Promise.all([post(install('inst-1', 'conversationUpdate')), post(install('inst-1', 'conversationUpdate')), post(install(randomUUID(), 'installationUpdate'))]);
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
-    // Every request returned after its turn ended: whatever was going to be sent has been sent.
+    // Every request returned after its turn wrote what it was going to send to the outbox.
+    await connector.waitForMessages(before + 1);
+    await settle();
     const sent = connector.messages.slice(before);
     expect(sent).toHaveLength(1);
     expect(sent[0].path.startsWith(`/v3/conversations/${encodeURIComponent(CONVERSATION)}/activities`)).toBe(true);
@@ -82,6 +88,7 @@ describe('Teams onboarding through the real CloudAdapter, authenticated, against
     const res = await post({ ...cardAction(VERB_ONBOARDING, { onboarding: ONBOARDING_ACTIONS.quiz, value: '1' }, { serviceUrl: connector.url }), conversation: install('x', 'conversationUpdate').conversation });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ statusCode: 200, value: 'Quiz below.' });
+    await connector.waitForMessages(before + 1);
     const [quiz] = connector.messages.slice(before);
     expect(quiz.body.summary).toMatch(/^Quiz: /);
     expect(cardProblems(cardOf(quiz))).toEqual([]);
@@ -94,6 +101,8 @@ describe('Teams onboarding through the real CloudAdapter, authenticated, against
     const before = connector.messages.length;
     const sweeps = await Promise.all([teams.onboarding!.deliverDueLessons(), teams.onboarding!.deliverDueLessons()]);
     expect(sweeps.reduce((n, s) => n + s.sent, 0)).toBe(1);
+    await connector.waitForMessages(before + 1);
+    await settle();
     const sent = connector.messages.slice(before);
     expect(sent).toHaveLength(1);
     expect(sent[0].body.summary).toMatch(/^Lesson 2 of 6: /);
@@ -105,6 +114,7 @@ describe('Teams onboarding through the real CloudAdapter, authenticated, against
 
     // Lesson 3 is due too, but a user who fell behind catches up one lesson a day.
     expect((await teams.onboarding!.deliverDueLessons()).sent).toBe(0);
+    await settle();
     expect(connector.messages.length).toBe(before + 1);
   });
 
@@ -123,6 +133,7 @@ describe('Teams onboarding through the real CloudAdapter, authenticated, against
     const before = connector.calls.length;
     const sweep = await teams.onboarding!.deliverDueLessons();
     expect(sweep).toMatchObject({ sent: 0, unreachable: 1 });
+    await settle();
     expect(connector.calls.length).toBe(before);
     expect((await app.app.store.getProgress('teams', 'no-reference-user'))!.currentLesson).toBe(1);
   });

@@ -62,7 +62,8 @@ describe('Teams: the answer first, the real LLM phrasing after (fake OpenAI serv
     const res = await ask('who patches the OS on EC2?');
     expect(res.status).toBe(200);
 
-    // The request is over: the card is at the connector, the model has not answered yet.
+    // The request is over and the outbox sends the card at once; the model has not answered yet.
+    await connector.waitFor((calls) => calls.slice(before).some((c) => c.body.type === 'message'));
     const first = connector.calls.slice(before).filter((c) => c.body.type === 'message');
     expect(first.map((c) => c.method)).toEqual(['POST']);
     expect(first[0].body.text).toBeUndefined();
@@ -87,8 +88,14 @@ describe('Teams: the answer first, the real LLM phrasing after (fake OpenAI serv
   it('with the model failing (500s), the card stays as sent and nothing is updated', async () => {
     openai.reply(serverError(1));
     const before = connector.calls.length;
+    const turnsBefore = app.logs.filter((l) => l.event === 'llm_phrasing').length;
+    const waitForPhrasingTurn = async () => {
+      while (app.logs.filter((l) => l.event === 'llm_phrasing').length <= turnsBefore) await new Promise((r) => setTimeout(r, 20));
+    };
     const res = await ask('who encrypts EBS volumes?');
     expect(res.status).toBe(200);
+    await connector.waitFor((calls) => calls.slice(before).some((c) => c.body.type === 'message'));
+    await waitForPhrasingTurn();
     await teams.background.drain();
     expect(openai.requests.length).toBeGreaterThanOrEqual(1);
     const calls = connector.calls.slice(before);
