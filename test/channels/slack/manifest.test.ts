@@ -3,11 +3,13 @@ import { join } from 'node:path';
 import { SUGGESTED_PROMPTS } from '../../../src/channels/slack/listeners/assistantPanel';
 import { BOT_SCOPES } from '../../../src/channels/slack/oauth/botScopes';
 import { SLASH_COMMAND } from '../../../src/channels/slack/listeners/slashCommand';
+import { ASK_SHORTCUT } from '../../../src/channels/slack/listeners/messageShortcut';
 
 interface Manifest {
   features: {
     app_home: { home_tab_enabled: boolean; messages_tab_enabled: boolean; messages_tab_read_only_enabled: boolean };
     bot_user: { display_name: string };
+    shortcuts?: Array<{ name: string; type: string; callback_id: string; description: string }>;
     slash_commands: Array<{ command: string; url: string; should_escape?: boolean }>;
     assistant_view: { assistant_description: string; suggested_prompts: Array<{ title: string; message: string }> };
   };
@@ -75,6 +77,10 @@ describe('manifest.json: what the Slack app depends on', () => {
 
   it('turns the Home tab on (published on app_home_opened; SLACK_HOME_TAB_ENABLED=false leaves it empty)', () => {
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
+  });
+
+  it('declares the "Ask whosecures" message shortcut the app listens for', () => {
+    expect(manifest.features.shortcuts).toEqual([expect.objectContaining({ name: 'Ask whosecures', type: 'message', callback_id: ASK_SHORTCUT })]);
   });
 
   it('defaults to HTTP mode (Socket Mode is switched on per app, see docs/slack.md)', () => {
