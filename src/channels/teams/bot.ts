@@ -2,6 +2,8 @@ import {
   TeamsActivityHandler,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
+  type MessagingExtensionAction,
+  type MessagingExtensionActionResponse,
   type MessagingExtensionQuery,
   type MessagingExtensionResponse,
   type StatePropertyAccessor,
@@ -28,6 +30,7 @@ import { renderSearchMessage, renderSearchResults } from './render/searchResults
 import { renderTeamsWelcome } from './render/welcomeCard';
 import type { ServiceUrlPolicy } from './serviceUrls';
 import { mentionsBot, questionText } from './text';
+import { ASK_MESSAGE_COMMAND, messageActionTask, submitMessageAction } from './messageAction';
 
 /** Teams may redeliver an activity when our response was slow; a claim outlives any redelivery. */
 const CLAIM_TTL_SECONDS = 24 * 3600;
@@ -52,6 +55,8 @@ export interface TeamsBotDeps {
   background: BackgroundTasks;
   /** A new turn on a stored conversation, for updating an answer once its phrasing is ready. */
   continueConversation: ContinueConversation;
+  /** "Ask whosecures" on a message (MESSAGE_ACTION_ENABLED); on unless false. */
+  messageActions?: boolean;
 }
 
 interface WelcomeState {
@@ -210,6 +215,16 @@ export class WhosecuresTeamsBot extends TeamsActivityHandler {
     const answers = this.searchAnswers(text);
     if (!answers.length) return renderSearchMessage('No answers match. Try a service name and a topic, for example "lambda runtime patching".');
     return renderSearchResults(answers);
+  }
+
+  protected override async handleTeamsMessagingExtensionFetchTask(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
+    if (this.deps.messageActions === false || action.commandId !== ASK_MESSAGE_COMMAND) return super.handleTeamsMessagingExtensionFetchTask(context, action);
+    return messageActionTask(action);
+  }
+
+  protected override async handleTeamsMessagingExtensionSubmitAction(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
+    if (this.deps.messageActions === false || action.commandId !== ASK_MESSAGE_COMMAND) return super.handleTeamsMessagingExtensionSubmitAction(context, action);
+    return submitMessageAction(context, action, this.deps);
   }
 
   /** The knowledge-base answers matching a search, best first: the same answers a question would get. */

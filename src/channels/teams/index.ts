@@ -73,7 +73,7 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
   // Unauthenticated (Emulator) turns have no app id; the connector then sends without a token, to loopback only.
   const continueConversation = (reference: Parameters<CloudAdapter['continueConversationAsync']>[1], logic: (context: TurnContext) => Promise<void>) =>
     adapter.continueConversationAsync(appId ?? '', reference, logic);
-  const bot = new WhosecuresTeamsBot({ assistant, store, kb, search, logger, metrics, userState, appId, policy, onboarding, background, continueConversation });
+  const bot = new WhosecuresTeamsBot({ assistant, store, kb, search, logger, metrics, userState, appId, policy, onboarding, background, continueConversation, messageActions: config.MESSAGE_ACTION_ENABLED });
   const timer = onboarding ? new LessonTimer(() => onboarding.deliverDueLessons(), options.lessonSweepMs ?? LESSON_SWEEP_MS, logger) : undefined;
 
   let accepting = true;

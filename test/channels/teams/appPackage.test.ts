@@ -10,6 +10,7 @@ import { buildTeamsAppPackage, fillManifest } from '../../../src/channels/teams/
 import { colorIcon, outlineIcon } from '../../../src/channels/teams/appPackage/icons';
 import { DEFAULT_COMMANDS } from '../../../src/channels/teams/commands';
 import { ONBOARDING_MENU_COMMANDS } from '../../../src/channels/teams/onboarding/commands';
+import { ASK_MESSAGE_COMMAND } from '../../../src/channels/teams/messageAction';
 
 const root = join(__dirname, '../../..');
 const manifest = JSON.parse(readFileSync(join(root, 'appPackage/manifest.json'), 'utf8'));
@@ -49,6 +50,10 @@ describe('Teams app package', () => {
     // The course's entries say what the code does with them.
     expect(commands.slice(DEFAULT_COMMANDS.length)).toEqual(ONBOARDING_MENU_COMMANDS.map((c) => ({ ...c })));
     expect(manifest.composeExtensions[0].commands[0]).toMatchObject({ type: 'query', parameters: [{ name: 'query' }] });
+  });
+
+  it('offers "Ask whosecures" as a message action with the command id the bot handles', () => {
+    expect(manifest.composeExtensions[0].commands[1]).toEqual({ id: ASK_MESSAGE_COMMAND, type: 'action', title: 'Ask whosecures', description: expect.any(String), context: ['message'], fetchTask: true });
   });
 
   it('the committed icons are the ones the script draws: 192x192 colour, 32x32 white on transparent', () => {
