@@ -12,7 +12,7 @@ import { openStore } from './store';
 import type { Store } from './store/types';
 import type { Channel, ChannelDeps } from './channels/channel';
 import { channelFactories } from './channels';
-import { createPhraser } from './phrasing/create';
+import { createLlm } from './phrasing/create';
 import { matrixCsvRoute, matrixRoute } from './curator/matrixRoute';
 import { teamsTabRoutes } from './curator/teamsTabRoute';
 
@@ -54,13 +54,14 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
       logger,
     }));
   const metrics = createMetrics();
-  const phraser = createPhraser(config, { kb, store, logger, metrics });
+  const { phraser, chooser } = createLlm(config, { kb, store, logger, metrics });
   const assistant = new Assistant({
     router,
     store,
     logger,
     metrics,
     phraser,
+    chooser,
     logQuestionText: config.LOG_QUESTIONS,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
   });

@@ -58,7 +58,15 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'kb check',
     summary: 'verify the knowledge base: schema, quotes verbatim, citations, aliases, the course',
-    flags: [{ name: 'stale', type: 'string', value: 'MONTHS', description: 'also list cells verified more than MONTHS months ago' }, DIR],
+    details: [
+      'Style (docs/answer-style.md) and cells verified more than 12 months ago are warnings: printed, exit 0.',
+      '--stale MONTHS makes cells older than MONTHS a failure; --strict-style makes style warnings one.',
+    ],
+    flags: [
+      { name: 'stale', type: 'string', value: 'MONTHS', description: 'fail on cells verified more than MONTHS months ago (without it: a warning at 12)' },
+      { name: 'strict-style', type: 'boolean', description: 'fail on style warnings (What you do bullets that are not instructions...)' },
+      DIR,
+    ],
   },
   {
     name: 'kb matrix',
