@@ -64,6 +64,10 @@ export const envSchema = z.object({
   SLACK_INSTALLATION_MISS_MS: int(1000, 50, 2500),
   /** Distributed app: a cached installation is read again from the store after this long (uninstalls and rotations on other replicas). */
   SLACK_INSTALLATION_CACHE_SECONDS: int(10, 1, 3600),
+  /** The Slack Home tab (app_home_opened -> views.publish). */
+  SLACK_HOME_TAB_ENABLED: bool(true),
+  /** The "Ask whosecures" message shortcut in Slack and the matching Teams message action. */
+  MESSAGE_ACTION_ENABLED: bool(true),
   RATE_LIMIT_PER_MINUTE: int(20, 1, 10000),
   /** Longest an event's ack waits for its outbox write before it is acked and held in memory. */
   OUTBOX_ACK_BOUND_MS: int(500, 0, 2500),

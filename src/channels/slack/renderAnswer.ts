@@ -26,6 +26,11 @@ export interface RenderOptions {
   sharedBy?: string;
   /** Follow-up buttons (default 3). */
   maxFollowUps?: number;
+  /**
+   * A context line under the header, e.g. "<@U123> asked me about this message". Built by code:
+   * mentions only from validated ids, every other piece already escaped with safeText.
+   */
+  intro?: string;
 }
 
 /** The mark on an answer whose explanation an LLM worded. */
@@ -42,6 +47,7 @@ export function renderSlackAnswer(answer: Answer, options: RenderOptions = {}): 
   if (options.sharedBy && isSlackUserId(options.sharedBy)) {
     head.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Shared by <@${options.sharedBy}>` }] });
   }
+  if (options.intro) head.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(options.intro, SLACK_LIMITS.sectionText) }] });
   const body: KnownBlock[] = [
     ...sections(leadText(answer)),
     ...sections(rowsText(answer, options.compact === true)),

@@ -2,6 +2,8 @@ import {
   TeamsActivityHandler,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
+  type MessagingExtensionAction,
+  type MessagingExtensionActionResponse,
   type MessagingExtensionQuery,
   type MessagingExtensionResponse,
   type StatePropertyAccessor,
@@ -27,6 +29,7 @@ import { renderSearchMessage, renderSearchResults } from './render/searchResults
 import { renderTeamsWelcome } from './render/welcomeCard';
 import type { ServiceUrlPolicy } from './serviceUrls';
 import { mentionsBot, questionText } from './text';
+import { ASK_MESSAGE_COMMAND, messageActionTask, submitMessageAction } from './messageAction';
 
 const SEARCH_RESULTS = 8;
 const SEARCH_QUERY_MAX = 200;
@@ -47,6 +50,8 @@ export interface TeamsBotDeps {
   onboarding?: TeamsOnboarding;
   /** The reply outbox: answers, onboarding cards and notes are queued there and sent by its worker. */
   replies: TeamsReplies;
+  /** "Ask whosecures" on a message (MESSAGE_ACTION_ENABLED); on unless false. */
+  messageActions?: boolean;
 }
 
 interface WelcomeState {
@@ -188,6 +193,16 @@ export class WhosecuresTeamsBot extends TeamsActivityHandler {
     const answers = this.searchAnswers(text);
     if (!answers.length) return renderSearchMessage('No answers match. Try a service name and a topic, for example "lambda runtime patching".');
     return renderSearchResults(answers);
+  }
+
+  protected override async handleTeamsMessagingExtensionFetchTask(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
+    if (this.deps.messageActions === false || action.commandId !== ASK_MESSAGE_COMMAND) return super.handleTeamsMessagingExtensionFetchTask(context, action);
+    return messageActionTask(action);
+  }
+
+  protected override async handleTeamsMessagingExtensionSubmitAction(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
+    if (this.deps.messageActions === false || action.commandId !== ASK_MESSAGE_COMMAND) return super.handleTeamsMessagingExtensionSubmitAction(context, action);
+    return submitMessageAction(context, action, this.deps);
   }
 
   /** The knowledge-base answers matching a search, best first: the same answers a question would get. */

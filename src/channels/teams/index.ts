@@ -114,7 +114,7 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
       })
     : undefined;
   if (!course) logger.info({ channel: 'teams' }, 'no onboarding course in the knowledge folder; onboarding off');
-  const bot = new WhosecuresTeamsBot({ assistant, store, kb, search, logger, metrics, userState, appId, policy, onboarding, replies });
+  const bot = new WhosecuresTeamsBot({ assistant, store, kb, search, logger, metrics, userState, appId, policy, onboarding, replies, messageActions: config.MESSAGE_ACTION_ENABLED });
   const timer = onboarding ? new LessonTimer(() => onboarding.deliverDueLessons(), options.lessonSweepMs ?? LESSON_SWEEP_MS, logger) : undefined;
 
   let accepting = true;

@@ -72,7 +72,7 @@ async function call<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-async function authorized(deps: SlackHandlerDeps, target: SlackJobTarget): Promise<string> {
+export async function authorized(deps: SlackHandlerDeps, target: SlackJobTarget): Promise<string> {
   try {
     return await deps.tokenFor(target);
   } catch (err) {
