@@ -1,5 +1,6 @@
 import type { Store } from '../store/types';
 import { displayQuestion } from './gaps';
+// gaps.ts imports this file too: only functions cross, so the cycle is harmless at load time.
 
 /** An escalation a curator answered: shown under "Answered by curators" for review into knowledge/. */
 export interface CuratorAnswer {

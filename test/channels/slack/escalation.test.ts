@@ -40,7 +40,7 @@ function viewSubmission(escalationId: string, answer: string, user = 'UCURATOR1'
 describe('"Ask the security team" with ESCALATION_CHANNEL set', () => {
   let bed: SlackTestBed;
   beforeAll(async () => {
-    bed = await startSlackTestBed({ RATE_LIMIT_PER_MINUTE: '1000', ESCALATION_CHANNEL: CURATORS });
+    bed = await startSlackTestBed({ RATE_LIMIT_PER_MINUTE: '1000', ESCALATION_CHANNEL: CURATORS, ONBOARDING_ADMINS: 'UCURATOR1' });
   });
   afterAll(() => bed.close());
   beforeEach(() => {
@@ -159,6 +159,15 @@ describe('"Ask the security team" with ESCALATION_CHANNEL set', () => {
     expect(JSON.parse(again.text)).toMatchObject({ response_action: 'errors', errors: { [MODAL_BLOCK]: '<@UCURATOR1> already answered this one.' } });
     await new Promise((r) => setTimeout(r, 200));
     expect(bed.fake.callsTo('chat.postMessage')).toHaveLength(0);
+
+    // The curators' gaps list shows it under "Answered by curators", with its YAML, escaped.
+    await send(slashCommand('gaps 7d', bed.fake.responseUrl('gaps'), { user_id: 'UCURATOR1', channel_id: CURATORS }));
+    const [gaps] = await bed.fake.waitForCalls('chat.postEphemeral');
+    const gapsText = textOf(gaps);
+    expect(gapsText).toContain('Answered by curators');
+    expect(gapsText).toContain(`#${replyValue} "who patches the guest OS on EC2?"`);
+    expect(gapsText).toContain('curator_answer: You patch it; use SSM Patch Manager. &lt;!here&gt;');
+    expect(gapsText).not.toContain('<!here>');
 
     const metrics = await (await fetch(`${bed.app.baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/whosecures_escalations_total\{state="open"\} [1-9]/);
