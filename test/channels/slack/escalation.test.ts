@@ -189,6 +189,36 @@ describe('"Ask the security team" with ESCALATION_CHANNEL set', () => {
     expect(bed.fake.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
+  it('where the bot cannot post privately, the curator\u2019s answer to an ephemeral answer goes to the asker\u2019s DM', async () => {
+    await send(slashCommand('who patches the guest OS on EC2?', bed.fake.responseUrl('cmd'), { channel_id: 'C0NOTMEMBER' }));
+    const [eph] = await bed.fake.waitForCalls('chat.postEphemeral');
+    bed.fake.calls.length = 0;
+    await click(ACTION.escalate, escalateButton(eph)!.value!, { ephemeral: true, channel: 'C0NOTMEMBER' });
+    await bed.fake.waitFor(() => curatorPosts().length === 1);
+    const replyValue = buttons(curatorPosts()[0].args.blocks).find((b) => b.action_id === ACTION.escalationReply)!.value!;
+    bed.fake.calls.length = 0;
+    bed.fake.script('chat.postEphemeral', { body: { ok: false, error: 'channel_not_found' } });
+    bed.fake.script('conversations.open', { body: { ok: true, channel: { id: 'D0ASKER1' } } });
+    await send(viewSubmission(replyValue, 'Patch it yourself.'));
+    const [dm] = await bed.fake.waitForCalls('chat.postMessage');
+    expect(dm.args.channel).toBe('D0ASKER1');
+    expect(textOf(dm)).toContain('the security team (<@UCURATOR1>) answered');
+  });
+
+  it('a rate-limited post to the curators is retried by the outbox and posted once', async () => {
+    const { post, threadTs, messageTs } = await askInChannel('who encrypts RDS snapshots?');
+    bed.fake.script('chat.postMessage', { status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } });
+    await click(ACTION.escalate, escalateButton(post)!.value!, { messageTs, threadTs });
+    await bed.fake.waitFor(() => curatorPosts().length === 2 && bed.fake.callsTo('chat.postEphemeral').length === 1, 8000);
+    const [refused, sent] = curatorPosts();
+    expect(refused.response).toMatchObject({ ok: false });
+    expect(sent.response).toMatchObject({ ok: true });
+    expect(sent.at - refused.at).toBeGreaterThanOrEqual(900);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(curatorPosts()).toHaveLength(2);
+    expect(bed.fake.callsTo('chat.postEphemeral')).toHaveLength(1);
+  });
+
   it('Close marks it closed and removes the buttons', async () => {
     const { post, threadTs, messageTs } = await askInChannel('who manages IAM for Lambda?');
     await click(ACTION.escalate, escalateButton(post)!.value!, { messageTs, threadTs });

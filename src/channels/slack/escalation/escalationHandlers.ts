@@ -3,7 +3,7 @@ import { GiveUp } from '../../../outbox/errors';
 import type { JobHandler } from '../../../outbox/worker';
 import type { Store } from '../../../store/types';
 import { authorized, classifySlackError, type SlackHandlerDeps } from '../outbox/handlers';
-import { errorSummary } from '../reply/postAnswer';
+import { errorSummary, isNotInChannel } from '../reply/postAnswer';
 import { SLACK_ESCALATION, SLACK_ESCALATION_ANSWER, type SlackEscalationAnswerPayload, type SlackEscalationPayload } from './escalationJobs';
 import { renderCuratorMessage, renderCuratorReply, SENT_NOTE } from './renderEscalation';
 
@@ -50,7 +50,14 @@ export function escalationJobHandlers(deps: EscalationHandlerDeps): Record<strin
     const message = renderCuratorReply(p.asker, p.curator, p.answer);
     try {
       if (p.ephemeral) {
-        await client.chat.postEphemeral({ channel: p.channel, user: p.asker, text: message.text, blocks: message.blocks });
+        try {
+          await client.chat.postEphemeral({ channel: p.channel, user: p.asker, text: message.text, blocks: message.blocks });
+        } catch (err) {
+          // A /whosecures answer in a channel the bot is not in: the answer goes to the asker's DM.
+          if (!isNotInChannel(err)) throw err;
+          const opened = await client.conversations.open({ users: p.asker });
+          await client.chat.postMessage({ channel: opened.channel?.id ?? p.asker, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
+        }
       } else {
         await client.chat.postMessage({ channel: p.channel, ...(p.threadTs ? { thread_ts: p.threadTs } : {}), text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
       }
