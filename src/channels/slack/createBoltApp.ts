@@ -27,11 +27,12 @@ import { askedJobHandlers } from './outbox/askedHandler';
 import { registerAppHome } from './listeners/appHome';
 import { registerMessageShortcut } from './listeners/messageShortcut';
 import { registerEscalation } from './listeners/escalation';
+import { digestJobHandlers, scheduleWeeklyDigest, SLACK_DIGEST } from './digest/weeklyDigest';
 import { escalationJobHandlers } from './escalation/escalationHandlers';
 import { SLACK_ESCALATION, SLACK_ESCALATION_ANSWER } from './escalation/escalationJobs';
 
 /** Kinds that post into a channel: spaced per channel. Notices (ephemeral) are not. */
-const PACED_KINDS = new Set([SLACK_ANSWER, SLACK_ONBOARDING, SLACK_ASKED, SLACK_ESCALATION, SLACK_ESCALATION_ANSWER]);
+const PACED_KINDS = new Set([SLACK_ANSWER, SLACK_ONBOARDING, SLACK_ASKED, SLACK_ESCALATION, SLACK_ESCALATION_ANSWER, SLACK_DIGEST]);
 
 export interface SlackBolt {
   app: App;
@@ -46,6 +47,8 @@ export interface SlackBolt {
   intake: EventIntake;
   /** Posts the outbox's Slack jobs. */
   worker: OutboxWorker;
+  /** Starts the weekly digest's checks (DIGEST_CHANNEL with one workspace); returns how to stop them. */
+  startDigest: () => () => void;
 }
 
 /**
@@ -126,6 +129,7 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
       ...slackJobHandlers(handlerDeps),
       ...askedJobHandlers(handlerDeps),
       ...escalationJobHandlers({ ...handlerDeps, store, metrics }),
+      ...digestJobHandlers({ ...handlerDeps, store, kb: deps.kb }),
     },
     laneSpacingMs: (job) => (PACED_KINDS.has(job.kind) ? config.SLACK_POST_SPACING_MS : 0),
     maxAgeMs: config.OUTBOX_MAX_AGE_SECONDS * 1000,
@@ -162,5 +166,12 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
   if (escalationChannel) registerEscalation(app, { ...slackDeps, worker, escalationChannel });
   if (oauth) registerUninstallListener(app, oauth.cache, logger);
 
-  return { app, httpReceiver, inFlight, oauthRoutes: installer ? oauthRoutes(installer, logger, metrics) : [], lookUpIdentity: auth?.lookUp, intake, worker };
+  const digestChannel = config.DIGEST_CHANNEL;
+  const startDigest = () => {
+    // The distributed app has no single workspace to post a digest to.
+    if (!digestChannel || installer) return () => undefined;
+    return scheduleWeeklyDigest({ store, worker, logger, metrics, channel: digestChannel });
+  };
+
+  return { app, httpReceiver, inFlight, oauthRoutes: installer ? oauthRoutes(installer, logger, metrics) : [], lookUpIdentity: auth?.lookUp, intake, worker, startDigest };
 }
