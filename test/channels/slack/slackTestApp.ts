@@ -1,4 +1,5 @@
 import { startTestApp, type TestApp } from '../../helpers/app';
+import type { Store } from '../../../src/store/types';
 import { FakeSlackApi } from './fakeSlackApi';
 import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from './signedRequest';
 
@@ -9,7 +10,7 @@ export interface SlackTestBed {
 }
 
 /** The real app in HTTP mode with a test signing secret, its Web API pointed at a local fake. */
-export async function startSlackTestBed(env: Record<string, string> = {}): Promise<SlackTestBed> {
+export async function startSlackTestBed(env: Record<string, string> = {}, store?: Store): Promise<SlackTestBed> {
   const fake = await new FakeSlackApi().start();
   const app = await startTestApp({
     SLACK_BOT_TOKEN: TEST_BOT_TOKEN,
@@ -18,7 +19,7 @@ export async function startSlackTestBed(env: Record<string, string> = {}): Promi
     // Tests post to one channel many times; pacing is tested on its own (pacing.test.ts).
     SLACK_POST_SPACING_MS: '0',
     ...env,
-  });
+  }, store ? { store } : {});
   // The bot's identity is fetched in the background at start; tests begin once it is known.
   await fake.waitForCalls('auth.test');
   return {

@@ -8,7 +8,9 @@ import type { OutboxWorker } from '../../../outbox/worker';
 import type { Store } from '../../../store/types';
 import { authorized, classifySlackError, type SlackHandlerDeps } from '../outbox/handlers';
 import { slackLane } from '../outbox/replyJobs';
+import { truncate } from '../mrkdwn';
 import { renderSlackGaps } from '../renderGaps';
+import { SLACK_LIMITS } from '../slackLimits';
 
 /** The curators' weekly digest of gaps, posted to DIGEST_CHANNEL through the outbox. */
 export const SLACK_DIGEST = 'slack.digest';
@@ -83,7 +85,7 @@ export function digestJobHandlers(deps: SlackHandlerDeps & { store: Store; kb: K
     const report = await collectGaps(deps.store, deps.kb, { since: new Date(p.since) });
     const gaps = renderSlackGaps(report, '7d');
     const header: types.KnownBlock = { type: 'header', text: { type: 'plain_text', text: `Weekly gaps digest (${p.week})`, emoji: false } };
-    const message = { text: `Weekly gaps digest (${p.week}): ${gaps.text}`.slice(0, 3000), blocks: [header, ...gaps.blocks.slice(1)] };
+    const message = { text: truncate(`Weekly gaps digest (${p.week}): ${gaps.text}`, SLACK_LIMITS.fallbackText), blocks: [header, ...gaps.blocks.slice(1)] };
     const token = await authorized(deps, { ...p });
     try {
       await deps.clientFor(token).chat.postMessage({ channel: p.channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
