@@ -12,8 +12,8 @@ import { openStore } from './store';
 import type { Store } from './store/types';
 import type { Channel, ChannelDeps } from './channels/channel';
 import { channelFactories } from './channels';
-import { createPhraser } from './phrasing/create';
-import { matrixRoute } from './curator/matrixRoute';
+import { createLlm } from './phrasing/create';
+import { matrixCsvRoute, matrixRoute } from './curator/matrixRoute';
 
 export interface App {
   config: Config;
@@ -53,13 +53,14 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
       logger,
     }));
   const metrics = createMetrics();
-  const phraser = createPhraser(config, { kb, store, logger, metrics });
+  const { phraser, chooser } = createLlm(config, { kb, store, logger, metrics });
   const assistant = new Assistant({
     router,
     store,
     logger,
     metrics,
     phraser,
+    chooser,
     logQuestionText: config.LOG_QUESTIONS,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
   });
@@ -90,7 +91,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
         res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(await metrics.registry.metrics());
       },
     },
-    ...(config.MATRIX_PAGE_ENABLED ? [matrixRoute(kb)] : []),
+    ...(config.MATRIX_PAGE_ENABLED ? [matrixRoute(kb), matrixCsvRoute(kb)] : []),
     ...channels.flatMap((c) => c.routes),
   ];
   const server = createHttpServer(routes, logger);

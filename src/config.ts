@@ -89,6 +89,7 @@ export const envSchema = z.object({
   OPENAI_MODEL: z.string().optional().default('gpt-4o-mini'),
   OPENAI_TIMEOUT_MS: int(15000, 100, 600000),
   LLM_MAX_CALLS_PER_USER_PER_HOUR: int(30, 0, 100000),
+  LLM_CHOOSE_READINGS: bool(true),
 
   ONBOARDING_ENABLED: bool(true),
   ONBOARDING_CHANNELS: list,

@@ -70,8 +70,13 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'kb matrix',
-    summary: 'the responsibility matrix as text, or as one self-contained HTML page',
-    flags: [{ name: 'html', type: 'boolean', description: 'print the HTML page instead of the text matrix' }, DIR],
+    summary: 'the responsibility matrix as text, or exported as CSV, Markdown or one self-contained HTML page',
+    details: ['csv and md list every cell: service, area, verdict, what AWS does, what you do, conditions, citations with their URLs, verified date.'],
+    flags: [
+      { name: 'format', type: 'string', value: 'text|csv|md|html', description: 'output format (default text)' },
+      { name: 'html', type: 'boolean', description: 'the same as --format html' },
+      DIR,
+    ],
   },
   {
     name: 'kb gaps',

@@ -13,6 +13,8 @@ const OWNER_LETTER: Record<Owner, string> = { aws: 'A', customer: 'Y', shared: '
 export interface MatrixHtmlOptions {
   /** Shown in the page header; defaults to now. */
   generatedAt?: Date;
+  /** A same-site address of the CSV export (GET /matrix.csv), shown as a download link; none in a saved file. */
+  csvHref?: string;
 }
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
@@ -106,7 +108,7 @@ ${legend}
 <input type="search" id="q" placeholder="Search services or answers (e.g. lambda)" aria-label="Search services or answers" autocomplete="off">
 <div class="models" role="group" aria-label="Service model"><button type="button" data-model="" aria-pressed="true">All</button><button type="button" data-model="infrastructure" aria-pressed="false">Infrastructure</button><button type="button" data-model="container" aria-pressed="false">Container</button><button type="button" data-model="abstracted" aria-pressed="false">Abstracted</button></div>
 <span class="status" id="status" aria-live="polite">${model.serviceCount} services</span>
-<span class="hint">Click a cell for its answer and sources \u00b7 \u2605 core area \u00b7 / to search</span>
+${options.csvHref ? `<a class="download" href="${escapeHtml(options.csvHref)}" download="whosecures-matrix.csv">Download CSV</a>\n` : ''}<span class="hint">Click a cell for its answer and sources \u00b7 \u2605 core area \u00b7 / to search</span>
 </div>
 <main>
 <table class="matrix">

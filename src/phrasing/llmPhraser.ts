@@ -27,6 +27,8 @@ export interface LlmPhraserOptions {
   secrets?: string[];
   /** How long calls stop after insufficient_quota or a rejected key. */
   circuitOpenMs?: number;
+  /** The circuit shared with every other LLM caller of this process (reading choices). */
+  circuit?: Circuit;
   now?: () => number;
 }
 
@@ -66,7 +68,7 @@ export class LlmPhraser implements Phraser {
 
   constructor(private readonly options: LlmPhraserOptions) {
     this.now = options.now ?? Date.now;
-    this.circuit = new Circuit(options.circuitOpenMs ?? 5 * 60_000, this.now);
+    this.circuit = options.circuit ?? new Circuit(options.circuitOpenMs ?? 5 * 60_000, this.now);
     this.cap = new UserCallCap(options.store, options.maxCallsPerUserPerHour, this.now);
     this.knowledgeBaseUrls = new Set([...options.kb.sources.values()].map((s) => s.url));
   }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 
-export type Platform = 'slack' | 'teams' | 'cli';
+import type { Platform } from '../engine/types';
+export type { Platform };
 
 /** One user's place in the onboarding course. `score` and `answered` are stored as given. */
 export interface OnboardingProgress {

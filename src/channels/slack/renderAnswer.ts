@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
-import type { Answer, AnswerRow, Verdict } from '../../engine/types';
-import { OWNER_LABEL, composeText } from '../../engine/answerText';
+import type { Answer, AnswerRow } from '../../engine/types';
+import { OWNER_LABEL, VERDICT_LABEL, composeText, conditionLine } from '../../engine/answerText';
 import { ACTION, encodeFeedbackValue } from './actionIds';
 import { mrkdwnLink, plainText, safeText, splitMrkdwn, truncate, withoutUrls } from './mrkdwn';
 import { SLACK_LIMITS } from './slackLimits';
@@ -31,14 +31,6 @@ export interface RenderOptions {
 /** The mark on an answer whose explanation an LLM worded. */
 export const AI_PHRASED_MARK = 'Worded by AI';
 
-const VERDICT_LABEL: Record<Verdict, string> = {
-  aws: 'AWS',
-  customer: 'You',
-  shared: 'Shared',
-  depends: 'Depends',
-  unknown: 'Not in the knowledge base',
-  out_of_scope: 'Out of scope',
-};
 
 /**
  * Answer -> Block Kit. Pure: the same answer always gives the same message. Every piece of
@@ -55,7 +47,7 @@ export function renderSlackAnswer(answer: Answer, options: RenderOptions = {}): 
     ...sections(rowsText(answer, options.compact === true)),
     ...sections(listText('What AWS does', answer.aws)),
     ...sections(listText('What you do', answer.customer)),
-    ...sections(listText('When it changes', answer.conditions.map((c) => `${c.when}: ${OWNER_LABEL[c.owner]}${c.note ? ` (${c.note})` : ''}`))),
+    ...sections(listText('When it changes', answer.conditions.map(conditionLine))),
     ...sections(citationsText(answer)),
   ];
   const tail: KnownBlock[] = [];
