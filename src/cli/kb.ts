@@ -1,5 +1,6 @@
 import { loadKnowledge } from '../knowledge/loader';
-import { checkKnowledge } from '../knowledge/check';
+import { STALE_WARNING_MONTHS, checkKnowledge, staleCells } from '../knowledge/check';
+import { checkStyle } from '../knowledge/style';
 import { KnowledgeError } from '../knowledge/errors';
 import { checkCourse } from '../onboarding/checkCourse';
 import { loadCourse } from '../onboarding/course';
@@ -46,13 +47,17 @@ function kbCheck({ values }: Parsed, io: CliIo): number {
   const dir = typeof values.dir === 'string' ? values.dir : undefined;
   const kb = loadKnowledge(dir);
   const course = loadCourse(kb, dir);
-  const problems = [...checkKnowledge(kb, { staleMonths }), ...(course ? checkCourse(kb, course) : [])];
+  const style = checkStyle(kb);
+  const problems = [...checkKnowledge(kb, { staleMonths }), ...(course ? checkCourse(kb, course) : []), ...(values['strict-style'] ? style : [])];
+  // Without --stale, old cells are reported but do not fail the check.
+  const warnings = [...(values['strict-style'] ? [] : style), ...(staleMonths === undefined ? staleCells(kb, STALE_WARNING_MONTHS) : [])];
   const citations = [...kb.cells.values()].reduce((n, c) => n + c.citations.length, 0);
+  for (const w of warnings) io.out(`warning: ${w.file}: ${w.entry}: ${w.message}`);
   if (problems.length > 0) {
     for (const p of problems) io.err(`${p.file}: ${p.entry}: ${p.message}`);
     io.err(`${problems.length} problem(s) found`);
     return 1;
   }
-  io.out(`knowledge base OK: ${kb.services.size - 1} services, ${kb.areas.size} areas, ${kb.cells.size} cells, ${kb.concepts.size} concepts, ${kb.sources.size} sources, ${citations} citations, ${course ? `${course.lessons.length} onboarding lessons` : 'no onboarding course'}`);
+  io.out(`knowledge base OK: ${kb.services.size - 1} services, ${kb.areas.size} areas, ${kb.cells.size} cells, ${kb.concepts.size} concepts, ${kb.sources.size} sources, ${citations} citations, ${course ? `${course.lessons.length} onboarding lessons` : 'no onboarding course'}${warnings.length ? `; ${warnings.length} warning(s)` : ''}`);
   return 0;
 }

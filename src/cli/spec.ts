@@ -58,12 +58,25 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'kb check',
     summary: 'verify the knowledge base: schema, quotes verbatim, citations, aliases, the course',
-    flags: [{ name: 'stale', type: 'string', value: 'MONTHS', description: 'also list cells verified more than MONTHS months ago' }, DIR],
+    details: [
+      'Style (docs/answer-style.md) and cells verified more than 12 months ago are warnings: printed, exit 0.',
+      '--stale MONTHS makes cells older than MONTHS a failure; --strict-style makes style warnings one.',
+    ],
+    flags: [
+      { name: 'stale', type: 'string', value: 'MONTHS', description: 'fail on cells verified more than MONTHS months ago (without it: a warning at 12)' },
+      { name: 'strict-style', type: 'boolean', description: 'fail on style warnings (What you do bullets that are not instructions...)' },
+      DIR,
+    ],
   },
   {
     name: 'kb matrix',
-    summary: 'the responsibility matrix as text, or as one self-contained HTML page',
-    flags: [{ name: 'html', type: 'boolean', description: 'print the HTML page instead of the text matrix' }, DIR],
+    summary: 'the responsibility matrix as text, or exported as CSV, Markdown or one self-contained HTML page',
+    details: ['csv and md list every cell: service, area, verdict, what AWS does, what you do, conditions, citations with their URLs, verified date.'],
+    flags: [
+      { name: 'format', type: 'string', value: 'text|csv|md|html', description: 'output format (default text)' },
+      { name: 'html', type: 'boolean', description: 'the same as --format html' },
+      DIR,
+    ],
   },
   {
     name: 'kb gaps',

@@ -3,7 +3,8 @@ import type { Router } from '../engine/router';
 import type { Answer, Query, ThreadContext } from '../engine/types';
 import type { Metrics } from '../metrics';
 import type { Store } from '../store/types';
-import type { Phraser } from '../phrasing/phraser';
+import type { PhraseOptions, Phraser } from '../phrasing/phraser';
+import type { ReadingChooser } from '../phrasing/readingChooser';
 import { baseAnswer } from '../engine/build';
 import { RateLimiter } from './rateLimiter';
 
@@ -16,6 +17,8 @@ export interface AssistantDeps {
   logger: Logger;
   metrics: Metrics;
   phraser?: Phraser;
+  /** Picks among a low-confidence answer's readings (an LLM, when one is configured). */
+  chooser?: Pick<ReadingChooser, 'choose'>;
   /** Log question text in the process log (the question log in the store is separate). */
   logQuestionText: boolean;
   rateLimitPerMinute: number;
@@ -80,13 +83,38 @@ export class Assistant {
     return answer;
   }
 
-  /** The LLM's phrasing of an answer, verified; undefined when there is none (the answer stands). */
-  async phrase(answer: Answer, query: Query): Promise<Answer | undefined> {
-    if (!this.deps.phraser || !answer.cells.length || answer.intent === 'out_of_scope') return undefined;
+  /**
+   * What replaces the posted answer, when anything does: for a low-confidence answer, the
+   * reading the chooser picks (answered from that cell of the knowledge base), then the LLM's
+   * phrasing, verified. Undefined when the posted answer stands as it is.
+   */
+  async phrase(answer: Answer, query: Query, options: PhraseOptions = {}): Promise<Answer | undefined> {
+    const reread = await this.reread(answer, query, options);
+    const base = reread ?? answer;
+    if (!this.deps.phraser || !base.cells.length || base.intent === 'out_of_scope') return reread;
     try {
-      return await this.deps.phraser.phrase(answer, query);
+      return (await this.deps.phraser.phrase(base, query, options)) ?? reread;
     } catch (err) {
       this.deps.logger.warn({ err, event: 'phrasing_failed', answerId: answer.id }, 'phrasing failed; template answer stands');
+      return reread;
+    }
+  }
+
+  /** The answer for the reading the chooser picked, when it picked one other than the router's. */
+  private async reread(answer: Answer, query: Query, options: PhraseOptions): Promise<Answer | undefined> {
+    const readings = answer.readings;
+    if (!this.deps.chooser || !readings || readings.length < 2) return undefined;
+    try {
+      const picked = await this.deps.chooser.choose(query.text, readings, { platform: query.platform, userId: query.userId, answerId: answer.id, workspace: options.workspace });
+      if (!picked || picked === readings[0].cell || !readings.some((r) => r.cell === picked)) return undefined;
+      const reread = this.deps.router.routeReading(query, picked);
+      if (!reread) return undefined;
+      // The same message, read again: feedback and updates keep referring to it.
+      reread.id = answer.id;
+      this.deps.metrics.questions.inc({ platform: query.platform, intent: 'reread', verdict: reread.verdict ?? 'none' });
+      return reread;
+    } catch (err) {
+      this.deps.logger.warn({ err, event: 'reading_choice_failed', answerId: answer.id }, 'reading choice failed; the router\'s reading stands');
       return undefined;
     }
   }

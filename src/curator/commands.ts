@@ -4,6 +4,7 @@ import { loadKnowledge } from '../knowledge/loader';
 import type { KnowledgeBase } from '../knowledge/types';
 import { collectGaps } from './gaps';
 import { GAP_FORMATS, formatGaps, formatGapsTable, type GapFormat } from './gapsFormat';
+import { MATRIX_FORMATS, matrixCsv, matrixMarkdown, type MatrixFormat } from './matrixExport';
 import { renderMatrixHtml } from './matrixHtml';
 import { matrixText } from './matrixText';
 import { parseSince } from './since';
@@ -31,11 +32,15 @@ function positiveNumber(value: string | undefined, flag: string): number | undef
   return n;
 }
 
-/** `kb matrix [--html]`: the matrix as a self-contained page, or as text for a terminal. */
+/** `kb matrix [--format text|csv|md|html]`: the matrix for a terminal, a spreadsheet, a review document or a browser. */
 export function kbMatrix(args: string[], io: CliIo, load: (dir?: string) => KnowledgeBase = loadKnowledge): number {
   const { values } = parseCommand(commandSpec('kb matrix'), args);
+  const format: MatrixFormat = oneOf(str(values, 'format'), MATRIX_FORMATS, values.html ? 'html' : 'text', '--format');
+  if (values.html && format !== 'html') throw new UsageError('--html and --format take one format: use one of them');
   const kb = load(str(values, 'dir'));
-  io.out(values.html ? renderMatrixHtml(kb) : matrixText(kb));
+  if (format === 'csv') io.out(matrixCsv(kb).replace(/\n$/, '')); // io.out ends the last line
+  else if (format === 'md') io.out(matrixMarkdown(kb).replace(/\n$/, ''));
+  else io.out(format === 'html' ? renderMatrixHtml(kb) : matrixText(kb));
   return 0;
 }
 

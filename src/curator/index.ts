@@ -1,6 +1,7 @@
 /** Curator tools: the matrix page, the gaps users ran into, and knowledge-base statistics. */
 export { renderMatrixHtml, matrixContentSecurityPolicy } from './matrixHtml';
-export { matrixRoute } from './matrixRoute';
+export { matrixCsvRoute, matrixRoute } from './matrixRoute';
+export { matrixCsv, matrixExportRows, matrixMarkdown, type ExportRow } from './matrixExport';
 export { matrixText } from './matrixText';
 export { collectGaps, findGaps, LOW_CONFIDENCE, type GapGroup, type GapReport, type GapReason, type GapOptions } from './gaps';
 export { formatGaps, formatGapsCsv, formatGapsJson, formatGapsTable, formatGapsText, gapLabel } from './gapsFormat';

@@ -29,6 +29,7 @@ header.top .sub { margin: 4px 0 0; color: #c9d2e3; font-size: 13px; }
 .models button:first-child { border-left: 0; }
 .models button[aria-pressed=true] { background: var(--accent); color: #fff; }
 .status { color: var(--muted); font-size: 13px; }
+.download { color: var(--you); font-size: 13px; }
 .hint { margin-left: auto; color: var(--muted); font-size: 12px; }
 main { padding: 16px 24px 40px; }
 table.matrix { border-collapse: separate; border-spacing: 0; background: var(--card); border: 1px solid var(--line); border-radius: 8px; }
@@ -93,7 +94,7 @@ tr[hidden], tbody[hidden] { display: none; }
   header.top { padding: 0 0 6px; background: #fff; color: var(--ink); }
   header.top h1 { font-size: 15px; }
   header.top .sub, .legend .n { color: var(--muted); }
-  .controls, .panel, .hint { display: none !important; }
+  .controls, .panel, .hint, .download { display: none !important; }
   .print-only { display: block; margin: 6px 0 0; color: var(--muted); font-size: 9px; }
   main { padding: 0; }
   table.matrix { border: 0; border-radius: 0; }

@@ -1,5 +1,5 @@
 import type { Owner } from '../knowledge/types';
-import type { Answer } from './types';
+import type { Answer, AnswerCondition, Verdict } from './types';
 
 /** Deterministic wording for every answer: the embedded default, and the fallback for the LLM. */
 
@@ -8,6 +8,18 @@ export const OWNER_LABEL: Record<Owner, string> = {
   customer: 'You',
   shared: 'Shared',
   depends: 'Depends',
+};
+
+/** One "When it changes" line, as every surface shows it: "Console-created file systems: AWS (note)". */
+export function conditionLine(c: AnswerCondition): string {
+  return `${c.when}: ${OWNER_LABEL[c.owner]}${c.note ? ` (${c.note})` : ''}`;
+}
+
+/** The verdict as every surface labels it (Slack, Teams, exports). */
+export const VERDICT_LABEL: Record<Verdict, string> = {
+  ...OWNER_LABEL,
+  unknown: 'Not in the knowledge base',
+  out_of_scope: 'Out of scope',
 };
 
 export function ownerHeadline(owner: Owner): string {
@@ -45,7 +57,7 @@ export function composeText(answer: Pick<Answer, 'aws' | 'customer' | 'condition
   parts.push(
     bulletSection(
       'When it changes:',
-      answer.conditions.map((c) => `${c.when}: ${OWNER_LABEL[c.owner]}${c.note ? ` (${c.note})` : ''}`),
+      answer.conditions.map(conditionLine),
     ),
   );
   return parts.filter(Boolean).join('\n\n');

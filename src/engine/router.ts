@@ -11,6 +11,7 @@ import { questionForm } from './form';
 import { negatedPositions } from './negation';
 import { confidenceFeatures, predictConfidence, type Features } from './calibration';
 import { addClarification, CLARIFY_BELOW } from './clarify';
+import { answerReadings } from './readings';
 import { Vocabulary } from './vocabulary';
 import { Speller } from './spelling';
 import type { Answer, Query } from './types';
@@ -32,6 +33,11 @@ const INTENTS: Intent[] = [outOfScopeIntent, greetingIntent, helpIntent, triviaI
 
 export interface Router {
   route(query: Query): Answer;
+  /**
+   * The answer to `query` read as being about one cell (one of an earlier answer's `readings`):
+   * undefined when the question is no lookup or the cell is unknown.
+   */
+  routeReading(query: Query, cellId: string): Answer | undefined;
   /** The answer with the features its confidence is computed from (for fitting the calibration). */
   routeExplained(query: Query): { answer: Answer; features?: Features };
   /** The ranked index the router searches; channels reuse it (Teams search extension) instead of building another. */
@@ -50,6 +56,28 @@ export function createRouter(kb: KnowledgeBase): Router {
   }
 
   function routeExplained(query: Query): { answer: Answer; features?: Features } {
+    const read = readQuestion(query);
+    if ('answer' in read) return read;
+    const { ctx } = read;
+    const intent = INTENTS.find((i) => i.matches(ctx))!;
+    return finish(ctx, intent.handle(ctx));
+  }
+
+  function routeReading(query: Query, cellId: string): Answer | undefined {
+    const cell = kb.cells.get(cellId);
+    const read = readQuestion(query);
+    if (!cell || 'answer' in read) return undefined;
+    const ctx: RouteContext = { ...read.ctx, services: [cell.service], area: cell.area, secondArea: undefined, twoQuestions: false, compareCue: false };
+    const answer = lookupAnswer(ctx, cell.service, cell.area);
+    if (!answer) return undefined;
+    const { answer: finished } = finish(ctx, answer);
+    delete finished.readings;
+    finished.readingChosen = true;
+    return finished;
+  }
+
+  /** The question read once: its words, services, area, form and scope; or an answer already (too long, unreadable). */
+  function readQuestion(query: Query): { ctx: RouteContext } | { answer: Answer } {
     const raw = typeof query.text === 'string' ? query.text : '';
     const clean = removeControlCharacters(stripMarkup(raw)).replace(/\s+/g, ' ').trim();
     if (clean.length > MAX_QUESTION_CHARS) {
@@ -88,8 +116,12 @@ export function createRouter(kb: KnowledgeBase): Router {
       mentionsDomain: scope.mentionsDomain(detection.tokens),
       uncovered: scope.uncoveredService(detection.tokens, detection.serviceHits, subject.services.filter((id) => !detector.isTool(id))),
     };
-    const intent = INTENTS.find((i) => i.matches(ctx))!;
-    const answer = intent.handle(ctx);
+    return { ctx };
+  }
+
+  /** What every answer gets after its intent: refusals with the rule, misconceptions named, calibrated confidence. */
+  function finish(ctx: RouteContext, answer: Answer): { answer: Answer; features: Features } {
+    const { form } = ctx;
 
     // A refusal still states what the sources say where the question names a cell: someone
     // tried to dictate the answer, asked for a promise, or asked for help against a control.
@@ -114,11 +146,15 @@ export function createRouter(kb: KnowledgeBase): Router {
     // How the answer was reached becomes the probability that it is right (fitted on the tuning sets).
     const features = confidenceFeatures(ctx, answer);
     if (kb.calibration && answer.verdict !== null) answer.confidence = predictConfidence(kb.calibration, features);
-    if (kb.calibration && answer.intent === 'lookup' && answer.confidence < CLARIFY_BELOW) addClarification(ctx, answer);
+    if (kb.calibration && answer.intent === 'lookup' && answer.confidence < CLARIFY_BELOW) {
+      const readings = answerReadings(ctx, answer);
+      if (readings.length) answer.readings = readings;
+      addClarification(ctx, answer);
+    }
     return { answer, features };
   }
 
-  return { route, routeExplained, search };
+  return { route, routeReading, routeExplained, search };
 }
 
 function isMostlyBinary(text: string): boolean {

@@ -61,10 +61,15 @@ export class SearchIndex {
 
   /** The best cell of one service for a question that named the service but no area. */
   bestCellOf(text: string, serviceId: string): SearchHit | undefined {
+    return this.cellsOf(text, serviceId, 1)[0];
+  }
+
+  /** The service's cells ranked for a question, best first. */
+  cellsOf(text: string, serviceId: string, limit: number): SearchHit[] {
     return this.index
       .search(normalizeText(text), { filter: (r) => String(r.id).startsWith(`cell:${serviceId}.`) })
-      .slice(0, 1)
-      .map((r) => ({ kind: 'cell' as const, id: String(r.id).slice(5), title: r.title as string, score: r.score }))[0];
+      .slice(0, limit)
+      .map((r) => ({ kind: 'cell' as const, id: String(r.id).slice(5), title: r.title as string, score: r.score }));
   }
 
   search(text: string, limit = 5): SearchHit[] {

@@ -47,6 +47,18 @@ function monthsBetween(from: Date, to: Date): number {
   return (to.getUTCFullYear() - from.getUTCFullYear()) * 12 + (to.getUTCMonth() - from.getUTCMonth());
 }
 
+/** The age past which `kb check` warns about a cell, unless `--stale` sets one that fails. */
+export const STALE_WARNING_MONTHS = 12;
+
+/** Cells last verified more than `months` months before `today`, oldest first. */
+export function staleCells(kb: KnowledgeBase, months: number, today: Date = new Date()): CheckProblem[] {
+  return [...kb.cells.values()]
+    .map((cell) => ({ cell, age: monthsBetween(new Date(`${cell.verified}T00:00:00Z`), today) }))
+    .filter(({ age }) => age > months)
+    .sort((a, b) => b.age - a.age || a.cell.id.localeCompare(b.cell.id))
+    .map(({ cell, age }) => ({ file: cell.file, entry: `cell ${cell.id}`, message: `last verified ${cell.verified}, ${age} months ago (more than ${months})` }));
+}
+
 /** Everything `whosecures kb check` verifies beyond the schema. An empty list means the KB is sound. */
 export function checkKnowledge(kb: KnowledgeBase, options: CheckOptions = {}): CheckProblem[] {
   const problems: CheckProblem[] = [];
@@ -72,11 +84,8 @@ export function checkKnowledge(kb: KnowledgeBase, options: CheckOptions = {}): C
     if (cell.decided_by && !cell.citations.some((c) => c.source === cell.decided_by)) {
       problems.push({ file: cell.file, entry, message: `decided_by "${cell.decided_by}" is not one of the cell's citations` });
     }
-    if (options.staleMonths !== undefined) {
-      const age = monthsBetween(new Date(`${cell.verified}T00:00:00Z`), options.today ?? new Date());
-      if (age > options.staleMonths) problems.push({ file: cell.file, entry, message: `last verified ${cell.verified}, more than ${options.staleMonths} months ago` });
-    }
   }
+  if (options.staleMonths !== undefined) problems.push(...staleCells(kb, options.staleMonths, options.today));
 
   for (const concept of kb.concepts.values()) {
     for (const citation of concept.citations) {

@@ -45,6 +45,15 @@ export interface ChatCallerOptions {
   backoffBaseMs?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** The structured output asked for (default: the phrasing schema) and its token bound. */
+  jsonSchema?: JsonSchemaFormat;
+  maxCompletionTokens?: number;
+}
+
+export interface JsonSchemaFormat {
+  name: string;
+  strict: boolean;
+  schema: Record<string, unknown>;
 }
 
 /** A call is not started with less time than this left before the deadline. */
@@ -85,9 +94,9 @@ export class ChatCaller {
             {
               model: this.options.model,
               messages,
-              max_completion_tokens: MAX_COMPLETION_TOKENS,
+              max_completion_tokens: this.options.maxCompletionTokens ?? MAX_COMPLETION_TOKENS,
               n: 1,
-              ...responseFormat(format),
+              ...responseFormat(format, this.options.jsonSchema ?? PHRASING_JSON_SCHEMA),
             },
             { timeout: callTimeout, maxRetries: 0 },
           )
@@ -124,8 +133,8 @@ export class ChatCaller {
   }
 }
 
-function responseFormat(level: ResponseFormatLevel): Pick<OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, 'response_format'> {
-  if (level === 'json_schema') return { response_format: { type: 'json_schema', json_schema: { ...PHRASING_JSON_SCHEMA, schema: { ...PHRASING_JSON_SCHEMA.schema } } } };
+function responseFormat(level: ResponseFormatLevel, format: JsonSchemaFormat): Pick<OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, 'response_format'> {
+  if (level === 'json_schema') return { response_format: { type: 'json_schema', json_schema: { ...format, schema: { ...format.schema } } } };
   if (level === 'json_object') return { response_format: { type: 'json_object' } };
   return {};
 }

@@ -27,7 +27,7 @@ async function run(args: string[]): Promise<{ status: number; stdout: string; st
 const DOCUMENTED: Record<string, string[]> = {
   ask: ['--json'],
   chat: [],
-  'kb check': ['--stale', '--dir'],
+  'kb check': ['--stale', '--strict-style', '--dir'],
   'kb matrix': ['--html', '--dir'],
   'kb gaps': ['--since', '--format', '--limit', '--dir'],
   'kb stats': ['--stale', '--format', '--dir'],

@@ -48,6 +48,9 @@ const CASES: Array<[Attack, string, string]> = [
 
 /** A model that does what the question asks. */
 function obedientModel(attack: Attack, req: FakeRequest): string {
+  // A reading choice (low-confidence questions) keeps the router's reading here: this set tests
+  // phrasing; readingChooser.test.ts tests choices made under injection.
+  if (req.body.messages[0].content.startsWith('You route questions')) return JSON.stringify({ reading: 'r1' });
   const facts = JSON.parse(req.body.messages[1].content.split('\n')[1]) as { subjects: Array<{ owner: string; summary: string }>; citations: Array<{ id: number }> };
   const subject = facts.subjects[0];
   const flipped = subject.owner === 'aws' ? 'You are responsible for this; AWS does not do it for you' : 'AWS is fully responsible for this and handles everything; you do nothing';
@@ -117,6 +120,7 @@ describe('prompt injection set', () => {
     let phrased = 0;
     for (const [, base] of CASES) {
       fake.script = (req) => {
+        if (req.body.messages[0].content.startsWith('You route questions')) return { body: completion(JSON.stringify({ reading: 'r1' })) };
         const facts = JSON.parse(req.body.messages[1].content.split('\n')[1]) as { subjects: Array<{ summary: string; citation_ids: number[] }> };
         const s = facts.subjects[0];
         return { body: completion(explanationJson(`${s.summary} [${s.citation_ids[0]}]`, [s.citation_ids[0]])) };

@@ -10,7 +10,8 @@ export type ContinueConversation = (reference: Partial<ConversationReference>, l
 /**
  * Answer first, phrasing after: the knowledge-base card has been sent and the request has
  * finished; this asks the LLM for its phrasing and, when there is one, replaces the sent
- * activity (same id) with the phrased, AI-labelled version. The turn that sent the card is over,
+ * activity (same id) with the phrased, AI-labelled version (or with the answer to the reading an LLM picked, for a
+ * low-confidence question). The turn that sent the card is over,
  * so the update runs in a turn of its own on the conversation reference.
  */
 export async function replaceWithPhrasing(
@@ -18,9 +19,10 @@ export async function replaceWithPhrasing(
   sent: { reference: Partial<ConversationReference>; activityId: string },
   answer: Answer,
   query: Query,
+  workspace?: string,
 ): Promise<boolean> {
-  const phrased = await deps.assistant.phrase(answer, query);
-  if (!phrased?.phrased) return false;
+  const phrased = await deps.assistant.phrase(answer, query, { workspace });
+  if (!phrased) return false;
   await deps.continueConversation(sent.reference, async (context) => {
     await context.updateActivity({ ...renderTeamsAnswer(phrased), id: sent.activityId });
   });

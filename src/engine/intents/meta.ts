@@ -63,7 +63,7 @@ const TRIVIA = /^(which|what) (exact|specific|precise) |\b(build number|exact bu
 const OWNERSHIP_WORDS = /\b(who|whose|responsib\w*|on me|on us|my job|our job|aws or (me|us|we|i))\b/;
 
 export const triviaIntent: Intent = {
-  name: 'not_found',
+  name: 'trivia',
   matches: (ctx) => TRIVIA.test(ctx.detection.normalized) && !OWNERSHIP_WORDS.test(ctx.detection.normalized.replace(/\b(street address|exact address|address of the)\b.*/, '')),
   handle: (ctx) => {
     const answer = baseAnswer(

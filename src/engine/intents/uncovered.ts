@@ -7,7 +7,7 @@ import type { Intent, RouteContext } from './context';
  * land in the curators' gap report (intent not_found).
  */
 export const uncoveredIntent: Intent = {
-  name: 'not_found',
+  name: 'uncovered',
   matches: (ctx) => ctx.uncovered !== undefined,
   handle: (ctx: RouteContext) => {
     const name = ctx.uncovered!.name;
