@@ -14,6 +14,7 @@ import type { Channel, ChannelDeps } from './channels/channel';
 import { channelFactories } from './channels';
 import { createLlm } from './phrasing/create';
 import { matrixCsvRoute, matrixRoute } from './curator/matrixRoute';
+import { teamsTabRoutes } from './curator/teamsTabRoute';
 
 export interface App {
   config: Config;
@@ -91,7 +92,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
         res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(await metrics.registry.metrics());
       },
     },
-    ...(config.MATRIX_PAGE_ENABLED ? [matrixRoute(kb), matrixCsvRoute(kb)] : []),
+    ...(config.MATRIX_PAGE_ENABLED ? [matrixRoute(kb), matrixCsvRoute(kb), ...teamsTabRoutes(kb)] : []),
     ...channels.flatMap((c) => c.routes),
   ];
   const server = createHttpServer(routes, logger);
@@ -128,7 +129,8 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      for (const channel of channels) await channel.stop().catch((err: unknown) => logger.warn({ err, channel: channel.name }, 'channel stop failed'));
+      // Side by side: each channel's stop is bounded on its own, so together they stay within the 10 s.
+      await Promise.all(channels.map((channel) => channel.stop().catch((err: unknown) => logger.warn({ err, channel: channel.name }, 'channel stop failed'))));
       await store.close().catch((err: unknown) => logger.warn({ err }, 'store close failed'));
     },
   };

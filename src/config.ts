@@ -64,6 +64,10 @@ export const envSchema = z.object({
   SLACK_INSTALLATION_MISS_MS: int(1000, 50, 2500),
   /** Distributed app: a cached installation is read again from the store after this long (uninstalls and rotations on other replicas). */
   SLACK_INSTALLATION_CACHE_SECONDS: int(10, 1, 3600),
+  /** The Slack Home tab (app_home_opened -> views.publish). */
+  SLACK_HOME_TAB_ENABLED: bool(true),
+  /** The "Ask whosecures" message shortcut in Slack and the matching Teams message action. */
+  MESSAGE_ACTION_ENABLED: bool(true),
   RATE_LIMIT_PER_MINUTE: int(20, 1, 10000),
   /** Longest an event's ack waits for its outbox write before it is acked and held in memory. */
   OUTBOX_ACK_BOUND_MS: int(500, 0, 2500),
@@ -83,6 +87,10 @@ export const envSchema = z.object({
   MicrosoftAppTenantId: optionalString,
   TEAMS_ALLOW_UNAUTHENTICATED: bool(false),
   TEAMS_SERVICE_URL_ALLOWLIST: list,
+  /** Least time between two messages the bot sends into one Teams conversation (Teams allows about 7 a second). */
+  TEAMS_POST_SPACING_MS: int(200, 0, 10000),
+  /** On SIGTERM, how long the Teams outbox keeps sending before what is left waits for the next process. */
+  TEAMS_SHUTDOWN_DRAIN_MS: int(4000, 0, 5000),
 
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalUrl,
@@ -90,6 +98,14 @@ export const envSchema = z.object({
   OPENAI_TIMEOUT_MS: int(15000, 100, 600000),
   LLM_MAX_CALLS_PER_USER_PER_HOUR: int(30, 0, 100000),
   LLM_CHOOSE_READINGS: bool(true),
+  /** Model calls per minute for one workspace (Slack team, Teams tenant), across replicas. */
+  LLM_WORKSPACE_CALLS_PER_MINUTE: int(60, 0, 1_000_000),
+  /** Model tokens (prompt and completion) per UTC day for one workspace, across replicas. */
+  LLM_WORKSPACE_TOKENS_PER_DAY: int(500_000, 0, 1_000_000_000),
+  /** Model calls per minute for all workspaces together. */
+  LLM_GLOBAL_CALLS_PER_MINUTE: int(300, 0, 1_000_000),
+  /** Model tokens per UTC day for all workspaces together. */
+  LLM_GLOBAL_TOKENS_PER_DAY: int(2_000_000, 0, 1_000_000_000),
 
   ONBOARDING_ENABLED: bool(true),
   ONBOARDING_CHANNELS: list,

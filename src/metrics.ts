@@ -19,6 +19,12 @@ export function createMetrics() {
     rateLimited: new Counter({ name: 'whosecures_rate_limited_total', help: 'Questions refused by the per-user rate limit', labelNames: ['platform'], registers: [registry] }),
     llm: new Counter({ name: 'whosecures_llm_calls_total', help: 'LLM calls (phrasing, and reading_* for reading choices) by outcome', labelNames: ['outcome'], registers: [registry] }),
     installationCache: new Counter({ name: 'whosecures_slack_installation_cache_total', help: 'Installation lookups by outcome (hit, miss, miss_unavailable)', labelNames: ['outcome'], registers: [registry] }),
+    llmBudgetExceeded: new Counter({
+      name: 'whosecures_llm_budget_exceeded_total',
+      help: 'LLM phrasings refused by a budget (the template answer stands), by scope (workspace, global) and limit (calls_per_minute, tokens_per_day, store_unavailable)',
+      labelNames: ['scope', 'limit'],
+      registers: [registry],
+    }),
     llmTokens: new Counter({ name: 'whosecures_llm_tokens_total', help: 'LLM tokens used', labelNames: ['kind'], registers: [registry] }),
     outboxAdmissions: new Counter({
       name: 'whosecures_outbox_admissions_total',

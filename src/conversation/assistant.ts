@@ -3,7 +3,7 @@ import type { Router } from '../engine/router';
 import type { Answer, Query, ThreadContext } from '../engine/types';
 import type { Metrics } from '../metrics';
 import type { Store } from '../store/types';
-import type { Phraser } from '../phrasing/phraser';
+import type { PhraseOptions, Phraser } from '../phrasing/phraser';
 import type { ReadingChooser } from '../phrasing/readingChooser';
 import { baseAnswer } from '../engine/build';
 import { RateLimiter } from './rateLimiter';
@@ -88,12 +88,12 @@ export class Assistant {
    * reading the chooser picks (answered from that cell of the knowledge base), then the LLM's
    * phrasing, verified. Undefined when the posted answer stands as it is.
    */
-  async phrase(answer: Answer, query: Query): Promise<Answer | undefined> {
-    const reread = await this.reread(answer, query);
+  async phrase(answer: Answer, query: Query, options: PhraseOptions = {}): Promise<Answer | undefined> {
+    const reread = await this.reread(answer, query, options);
     const base = reread ?? answer;
     if (!this.deps.phraser || !base.cells.length || base.intent === 'out_of_scope') return reread;
     try {
-      return (await this.deps.phraser.phrase(base, query)) ?? reread;
+      return (await this.deps.phraser.phrase(base, query, options)) ?? reread;
     } catch (err) {
       this.deps.logger.warn({ err, event: 'phrasing_failed', answerId: answer.id }, 'phrasing failed; template answer stands');
       return reread;
@@ -101,11 +101,11 @@ export class Assistant {
   }
 
   /** The answer for the reading the chooser picked, when it picked one other than the router's. */
-  private async reread(answer: Answer, query: Query): Promise<Answer | undefined> {
+  private async reread(answer: Answer, query: Query, options: PhraseOptions): Promise<Answer | undefined> {
     const readings = answer.readings;
     if (!this.deps.chooser || !readings || readings.length < 2) return undefined;
     try {
-      const picked = await this.deps.chooser.choose(query.text, readings, { platform: query.platform, userId: query.userId, answerId: answer.id });
+      const picked = await this.deps.chooser.choose(query.text, readings, { platform: query.platform, userId: query.userId, answerId: answer.id, workspace: options.workspace });
       if (!picked || picked === readings[0].cell || !readings.some((r) => r.cell === picked)) return undefined;
       const reread = this.deps.router.routeReading(query, picked);
       if (!reread) return undefined;

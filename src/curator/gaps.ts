@@ -1,4 +1,5 @@
 import { CLARIFY_BELOW } from '../engine/clarify';
+import { intentTraits } from '../engine/types';
 import { Detector } from '../engine/detect';
 import { GENERAL, type KnowledgeBase } from '../knowledge/types';
 import type { FeedbackRow, QuestionLogRow, Store } from '../store/types';
@@ -14,7 +15,6 @@ export type GapReason = (typeof GAP_REASONS)[number];
 export const LOW_CONFIDENCE = CLARIFY_BELOW;
 
 /** Intents that answer from the knowledge base, so their confidence means something. */
-const ANSWERING_INTENTS = new Set(['lookup', 'compare', 'overview', 'concept', 'clarify']);
 
 /** Words that say nothing about what was missing ("who is responsible for ..."). */
 const STOP_WORDS = new Set(
@@ -79,7 +79,7 @@ export function displayQuestion(text: string): string {
 function gapItems(questions: QuestionLogRow[], feedback: FeedbackRow[], threshold: number): GapItem[] {
   const items: GapItem[] = [];
   for (const q of questions) {
-    const reason: GapReason | undefined = q.intent === 'not_found' ? 'not_found' : ANSWERING_INTENTS.has(q.intent) && q.confidence < threshold ? 'low_confidence' : undefined;
+    const reason: GapReason | undefined = q.intent === 'not_found' ? 'not_found' : intentTraits(q.intent)?.answers === true && q.confidence < threshold ? 'low_confidence' : undefined;
     if (reason) items.push({ reason, question: q.question, cells: q.cells, userHash: q.userHash, at: q.at });
   }
   for (const f of feedback) {

@@ -1,10 +1,10 @@
-import type { Owner } from '../knowledge/schema';
+import { OWNER_LABEL } from '../engine/answerText';
 import type { KnowledgeBase } from '../knowledge/types';
 import { csvLine } from './csv';
 import { buildMatrixModel, cellDetails } from './matrixModel';
 
 /** Verdicts in words, the same as the page's legend. */
-export const VERDICT_LABEL: Record<Owner, string> = { aws: 'AWS', customer: 'You', shared: 'Shared', depends: 'Depends' };
+
 const CONDITION_OWNER: Record<string, string> = { aws: 'AWS', customer: 'you', shared: 'shared' };
 
 /** One cell of the matrix, flattened for a reviewer's file: everything the page's panel shows. */
@@ -49,7 +49,7 @@ export function matrixExportRows(kb: KnowledgeBase): ExportRow[] {
           service: row.service.name,
           areaId: area.id,
           area: area.title,
-          verdict: VERDICT_LABEL[cell.owner],
+          verdict: OWNER_LABEL[cell.owner],
           summary: cell.summary,
           aws: d.aws,
           customer: d.customer,

@@ -15,7 +15,30 @@ export interface MatrixHtmlOptions {
   generatedAt?: Date;
   /** A same-site address of the CSV export (GET /matrix.csv), shown as a download link; none in a saved file. */
   csvHref?: string;
+  /** The Teams tab: load the Teams JavaScript client from this same-site path (with its SRI hash) and initialize it. */
+  teams?: TeamsSdk;
 }
+
+export interface TeamsSdk {
+  src: string;
+  /** `sha384-...` of the served file: the page runs it only if it is exactly that file. */
+  integrity: string;
+}
+
+/**
+ * Teams shows a tab only once the page has called app.initialize(). The page records how that
+ * went on <html data-teams>, so a test (and a curious admin) can see it.
+ */
+export const TEAMS_INIT_SCRIPT = `(function () {
+  var root = document.documentElement;
+  var teams = window.microsoftTeams;
+  if (!teams || !teams.app) { root.setAttribute('data-teams', 'unavailable'); return; }
+  root.setAttribute('data-teams', 'initializing');
+  teams.app.initialize().then(function () {
+    root.setAttribute('data-teams', 'ready');
+    try { teams.app.notifySuccess(); } catch (e) { /* the tab does not ask for a loading indicator */ }
+  }, function () { root.setAttribute('data-teams', 'failed'); });
+})();`;
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
@@ -23,8 +46,10 @@ const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'u
  * The page's Content-Security-Policy: only its own inline style and script (by hash), no
  * network access at all. Also sent as a header by GET /matrix, which can add frame-ancestors.
  */
-export function matrixContentSecurityPolicy(): string {
-  return `default-src 'none'; style-src ${sha256(MATRIX_CSS)}; script-src ${sha256(MATRIX_SCRIPT)}; img-src data:; base-uri 'none'; form-action 'none'`;
+export function matrixContentSecurityPolicy(options: { teams?: boolean } = {}): string {
+  // The Teams tab adds the Teams client, same-site and pinned by its integrity hash, and its init script.
+  const teams = options.teams ? ` 'self' ${sha256(TEAMS_INIT_SCRIPT)}` : '';
+  return `default-src 'none'; style-src ${sha256(MATRIX_CSS)}; script-src ${sha256(MATRIX_SCRIPT)}${teams}; img-src data:; base-uri 'none'; form-action 'none'`;
 }
 
 function positionButton(row: MatrixRow, position: Position, areaId: string, areaTitle: string): string {
@@ -93,7 +118,7 @@ export function renderMatrixHtml(kb: KnowledgeBase, options: MatrixHtmlOptions =
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${matrixContentSecurityPolicy()}">
+<meta http-equiv="Content-Security-Policy" content="${matrixContentSecurityPolicy({ teams: Boolean(options.teams) })}">
 <meta name="referrer" content="no-referrer">
 <link rel="icon" href="data:,">
 <title>Who secures what: the AWS shared responsibility matrix</title>
@@ -119,7 +144,7 @@ ${body}
 </main>
 <aside id="panel" class="panel" tabindex="-1" hidden aria-live="polite"></aside>
 <script type="application/json" id="matrix-data">${jsonForScript(data)}</script>
-<script>${MATRIX_SCRIPT}</script>
+${options.teams ? `<script src="${escapeHtml(options.teams.src)}" integrity="${escapeHtml(options.teams.integrity)}"></script>\n<script>${TEAMS_INIT_SCRIPT}</script>\n` : ''}<script>${MATRIX_SCRIPT}</script>
 </body>
 </html>
 `;

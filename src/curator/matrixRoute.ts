@@ -13,7 +13,7 @@ interface Rendered {
  * A GET route for a body rendered once from the knowledge base (it does not change while the
  * process runs) and kept plain and gzipped.
  */
-function cachedRoute(path: string, render: () => string, headers: Record<string, string>): HttpRoute {
+export function cachedRoute(path: string, render: () => string, headers: Record<string, string>): HttpRoute {
   let body: Rendered | undefined;
   return {
     method: 'GET',

@@ -17,7 +17,37 @@ export const INTENTS = [
 ] as const;
 export type IntentName = (typeof INTENTS)[number];
 
-export type Platform = 'slack' | 'teams' | 'cli';
+/** What each kind of answer is, for the code that treats kinds differently. */
+export interface IntentTraits {
+  /** An LLM may phrase its explanation (it rests on knowledge-base cells). */
+  phrasable: boolean;
+  /** It answers from the knowledge base, so a low confidence makes it a gap for the curators. */
+  answers: boolean;
+}
+
+export const INTENT_TRAITS: Record<IntentName, IntentTraits> = {
+  lookup: { phrasable: true, answers: true },
+  compare: { phrasable: true, answers: true },
+  overview: { phrasable: true, answers: true },
+  clarify: { phrasable: true, answers: true },
+  concept: { phrasable: false, answers: true },
+  help: { phrasable: false, answers: false },
+  greeting: { phrasable: false, answers: false },
+  out_of_scope: { phrasable: false, answers: false },
+  not_found: { phrasable: false, answers: false },
+  invalid_input: { phrasable: false, answers: false },
+};
+
+/** The traits of a logged intent name, which may come from an older version of the bot. */
+export function intentTraits(name: string): IntentTraits | undefined {
+  return (INTENT_TRAITS as Record<string, IntentTraits>)[name];
+}
+
+/** The router's table entries (engine/router.ts INTENTS), each of which yields answers of one or more IntentNames. */
+export type RouteName = 'out_of_scope' | 'greeting' | 'help' | 'trivia' | 'uncovered' | 'compare' | 'lookup' | 'concept' | 'overview' | 'general' | 'search';
+
+import type { Platform } from '../platform';
+export type { Platform };
 
 /** What the previous answer in this thread was about, so "and for RDS?" can be understood. */
 export interface ThreadContext {

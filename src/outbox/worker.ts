@@ -136,8 +136,17 @@ export class OutboxWorker {
 
   private async hasDueWork(): Promise<boolean> {
     if (this.inFlight.size || this.unmarked.length) return true;
-    const stats = await this.options.store.outboxStats().catch(() => undefined);
-    return Boolean(stats && stats.pending > 0);
+    return ((await this.pending()) ?? 0) > 0;
+  }
+
+  /** Jobs of this worker's kinds still waiting in the store (undefined when it cannot say). */
+  async pending(): Promise<number | undefined> {
+    const stats = await this.options.store.outboxStats(this.kinds).catch(() => undefined);
+    return stats?.pending;
+  }
+
+  private get kinds(): string[] {
+    return Object.keys(this.options.handlers);
   }
 
   private async refreshStats(): Promise<void> {
@@ -153,7 +162,7 @@ export class OutboxWorker {
     if (room <= 0 || this.stopping) return;
     let jobs: OutboxJob[];
     try {
-      jobs = await this.options.store.leaseJobs({ owner: this.owner, leaseMs: this.leaseMs, limit: room, skipLanes: [...this.inFlight.keys()] });
+      jobs = await this.options.store.leaseJobs({ owner: this.owner, leaseMs: this.leaseMs, limit: room, skipLanes: [...this.inFlight.keys()], kinds: this.kinds });
     } catch {
       return; // the store is away: the poll tries again (the store logs the outage once)
     }

@@ -6,6 +6,7 @@ import type { Metrics } from '../metrics';
 import type { Store } from '../store/types';
 import { ChatCaller } from './chatCaller';
 import { Circuit } from './circuit';
+import { LlmBudget, type BudgetLimits } from './budget';
 import { LlmPhraser } from './llmPhraser';
 import type { Phraser } from './phraser';
 import { READING_JSON_SCHEMA, ReadingChooser } from './readingChooser';
@@ -26,18 +27,33 @@ const CIRCUIT_OPEN_MS = 5 * 60_000;
 
 /**
  * What the LLM does when OPENAI_API_KEY or OPENAI_BASE_URL is set (otherwise nothing: templates
- * only): phrase answers, and pick among a low-confidence answer's readings. Both share one circuit.
+ * only): phrase answers, and pick among a low-confidence answer's readings. Both share one
+ * circuit and the same per-workspace and global budgets.
  */
 export function createLlm(config: Config, deps: PhraserDeps): { phraser?: Phraser; chooser?: ReadingChooser } {
   if (!config.llmEnabled) return {};
   const circuit = new Circuit(CIRCUIT_OPEN_MS);
-  return { phraser: createPhraser(config, deps, circuit), chooser: createReadingChooser(config, deps, circuit) };
+  const limits = {
+    workspaceCallsPerMinute: config.LLM_WORKSPACE_CALLS_PER_MINUTE,
+    workspaceTokensPerDay: config.LLM_WORKSPACE_TOKENS_PER_DAY,
+    globalCallsPerMinute: config.LLM_GLOBAL_CALLS_PER_MINUTE,
+    globalTokensPerDay: config.LLM_GLOBAL_TOKENS_PER_DAY,
+  };
+  const budget = new LlmBudget({ store: deps.store, limits, logger: deps.logger, metrics: deps.metrics });
+  return { phraser: createPhraser(config, deps, circuit, budget, limits), chooser: createReadingChooser(config, deps, circuit, budget) };
 }
 
-function createPhraser(config: Config, deps: PhraserDeps, circuit: Circuit): Phraser {
+function createPhraser(config: Config, deps: PhraserDeps, circuit: Circuit, budget: LlmBudget, limits: BudgetLimits): Phraser {
   const client = openAiClient(config);
   deps.logger.info(
-    { event: 'llm_enabled', model: config.OPENAI_MODEL, baseUrlHost: hostOf(config.OPENAI_BASE_URL), timeoutMs: config.OPENAI_TIMEOUT_MS, maxCallsPerUserPerHour: config.LLM_MAX_CALLS_PER_USER_PER_HOUR },
+    {
+      event: 'llm_enabled',
+      model: config.OPENAI_MODEL,
+      baseUrlHost: hostOf(config.OPENAI_BASE_URL),
+      timeoutMs: config.OPENAI_TIMEOUT_MS,
+      maxCallsPerUserPerHour: config.LLM_MAX_CALLS_PER_USER_PER_HOUR,
+      budgets: limits,
+    },
     'LLM phrasing enabled',
   );
   return new LlmPhraser({
@@ -46,6 +62,7 @@ function createPhraser(config: Config, deps: PhraserDeps, circuit: Circuit): Phr
     // Room for one slow call and a retry; beyond this the template answer is final.
     deadlineMs: config.OPENAI_TIMEOUT_MS * 2,
     maxCallsPerUserPerHour: config.LLM_MAX_CALLS_PER_USER_PER_HOUR,
+    budget,
     secrets: config.OPENAI_API_KEY ? [config.OPENAI_API_KEY] : [],
     circuit,
     circuitOpenMs: CIRCUIT_OPEN_MS,
@@ -57,7 +74,7 @@ function createPhraser(config: Config, deps: PhraserDeps, circuit: Circuit): Phr
  * The LLM's pick among a low-confidence answer's readings (LLM_CHOOSE_READINGS, on by default
  * when an LLM is configured): one call with a single attempt, bounded by OPENAI_TIMEOUT_MS.
  */
-function createReadingChooser(config: Config, deps: PhraserDeps, circuit: Circuit): ReadingChooser | undefined {
+function createReadingChooser(config: Config, deps: PhraserDeps, circuit: Circuit, budget: LlmBudget): ReadingChooser | undefined {
   if (!config.LLM_CHOOSE_READINGS) return undefined;
   return new ReadingChooser({
     caller: new ChatCaller({ client: openAiClient(config), model: config.OPENAI_MODEL, timeoutMs: config.OPENAI_TIMEOUT_MS, maxAttempts: 1, jsonSchema: READING_JSON_SCHEMA, maxCompletionTokens: 20 }),
@@ -67,6 +84,7 @@ function createReadingChooser(config: Config, deps: PhraserDeps, circuit: Circui
     secrets: config.OPENAI_API_KEY ? [config.OPENAI_API_KEY] : [],
     cap: new UserCallCap(deps.store, config.LLM_MAX_CALLS_PER_USER_PER_HOUR),
     circuit,
+    budget,
   });
 }
 

@@ -7,8 +7,9 @@ import { PHRASING_CACHE_TTL_SECONDS, phrasingCacheKey } from './cacheKey';
 import type { CallError, ChatCaller } from './chatCaller';
 import { Circuit } from './circuit';
 import { parseModelOutput, type ModelOutput } from './parseOutput';
-import type { Phraser } from './phraser';
-import { buildMessages } from './prompt';
+import type { BudgetDecision, LlmBudget } from './budget';
+import type { PhraseOptions, Phraser } from './phraser';
+import { MAX_COMPLETION_TOKENS, buildMessages } from './prompt';
 import { isPhrasable, subjectsOf, type Subject } from './subjects';
 import { UserCallCap } from './userCallCap';
 import { verifyPhrasing } from './verify';
@@ -19,6 +20,8 @@ export interface LlmPhraserOptions {
   /** Time from the start of phrase() after which no new attempt starts. */
   deadlineMs: number;
   maxCallsPerUserPerHour: number;
+  /** Per-workspace and global budgets in the shared store; absent: no budget (tests of other parts). */
+  budget?: LlmBudget;
   kb: KnowledgeBase;
   store: Store;
   logger: Logger;
@@ -38,6 +41,7 @@ type Outcome =
   | 'rejected'
   | 'circuit_open'
   | 'user_cap'
+  | 'budget'
   | CallError['failure'];
 
 /** Everything one turn logs, as one line. */
@@ -73,7 +77,7 @@ export class LlmPhraser implements Phraser {
     this.knowledgeBaseUrls = new Set([...options.kb.sources.values()].map((s) => s.url));
   }
 
-  async phrase(answer: Answer, query: Query): Promise<Answer | undefined> {
+  async phrase(answer: Answer, query: Query, options: PhraseOptions = {}): Promise<Answer | undefined> {
     if (!isPhrasable(answer)) return undefined;
     const subjects = subjectsOf(answer, this.options.kb);
     if (!subjects.length) return undefined;
@@ -95,12 +99,28 @@ export class LlmPhraser implements Phraser {
       log({ outcome: 'circuit_open', reason: this.circuit.openReason });
       return undefined;
     }
+    const messages = buildMessages(answer, subjects, query.text);
+    let budget: BudgetDecision | undefined;
+    if (this.options.budget) {
+      budget = await this.options.budget.take(options.workspace, estimateTokens(messages));
+      if (!budget.ok) {
+        log({ outcome: 'budget', reason: `${budget.scope}:${budget.limit}` });
+        return undefined;
+      }
+    }
+    const reservation = budget?.ok ? budget.reservation : undefined;
     if (!(await this.cap.take(query.platform, query.userId))) {
+      if (reservation) await this.options.budget!.settle(reservation, 0, { refundCall: true });
       log({ outcome: 'user_cap' });
       return undefined;
     }
 
-    const result = await this.options.caller.complete(buildMessages(answer, subjects, query.text), started + this.options.deadlineMs);
+    const result = await this.options.caller.complete(messages, started + this.options.deadlineMs);
+    if (reservation) {
+      // What the server reported; without usage, a timed-out call may still have been billed.
+      const used = result.ok ? (result.usage?.total ?? reservation.tokens) : result.failure === 'timeout' || result.failure === 'deadline' ? reservation.tokens : 0;
+      await this.options.budget!.settle(reservation, used);
+    }
     if (!result.ok) {
       if (result.failure === 'quota' || result.failure === 'auth') this.tripCircuit(result);
       log({ outcome: result.failure, attempts: result.attempts, status: result.status, code: result.code, requestId: result.requestId, detail: result.message });
@@ -174,10 +194,15 @@ export class LlmPhraser implements Phraser {
   private logTurn(answer: Answer, started: number, turn: TurnLog): void {
     this.options.metrics.llm.inc({ outcome: turn.outcome });
     const line = { event: 'llm_phrasing', answerId: answer.id, model: this.options.model, ms: this.now() - started, ...turn };
-    // A closed circuit is already reported once, when it opened.
-    if (turn.outcome === 'circuit_open') this.options.logger.debug(line, 'phrasing skipped');
+    // An open circuit and a full budget are reported once, when their state changes.
+    if (turn.outcome === 'circuit_open' || turn.outcome === 'budget') this.options.logger.debug(line, 'phrasing skipped');
     else this.options.logger.info(line, turn.outcome === 'phrased' || turn.outcome === 'cache_hit' ? 'phrased' : 'template answer stands');
   }
+}
+
+/** About 4 characters per token for the prompt, plus the most the completion may use. */
+function estimateTokens(messages: Array<{ content: string }>): number {
+  return Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4) + MAX_COMPLETION_TOKENS;
 }
 
 /** A copy of the answer with the phrasing; nothing else differs. */

@@ -1,4 +1,4 @@
-import type { Answer } from '../engine/types';
+import { INTENT_TRAITS, type Answer } from '../engine/types';
 import type { Cell, Citation, KnowledgeBase, Owner } from '../knowledge/types';
 import type { AnswerCondition } from '../engine/types';
 
@@ -30,12 +30,9 @@ export interface Subject {
 /** Aliases that name a kind of thing rather than one service ("instances" also appear in RDS answers). */
 const GENERIC_ALIASES = /^(instances?|servers?|vms?|virtual machines?|databases?|dbs?|clusters?|buckets?|functions?|containers?|queues?|topics?|tables?|keys?|streams?|nodes?|volumes?|files?|jobs?|workflows?|models?|domains?|caches?)$/i;
 
-/** The intents whose answers rest on cells and may be phrased. */
-export const PHRASABLE_INTENTS = new Set(['lookup', 'compare', 'overview', 'clarify']);
-
 export function isPhrasable(answer: Answer): boolean {
   return (
-    PHRASABLE_INTENTS.has(answer.intent) &&
+    INTENT_TRAITS[answer.intent].phrasable &&
     answer.cells.length > 0 &&
     (answer.verdict === 'aws' || answer.verdict === 'customer' || answer.verdict === 'shared' || answer.verdict === 'depends')
   );

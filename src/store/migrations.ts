@@ -80,6 +80,19 @@ export const MIGRATIONS: readonly Migration[] = [
       ];
     },
   },
+  {
+    version: 3,
+    name: 'shared budgets',
+    statements: (d) => {
+      const t = TYPES[d];
+      return [
+        // One row per counter and window (the window is part of the key): LLM calls this
+        // minute, tokens today, per workspace and for all. Changed only by conditional upserts.
+        `CREATE TABLE budget_counters (key TEXT PRIMARY KEY, used ${t.bigint} NOT NULL, expires_at ${t.bigint} NOT NULL)`,
+        `CREATE INDEX budget_counters_expires_at ON budget_counters (expires_at)`,
+      ];
+    },
+  },
 ];
 
 const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`;

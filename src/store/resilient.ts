@@ -4,6 +4,8 @@ import { StoreError, type StoreErrorCode, isStoreError, messageOf } from './erro
 import type {
   AdmitInput,
   AdmitOutcome,
+  BudgetOutcome,
+  BudgetTake,
   JobDone,
   JobRetry,
   LeaseRequest,
@@ -305,12 +307,22 @@ export class ResilientStore implements Store {
     return this.attempt('releaseLeases', () => this.inner.releaseLeases(owner, ids));
   }
 
-  outboxStats(): Promise<OutboxStats> {
-    return this.attempt('outboxStats', () => this.inner.outboxStats(), false);
+  outboxStats(kinds?: string[]): Promise<OutboxStats> {
+    return this.attempt('outboxStats', () => this.inner.outboxStats(kinds), false);
   }
 
   getJob(id: number): Promise<OutboxJob | undefined> {
     return this.attempt('getJob', () => this.inner.getJob(id), false);
+  }
+
+  // Budgets are not softened either: the caller (src/phrasing/budget.ts) decides what an
+  // unreachable store means for spending.
+  takeBudget(takes: BudgetTake[]): Promise<BudgetOutcome> {
+    return this.attempt('takeBudget', () => this.inner.takeBudget(takes));
+  }
+
+  adjustBudget(adjustments: Array<{ key: string; delta: number; expiresAt: Date }>): Promise<void> {
+    return this.attempt('adjustBudget', () => this.inner.adjustBudget(adjustments));
   }
 
   /** Not softened: health checks need the truth. A read never marks recovery. */

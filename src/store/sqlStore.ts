@@ -5,6 +5,8 @@ import { StoreError } from './errors';
 import type {
   AdmitInput,
   AdmitOutcome,
+  BudgetOutcome,
+  BudgetTake,
   JobDone,
   JobRetry,
   LeaseRequest,
@@ -183,12 +185,15 @@ export class SqlStore implements Store {
     const skip = request.skipLanes ?? [];
     const params: unknown[] = [request.owner, now + request.leaseMs, now, Math.max(1, Math.floor(request.limit))];
     const skipSql = skip.length ? ` AND o.lane NOT IN (${skip.map((lane) => { params.push(lane); return `$${params.length}`; }).join(', ')})` : '';
+    // A worker takes only the kinds it can send (lanes never mix platforms, so a lane's head is
+    // always of a kind its platform's worker knows).
+    const kindSql = request.kinds?.length ? ` AND o.kind IN (${request.kinds.map((kind) => { params.push(kind); return `$${params.length}`; }).join(', ')})` : '';
     // The head (oldest pending job) of each lane, if it is due, unleased and its lane is not
     // pacing. A leased head blocks its lane: one send in flight per lane, in order.
     const heads = `SELECT o.id FROM outbox_jobs o
        JOIN (SELECT lane, MIN(id) AS id FROM outbox_jobs WHERE status = 'pending' GROUP BY lane) h ON h.id = o.id
        LEFT JOIN outbox_lanes l ON l.lane = o.lane
-       WHERE o.available_at <= $3 AND o.lease_until <= $3 AND (l.next_at IS NULL OR l.next_at <= $3)${skipSql}
+       WHERE o.available_at <= $3 AND o.lease_until <= $3 AND (l.next_at IS NULL OR l.next_at <= $3)${skipSql}${kindSql}
        ORDER BY o.id LIMIT $4`;
     // PostgreSQL: lock the chosen rows and skip any another replica is leasing right now; the
     // outer conditions are re-checked on the locked row, so two replicas never lease one job.
@@ -244,8 +249,9 @@ export class SqlStore implements Store {
     );
   }
 
-  async outboxStats(): Promise<OutboxStats> {
-    const rows = await this.db.all<{ n: unknown; oldest: unknown }>(`SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox_jobs WHERE status = 'pending'`);
+  async outboxStats(kinds?: string[]): Promise<OutboxStats> {
+    const kindSql = kinds?.length ? ` AND kind IN (${kinds.map((_, i) => `$${i + 1}`).join(', ')})` : '';
+    const rows = await this.db.all<{ n: unknown; oldest: unknown }>(`SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox_jobs WHERE status = 'pending'${kindSql}`, kinds?.length ? kinds : []);
     const stats: OutboxStats = { pending: toNumber(rows[0]?.n ?? 0) };
     const oldest = toOptionalDate(rows[0]?.oldest);
     if (oldest) stats.oldestPendingAt = oldest;
@@ -255,6 +261,46 @@ export class SqlStore implements Store {
   async getJob(id: number): Promise<OutboxJob | undefined> {
     const rows = await this.db.all<Record<string, unknown>>('SELECT * FROM outbox_jobs WHERE id = $1', [id]);
     return rows[0] ? jobFromRow(rows[0]) : undefined;
+  }
+
+  async takeBudget(takes: BudgetTake[]): Promise<BudgetOutcome> {
+    const full = takes.find((t) => t.amount > t.limit);
+    if (full) return { ok: false, refused: full.key };
+    const refused = Symbol('refused');
+    try {
+      return await this.db.transaction(async (tx) => {
+        for (const take of takes) {
+          // One statement per counter: a new window starts at `amount`, an existing one grows
+          // only while it stays within the limit. PostgreSQL re-checks the condition on the
+          // locked row and SQLite holds the write lock, so concurrent takes never overshoot.
+          const rows = await tx.all(
+            `INSERT INTO budget_counters (key, used, expires_at) VALUES ($1, $2, $3)
+             ON CONFLICT (key) DO UPDATE SET used = budget_counters.used + excluded.used
+             WHERE budget_counters.used + excluded.used <= $4
+             RETURNING used`,
+            [take.key, Math.max(0, Math.ceil(take.amount)), take.expiresAt.getTime(), take.limit],
+          );
+          if (rows.length !== 1) throw Object.assign(new Error('budget full'), { [refused]: take.key });
+        }
+        return { ok: true } as const;
+      });
+    } catch (err) {
+      const key = (err as Record<symbol, unknown>)[refused];
+      if (typeof key === 'string') return { ok: false, refused: key };
+      throw err;
+    }
+  }
+
+  async adjustBudget(adjustments: Array<{ key: string; delta: number; expiresAt: Date }>): Promise<void> {
+    for (const a of adjustments) {
+      const delta = Math.round(a.delta);
+      if (!delta) continue;
+      await this.db.run(
+        `INSERT INTO budget_counters (key, used, expires_at) VALUES ($1, $2, $3)
+         ON CONFLICT (key) DO UPDATE SET used = CASE WHEN budget_counters.used + $4 < 0 THEN 0 ELSE budget_counters.used + $4 END`,
+        [a.key, Math.max(0, delta), a.expiresAt.getTime(), delta],
+      );
+    }
   }
 
   async saveConversationReference(key: string, ref: object): Promise<void> {
@@ -379,7 +425,8 @@ export class SqlStore implements Store {
     const cache = await this.db.run('DELETE FROM phrasing_cache WHERE expires_at <= $1', [t]);
     const jobs = await this.db.run(`DELETE FROM outbox_jobs WHERE status <> 'pending' AND done_at <= $1`, [t - JOB_RETENTION_MS]);
     await this.db.run('DELETE FROM outbox_lanes WHERE next_at <= $1', [t - 3_600_000]);
-    return { questions, claims, cache, jobs };
+    const budgets = await this.db.run('DELETE FROM budget_counters WHERE expires_at <= $1', [t]);
+    return { questions, claims, cache, jobs, budgets };
   }
 
   async getCached(key: string): Promise<string | undefined> {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 
-export type Platform = 'slack' | 'teams' | 'cli';
+import type { Platform } from '../platform';
+export type { Platform };
 
 /** One user's place in the onboarding course. `score` and `answered` are stored as given. */
 export interface OnboardingProgress {
@@ -63,6 +64,8 @@ export interface PurgeResult {
   cache: number;
   /** Finished outbox jobs past retention (absent where nothing was purged from the outbox). */
   jobs?: number;
+  /** Budget counters whose window is over. */
+  budgets?: number;
 }
 
 export type OutboxJobStatus = 'pending' | 'sent' | 'failed' | 'expired';
@@ -123,6 +126,8 @@ export interface LeaseRequest {
   limit: number;
   /** Lanes this replica already has a send in flight on. */
   skipLanes?: string[];
+  /** Only jobs of these kinds (the ones this worker has handlers for); all kinds when absent. */
+  kinds?: string[];
 }
 
 export interface JobDone {
@@ -164,8 +169,34 @@ export interface Outbox {
   retryJob(retry: JobRetry): Promise<boolean>;
   /** Gives back leases of jobs this owner has not started, so the next process takes them at once. */
   releaseLeases(owner: string, ids: number[]): Promise<number>;
-  outboxStats(): Promise<OutboxStats>;
+  /** Pending jobs (of these kinds only, when given). */
+  outboxStats(kinds?: string[]): Promise<OutboxStats>;
   getJob(id: number): Promise<OutboxJob | undefined>;
+}
+
+/** One counter of a shared budget (e.g. LLM calls this minute for one workspace). */
+export interface BudgetTake {
+  /** The counter's key, window included (`llm:calls:ws:slack:T1:29012345`). */
+  key: string;
+  /** Added to the counter when every take of the call fits. */
+  amount: number;
+  /** The counter may not go above this. */
+  limit: number;
+  /** When the counter's window is over (the row can be purged). */
+  expiresAt: Date;
+}
+
+export type BudgetOutcome = { ok: true } | { ok: false; refused: string };
+
+/** Counters shared by every replica, changed atomically (LLM budgets). */
+export interface Budgets {
+  /**
+   * In one transaction: adds each take's amount to its counter if none would pass its limit;
+   * otherwise changes nothing and names the first counter that was full.
+   */
+  takeBudget(takes: BudgetTake[]): Promise<BudgetOutcome>;
+  /** Corrects counters after the fact (the tokens a call really used); never below zero. */
+  adjustBudget(adjustments: Array<{ key: string; delta: number; expiresAt: Date }>): Promise<void>;
 }
 
 /**
@@ -190,7 +221,7 @@ export interface BotStateItem {
   eTag: string;
 }
 
-export interface Store extends Outbox {
+export interface Store extends Outbox, Budgets {
   readonly kind: 'sqlite' | 'postgres';
 
   /** Atomic "first one wins": true for exactly one caller per key until the claim expires. */

@@ -42,7 +42,7 @@ const reading = (cell: string): Reading => ({ cell, label: cell, summary: kb.cel
 const READINGS = [reading('rds.backups'), reading('rds.encryption-at-rest'), reading('rds.access-control')];
 const asker = { platform: 'slack', userId: 'U1', answerId: 'a1' };
 
-function chooser(options: { timeoutMs?: number; cap?: boolean; circuit?: Circuit } = {}) {
+function chooser(options: { timeoutMs?: number; cap?: boolean; circuit?: Circuit; budget?: ConstructorParameters<typeof ReadingChooser>[0]['budget'] } = {}) {
   const lines: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk, _e, done) {
@@ -61,6 +61,7 @@ function chooser(options: { timeoutMs?: number; cap?: boolean; circuit?: Circuit
     secrets: [SECRET],
     ...(options.cap === false ? { cap: { take: async () => false } } : {}),
     ...(options.circuit ? { circuit: options.circuit } : {}),
+    ...(options.budget ? { budget: options.budget } : {}),
   });
   return { picker, lines, metrics };
 }
@@ -114,6 +115,20 @@ describe('ReadingChooser', () => {
     expect(circuit.isOpen()).toBe(true);
     expect(lines.filter((l) => l.event === 'llm_circuit_open')).toHaveLength(1);
     await expect(picker.choose('rds snapshots?', READINGS, asker)).resolves.toBeUndefined();
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  test('the workspace budget is taken first and settled with the tokens the server reported; a spent budget means no call', async () => {
+    fake.reply({ body: completion(JSON.stringify({ reading: 'r2' }), { usage: { prompt_tokens: 300, completion_tokens: 5, total_tokens: 305 } }) });
+    const taken: Array<string | undefined> = [];
+    const settled: number[] = [];
+    const reservation = { tokens: 400, tokenKeys: [], callKeys: [] };
+    const open = { take: async (ws: string | undefined) => (taken.push(ws), { ok: true as const, reservation }), settle: async (_r: unknown, used: number) => void settled.push(used) };
+    await expect(chooser({ budget: open }).picker.choose('rds snapshots?', READINGS, { ...asker, workspace: 'slack:T1' })).resolves.toBe('rds.encryption-at-rest');
+    expect(taken).toEqual(['slack:T1']);
+    expect(settled).toEqual([305]);
+    const spent = { take: async () => ({ ok: false as const, scope: 'workspace' as const, limit: 'calls_per_minute' as const }), settle: async () => undefined };
+    await expect(chooser({ budget: spent }).picker.choose('rds snapshots?', READINGS, asker)).resolves.toBeUndefined();
     expect(fake.requests).toHaveLength(1);
   });
 

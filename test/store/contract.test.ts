@@ -167,13 +167,13 @@ function contract(makeDb: () => Promise<TestDb>): void {
     await retained.claimEvent('long', 3600);
     await retained.putCached('p1', 'text', 10);
     clock.advance(11_000);
-    expect(await retained.purgeExpired()).toEqual({ questions: 1, claims: 1, cache: 1, jobs: 0 });
+    expect(await retained.purgeExpired()).toEqual({ questions: 1, claims: 1, cache: 1, jobs: 0, budgets: 0 });
     expect(await retained.listQuestions(new Date(0))).toHaveLength(1);
     const [fb] = await retained.listFeedback(new Date(0));
     expect(fb).toMatchObject({ answerId: 'old', helpful: true });
     expect(fb?.question).toBeUndefined();
     expect(await retained.claimEvent('long', 3600)).toBe(false);
-    expect(await retained.purgeExpired(new Date(clock.now().getTime() + 3600_000))).toEqual({ questions: 0, claims: 1, cache: 0, jobs: 0 });
+    expect(await retained.purgeExpired(new Date(clock.now().getTime() + 3600_000))).toEqual({ questions: 0, claims: 1, cache: 0, jobs: 0, budgets: 0 });
   });
 
   test('phrasing cache honours its ttl', async () => {
@@ -268,7 +268,7 @@ function contract(makeDb: () => Promise<TestDb>): void {
     expect(await third.claimEvent('kept', 3600)).toBe(false);
     expect(await again.claimEvent('new', 3600)).toBe(true);
     const ledger = await db.raw<{ version: unknown }>('SELECT version FROM schema_migrations');
-    expect(ledger.map((r) => Number(r.version))).toEqual([1, 2]);
+    expect(ledger.map((r) => Number(r.version))).toEqual([1, 2, 3]);
   });
 }
 

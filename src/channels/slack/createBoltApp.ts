@@ -21,7 +21,11 @@ import { EventIntake } from '../../outbox/intake';
 import { OutboxWorker } from '../../outbox/worker';
 import { installOutboxGate } from './outbox/gate';
 import { slackJobHandlers, type TokenFor } from './outbox/handlers';
-import { SLACK_ANSWER } from './outbox/replyJobs';
+import { SLACK_ANSWER, SLACK_ONBOARDING, onboardingJob } from './outbox/replyJobs';
+import { SLACK_ASKED } from './outbox/askedJobs';
+import { askedJobHandlers } from './outbox/askedHandler';
+import { registerAppHome } from './listeners/appHome';
+import { registerMessageShortcut } from './listeners/messageShortcut';
 
 export interface SlackBolt {
   app: App;
@@ -110,8 +114,8 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
     store,
     logger,
     metrics,
-    handlers: slackJobHandlers({ assistant, logger, clientFor, tokenFor }),
-    laneSpacingMs: (job) => (job.kind === SLACK_ANSWER ? config.SLACK_POST_SPACING_MS : 0),
+    handlers: { ...slackJobHandlers({ assistant, logger, clientFor, tokenFor }), ...askedJobHandlers({ assistant, logger, clientFor, tokenFor }) },
+    laneSpacingMs: (job) => (job.kind === SLACK_ANSWER || job.kind === SLACK_ONBOARDING || job.kind === SLACK_ASKED ? config.SLACK_POST_SPACING_MS : 0),
     maxAgeMs: config.OUTBOX_MAX_AGE_SECONDS * 1000,
   });
   let gate: ReturnType<typeof installOutboxGate> | undefined;
@@ -131,8 +135,18 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
     limits: { maxChannelDepth: config.OUTBOX_MAX_CHANNEL_DEPTH, perUserPerMinute: config.RATE_LIMIT_PER_MINUTE },
     botUserId: () => auth?.identity()?.botUserId,
   });
-  registerSlackOnboarding(app, deps, pacer);
+  // Onboarding messages are outbox jobs: written before the listener returns, sent by the worker.
+  registerSlackOnboarding(app, deps, pacer, async (target, message) => {
+    await store.enqueueJob(onboardingJob(target, message));
+    worker.wake();
+  });
   registerGapsCommand(app, slackDeps, { kb: deps.kb, admins: config.ONBOARDING_ADMINS });
+  // The Home tab and the message shortcut queue their questions in the same outbox as mentions.
+  const askDeps = { ...slackDeps, intake, worker, limits: { maxChannelDepth: config.OUTBOX_MAX_CHANNEL_DEPTH, perUserPerMinute: config.RATE_LIMIT_PER_MINUTE } };
+  if (config.SLACK_HOME_TAB_ENABLED) {
+    registerAppHome(app, askDeps, { kb: deps.kb, curators: config.ONBOARDING_ADMINS, questionLogEnabled: config.QUESTION_LOG_ENABLED, questionLogDays: config.QUESTION_LOG_DAYS, shortcut: config.MESSAGE_ACTION_ENABLED });
+  }
+  if (config.MESSAGE_ACTION_ENABLED) registerMessageShortcut(app, askDeps, () => auth?.identity()?.botUserId);
   if (oauth) registerUninstallListener(app, oauth.cache, logger);
 
   return { app, httpReceiver, inFlight, oauthRoutes: installer ? oauthRoutes(installer, logger, metrics) : [], lookUpIdentity: auth?.lookUp, intake, worker };

@@ -46,8 +46,8 @@ export async function createSlackChannel(deps: ChannelDeps): Promise<Channel | u
       if (config.slackMode === 'socket') await slack.app.stop().catch(() => undefined);
       const held = await slack.intake.close(INTAKE_CLOSE_MS);
       const left = await slack.worker.stop(OUTBOX_DRAIN_MS, OUTBOX_IN_FLIGHT_MS);
-      const stats = await deps.store.outboxStats().catch(() => undefined);
-      logger.info({ channel: 'slack', event: 'outbox_stopped', held, ...left, pending: stats?.pending }, 'Slack outbox stopped; pending jobs are sent by the next process');
+      const pending = await slack.worker.pending();
+      logger.info({ channel: 'slack', event: 'outbox_stopped', held, ...left, pending }, 'Slack outbox stopped; pending jobs are sent by the next process');
       const drained = await slack.inFlight.drain(DRAIN_MS);
       if (!drained) logger.warn({ channel: 'slack', inFlight: slack.inFlight.size }, 'Slack answers still in flight at shutdown');
     },

@@ -6,6 +6,7 @@ import { OnboardingService, type ScheduledRef, type StartResult, type UserRef } 
 import type { OnboardingProgress } from '../../store/types';
 import { withApology } from './reply/apology';
 import type { ChannelPacer } from './reply/channelPacer';
+import type { SlackJobTarget } from './outbox/replyJobs';
 import { errorSummary } from './reply/postAnswer';
 import type { SlackMessage } from './renderAnswer';
 import { renderSlackDone, renderSlackGrade, renderSlackLesson, renderSlackNotice, renderSlackProgress, renderSlackQuiz } from './renderOnboarding';
@@ -23,12 +24,22 @@ export function isStopMessage(text: string | undefined): boolean {
 
 const slackUser = (userId: string): UserRef => ({ platform: 'slack', userId });
 
+/** The workspace of a listener's event, from Bolt's context: whose token posts the message. */
+interface Workspace {
+  teamId?: string | undefined;
+  enterpriseId?: string | undefined;
+  isEnterpriseInstall?: boolean | undefined;
+}
+
+/** Writes an onboarding message to the reply outbox; its worker posts it, paced with the DM's other posts. */
+export type EnqueueSlackMessage = (target: SlackJobTarget, message: SlackMessage) => Promise<void>;
+
 /**
  * The onboarding course on Slack: welcome DMs on team_join and on joining ONBOARDING_CHANNELS,
  * lessons scheduled with chat.scheduleMessage (Slack keeps them, so a restart loses nothing),
  * quiz buttons, "Next lesson", opt-out, and the onboard/progress commands.
  */
-export function registerSlackOnboarding(app: App, deps: ChannelDeps, pacer: ChannelPacer): void {
+export function registerSlackOnboarding(app: App, deps: ChannelDeps, pacer: ChannelPacer, enqueue: EnqueueSlackMessage): void {
   const { config, logger, kb, store } = deps;
   const course = loadCourse(kb);
   if (!course) {
@@ -44,8 +55,15 @@ export function registerSlackOnboarding(app: App, deps: ChannelDeps, pacer: Chan
     return opened.channel?.id ?? userId;
   }
 
-  async function post(client: webApi.WebClient, channel: string, message: SlackMessage): Promise<void> {
-    await pacer.run(channel, () => client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false }));
+  /** Through the outbox: a crash after this returns does not lose the message. */
+  async function post(workspace: Workspace, channel: string, message: SlackMessage): Promise<void> {
+    const target: SlackJobTarget = {
+      ...(workspace.teamId ? { teamId: workspace.teamId } : {}),
+      ...(workspace.enterpriseId ? { enterpriseId: workspace.enterpriseId } : {}),
+      isEnterpriseInstall: workspace.isEnterpriseInstall === true,
+      channel,
+    };
+    await enqueue(target, message);
   }
 
   async function cancel(client: webApi.WebClient, refs: ScheduledRef[]): Promise<void> {
@@ -73,9 +91,9 @@ export function registerSlackOnboarding(app: App, deps: ChannelDeps, pacer: Chan
   }
 
   /** Sends lesson 1 of a new run in the user's DM and schedules the rest on working days. */
-  async function deliverStart(client: webApi.WebClient, user: UserRef, started: Pick<StartResult, 'progress' | 'lesson' | 'cancel'>, channel: string, timeZone: string | undefined): Promise<void> {
+  async function deliverStart(client: webApi.WebClient, workspace: Workspace, user: UserRef, started: Pick<StartResult, 'progress' | 'lesson' | 'cancel'>, channel: string, timeZone: string | undefined): Promise<void> {
     await cancel(client, started.cancel);
-    await post(client, channel, renderSlackLesson(started.lesson));
+    await post(workspace, channel, renderSlackLesson(started.lesson));
     await scheduleRest(client, user, started.progress, channel, timeZone);
   }
 
@@ -84,7 +102,7 @@ export function registerSlackOnboarding(app: App, deps: ChannelDeps, pacer: Chan
     return info?.user?.tz;
   }
 
-  async function welcome(client: webApi.WebClient, userId: string, timeZone: string | undefined, trigger: string): Promise<void> {
+  async function welcome(client: webApi.WebClient, workspace: Workspace, userId: string, timeZone: string | undefined, trigger: string): Promise<void> {
     const user = slackUser(userId);
     const channel = await openDm(client, userId);
     const result = await service.welcome(user, { channelId: channel });
@@ -93,14 +111,14 @@ export function registerSlackOnboarding(app: App, deps: ChannelDeps, pacer: Chan
       return;
     }
     logger.info({ event: 'onboarding_welcome', platform: 'slack', trigger }, 'onboarding welcome sent');
-    await deliverStart(client, user, { ...result, cancel: [] }, channel, timeZone ?? (await timeZoneOf(client, userId)));
+    await deliverStart(client, workspace, user, { ...result, cancel: [] }, channel, timeZone ?? (await timeZoneOf(client, userId)));
   }
 
-  app.event('team_join', async ({ event, client }) => {
+  app.event('team_join', async ({ event, client, context }) => {
     if (!config.ONBOARDING_ENABLED) return logger.debug({ event: 'onboarding_join_ignored', reason: 'disabled', trigger: 'team_join' }, 'onboarding welcomes are off');
     const member = event.user as { id?: string; is_bot?: boolean; deleted?: boolean; tz?: string };
     if (!isSlackUserId(member.id) || member.is_bot || member.deleted) return;
-    await withApology(handlerDeps, 'onboarding.team_join', () => welcome(client, member.id!, member.tz, 'team_join'));
+    await withApology(handlerDeps, 'onboarding.team_join', () => welcome(client, context, member.id!, member.tz, 'team_join'));
   });
 
   app.event('member_joined_channel', async ({ event, client, context }) => {
@@ -108,16 +126,16 @@ export function registerSlackOnboarding(app: App, deps: ChannelDeps, pacer: Chan
       return logger.debug({ event: 'onboarding_join_ignored', reason: config.ONBOARDING_ENABLED ? 'not an onboarding channel' : 'disabled', trigger: 'member_joined_channel' }, 'no welcome for this join');
     }
     if (!isSlackUserId(event.user) || event.user === context.botUserId) return;
-    await withApology(handlerDeps, 'onboarding.member_joined_channel', () => welcome(client, event.user, undefined, 'member_joined_channel'));
+    await withApology(handlerDeps, 'onboarding.member_joined_channel', () => welcome(client, context, event.user, undefined, 'member_joined_channel'));
   });
 
-  app.event('message', async ({ event, client }) => {
+  app.event('message', async ({ event, client, context }) => {
     const message = event as { channel_type?: string; channel: string; user?: string; text?: string; thread_ts?: string; subtype?: string };
     if (message.channel_type !== 'im' || message.subtype || message.thread_ts || !message.user || !isStopMessage(message.text)) return;
     await withApology(handlerDeps, 'onboarding.stop', async () => {
       const out = await service.optOut(slackUser(message.user!));
       await cancel(client, out.cancel);
-      await post(client, message.channel, renderSlackNotice(out.progress ? 'Onboarding stopped: no more lessons will arrive. Type /whosecures onboard to start again.' : 'You are not taking the onboarding course.'));
+      await post(context, message.channel, renderSlackNotice(out.progress ? 'Onboarding stopped: no more lessons will arrive. Type /whosecures onboard to start again.' : 'You are not taking the onboarding course.'));
     });
   });
 
@@ -143,14 +161,14 @@ export function registerSlackOnboarding(app: App, deps: ChannelDeps, pacer: Chan
     });
   });
 
-  app.action<BlockButtonAction>(ONBOARDING_ACTIONS.next, async ({ ack, action, body, client, respond }) => {
+  app.action<BlockButtonAction>(ONBOARDING_ACTIONS.next, async ({ ack, action, body, client, context, respond }) => {
     await ack();
     await withApology(handlerDeps, 'onboarding.next', async () => {
       const result = await service.next(slackUser(body.user.id), parseLessonValue(action.value));
       if (result.kind === 'not-started') return reply(respond, renderSlackProgress(undefined));
       await cancel(client, result.cancel);
       const channel = body.channel?.id ?? result.progress.channelId ?? body.user.id;
-      await post(client, channel, result.kind === 'lesson' ? renderSlackLesson(result.lesson) : renderSlackDone(result.done));
+      await post(context, channel, result.kind === 'lesson' ? renderSlackLesson(result.lesson) : renderSlackDone(result.done));
     });
   });
 
@@ -163,7 +181,7 @@ export function registerSlackOnboarding(app: App, deps: ChannelDeps, pacer: Chan
     });
   });
 
-  app.command('/whosecures', async ({ command, ack, client, respond }) => {
+  app.command('/whosecures', async ({ command, ack, client, context, respond }) => {
     if (!isOnboardingCommand(command.text)) return;
     await ack();
     await withApology(handlerDeps, 'onboarding.command', async () => {
@@ -184,7 +202,7 @@ export function registerSlackOnboarding(app: App, deps: ChannelDeps, pacer: Chan
       const user = slackUser(target);
       const channel = await openDm(client, target);
       const started = await service.restart(user, { channelId: channel });
-      await deliverStart(client, user, started, channel, await timeZoneOf(client, target));
+      await deliverStart(client, context, user, started, channel, await timeZoneOf(client, target));
       logger.info({ event: 'onboarding_started', platform: 'slack', byAdmin: target !== command.user_id, restarted: started.restarted }, 'onboarding started by command');
       // Code builds the mention from a validated id; nothing typed by the user is echoed.
       const whom = target === command.user_id ? 'you' : `<@${target}>`;

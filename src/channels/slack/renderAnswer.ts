@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
-import type { Answer, AnswerRow, Verdict } from '../../engine/types';
-import { OWNER_LABEL, composeText } from '../../engine/answerText';
+import type { Answer, AnswerRow } from '../../engine/types';
+import { OWNER_LABEL, VERDICT_LABEL, conditionLine, leadOfText } from '../../engine/answerText';
 import { ACTION, encodeFeedbackValue } from './actionIds';
 import { mrkdwnLink, plainText, safeText, splitMrkdwn, truncate, withoutUrls } from './mrkdwn';
 import { SLACK_LIMITS } from './slackLimits';
@@ -26,19 +26,16 @@ export interface RenderOptions {
   sharedBy?: string;
   /** Follow-up buttons (default 3). */
   maxFollowUps?: number;
+  /**
+   * A context line under the header, e.g. "<@U123> asked me about this message". Built by code:
+   * mentions only from validated ids, every other piece already escaped with safeText.
+   */
+  intro?: string;
 }
 
 /** The mark on an answer whose explanation an LLM worded. */
 export const AI_PHRASED_MARK = 'Worded by AI';
 
-const VERDICT_LABEL: Record<Verdict, string> = {
-  aws: 'AWS',
-  customer: 'You',
-  shared: 'Shared',
-  depends: 'Depends',
-  unknown: 'Not in the knowledge base',
-  out_of_scope: 'Out of scope',
-};
 
 /**
  * Answer -> Block Kit. Pure: the same answer always gives the same message. Every piece of
@@ -50,12 +47,13 @@ export function renderSlackAnswer(answer: Answer, options: RenderOptions = {}): 
   if (options.sharedBy && isSlackUserId(options.sharedBy)) {
     head.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Shared by <@${options.sharedBy}>` }] });
   }
+  if (options.intro) head.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(options.intro, SLACK_LIMITS.sectionText) }] });
   const body: KnownBlock[] = [
     ...sections(leadText(answer)),
     ...sections(rowsText(answer, options.compact === true)),
     ...sections(listText('What AWS does', answer.aws)),
     ...sections(listText('What you do', answer.customer)),
-    ...sections(listText('When it changes', answer.conditions.map((c) => `${c.when}: ${OWNER_LABEL[c.owner]}${c.note ? ` (${c.note})` : ''}`))),
+    ...sections(listText('When it changes', answer.conditions.map(conditionLine))),
     ...sections(citationsText(answer)),
   ];
   const tail: KnownBlock[] = [];
@@ -84,9 +82,7 @@ function header(answer: Answer): KnownBlock {
  */
 export function leadOf(answer: Answer): string {
   if (answer.phrased?.text) return answer.phrased.text;
-  const rest = composeText(answer, '');
-  if (rest && answer.text.endsWith(rest)) return answer.text.slice(0, answer.text.length - rest.length).trim();
-  return answer.text;
+  return leadOfText(answer);
 }
 
 function leadText(answer: Answer): string {

@@ -2,6 +2,8 @@ import {
   TeamsActivityHandler,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
+  type MessagingExtensionAction,
+  type MessagingExtensionActionResponse,
   type MessagingExtensionQuery,
   type MessagingExtensionResponse,
   type StatePropertyAccessor,
@@ -12,25 +14,23 @@ import type { Logger } from 'pino';
 import type { Assistant } from '../../conversation/assistant';
 import { answerFromCell, answerFromConcept } from '../../engine/build';
 import type { SearchIndex } from '../../engine/search';
-import type { Answer, Query } from '../../engine/types';
+import type { Answer } from '../../engine/types';
 import type { KnowledgeBase } from '../../knowledge/types';
 import type { Metrics } from '../../metrics';
 import type { Store } from '../../store/types';
-import type { BackgroundTasks } from './background';
 import { resolveCommand, DEFAULT_COMMANDS, type TeamsCommand } from './commands';
 import { saveReferenceIfAuthenticated } from './conversationReferences';
 import { parseOnboardingCommand } from './onboarding/commands';
 import { parseOnboardingData, type TeamsOnboarding } from './onboarding/teamsOnboarding';
-import { replaceWithPhrasing, type ContinueConversation } from './phraseLater';
+import type { TeamsReplies } from './outbox/teamsReplies';
+import { APOLOGY } from './turnError';
 import { VERB_ASK, VERB_FEEDBACK, VERB_ONBOARDING, askDataSchema, feedbackDataSchema } from './render/actions';
-import { renderTeamsAnswer } from './render/answerCard';
 import { renderSearchMessage, renderSearchResults } from './render/searchResults';
 import { renderTeamsWelcome } from './render/welcomeCard';
 import type { ServiceUrlPolicy } from './serviceUrls';
 import { mentionsBot, questionText } from './text';
+import { ASK_MESSAGE_COMMAND, messageActionTask, submitMessageAction } from './messageAction';
 
-/** Teams may redeliver an activity when our response was slow; a claim outlives any redelivery. */
-const CLAIM_TTL_SECONDS = 24 * 3600;
 const SEARCH_RESULTS = 8;
 const SEARCH_QUERY_MAX = 200;
 
@@ -48,10 +48,10 @@ export interface TeamsBotDeps {
   commands?: TeamsCommand[];
   /** The onboarding course; absent when the knowledge folder has none. */
   onboarding?: TeamsOnboarding;
-  /** Work after the turn (the LLM phrasing of a sent answer); drained on shutdown. */
-  background: BackgroundTasks;
-  /** A new turn on a stored conversation, for updating an answer once its phrasing is ready. */
-  continueConversation: ContinueConversation;
+  /** The reply outbox: answers, onboarding cards and notes are queued there and sent by its worker. */
+  replies: TeamsReplies;
+  /** "Ask whosecures" on a message (MESSAGE_ACTION_ENABLED); on unless false. */
+  messageActions?: boolean;
 }
 
 interface WelcomeState {
@@ -89,20 +89,12 @@ export class WhosecuresTeamsBot extends TeamsActivityHandler {
   }
 
   /** First one wins across replicas and redeliveries; false means "already handled". */
-  private async claim(context: TurnContext): Promise<boolean> {
-    const { activity } = context;
-    if (!activity.id) return true;
-    const first = await this.deps.store.claimEvent(`teams:activity:${activity.conversation?.id ?? ''}:${activity.id}`, CLAIM_TTL_SECONDS);
-    if (!first) {
-      this.deps.metrics.retriesDropped.inc({ platform: 'teams' });
-      this.deps.logger.info({ event: 'teams_duplicate_dropped', activityId: activity.id, type: activity.type }, 'activity already handled');
-    }
-    return first;
+  private claim(context: TurnContext): Promise<boolean> {
+    return this.deps.replies.claim(context);
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {
     const { activity } = context;
-    if (!(await this.claim(context))) return;
     await saveReferenceIfAuthenticated(context, this.deps);
     // Channels and group chats deliver only messages that mention the bot; check rather than assume.
     if (activity.conversation?.conversationType && activity.conversation.conversationType !== 'personal' && !mentionsBot(activity)) return;
@@ -110,42 +102,33 @@ export class WhosecuresTeamsBot extends TeamsActivityHandler {
     const { onboarding } = this.deps;
     if (!text && activity.value !== undefined) {
       // Action.Submit buttons arrive as a message carrying the card's data and no text.
+      if (!(await this.claim(context))) return;
       const data = parseOnboardingData(activity.value);
       if (data && onboarding) await onboarding.act(context, data);
       return;
     }
     const course = onboarding && parseOnboardingCommand(text);
-    if (course) return onboarding.command(context, course);
-    await this.answer(context, resolveCommand(text, this.commands).question);
+    if (course) {
+      if (!(await this.claim(context))) return;
+      return onboarding.command(context, course);
+    }
+    await this.ask(context, resolveCommand(text, this.commands).question);
   }
 
   /**
-   * Typing while the answer is prepared, then the knowledge-base answer card at once; the LLM's
-   * phrasing (when one is configured) replaces that card later, outside this turn, so the
-   * request never waits for the model.
+   * The question's claim and its answer job go into the outbox before the turn ends (so before
+   * Teams gets its 200); the outbox worker answers it, paced per conversation, and the LLM's
+   * phrasing (when one is configured) replaces that card later.
    */
-  async answer(context: TurnContext, question: string): Promise<Answer> {
-    const { activity } = context;
-    await context.sendActivity({ type: 'typing' });
-    const conversationId = activity.conversation?.id ?? '';
-    const query: Query = {
-      text: question,
-      platform: 'teams',
-      userId: activity.from?.aadObjectId ?? activity.from?.id ?? 'unknown',
-      conversationId: conversationId.split(';')[0],
-      // Channel thread replies carry ";messageid=<root>"; a chat is one thread.
-      threadId: conversationId,
-    };
-    const answer = await this.deps.assistant.answer(query);
-    const sent = await context.sendActivity(renderTeamsAnswer(answer));
-    if (sent?.id && answer.cells.length) {
-      const target = { reference: TurnContext.getConversationReference(activity), activityId: sent.id };
-      const { assistant, continueConversation, logger } = this.deps;
-      this.deps.background.run('phrasing', async () => {
-        await replaceWithPhrasing({ assistant, continueConversation, logger }, target, answer, query);
-      });
-    }
-    return answer;
+  async ask(context: TurnContext, question: string): Promise<'queued' | 'held' | 'duplicate' | 'limited' | 'refused'> {
+    // Typing first, so it never arrives after the answer (a redelivery gets one too, harmless).
+    // Teams gets its 200 only once the admission below is written, so nothing is acknowledged
+    // before the outbox has it.
+    await context.sendActivity({ type: 'typing' }).catch((err: unknown) => this.deps.logger.debug({ err, event: 'teams_typing_failed' }, 'typing indicator not sent'));
+    const outcome = await this.deps.replies.admitQuestion(context, question);
+    // The store is away and the memory bound is reached: say so now rather than drop it.
+    if (outcome === 'refused') await context.sendActivity(APOLOGY);
+    return outcome;
   }
 
   private async handleMembersAdded(context: TurnContext): Promise<void> {
@@ -165,7 +148,7 @@ export class WhosecuresTeamsBot extends TeamsActivityHandler {
     // Both install activities may reach this point; the flag in user state keeps it to one welcome.
     const state = await this.welcome.get(context, {});
     if (state.welcomedAt) return;
-    await context.sendActivity(renderTeamsWelcome());
+    await this.deps.replies.send(context, renderTeamsWelcome());
     await this.welcome.set(context, { welcomedAt: new Date().toISOString() });
     await this.deps.userState.saveChanges(context);
   }
@@ -190,9 +173,9 @@ export class WhosecuresTeamsBot extends TeamsActivityHandler {
     if (verb === VERB_ASK) {
       const parsed = askDataSchema.safeParse(data);
       if (!parsed.success) return badRequest('question is invalid');
-      if (!(await this.claim(context))) return messageResponse('Already answered.');
-      await this.answer(context, parsed.data.question);
-      return messageResponse('Answered in the conversation.');
+      const outcome = await this.ask(context, parsed.data.question);
+      if (outcome === 'duplicate') return messageResponse('Already answered.');
+      return messageResponse(outcome === 'refused' ? APOLOGY : 'Answering in the conversation.');
     }
     if (verb === VERB_ONBOARDING) {
       const parsed = parseOnboardingData(data);
@@ -210,6 +193,16 @@ export class WhosecuresTeamsBot extends TeamsActivityHandler {
     const answers = this.searchAnswers(text);
     if (!answers.length) return renderSearchMessage('No answers match. Try a service name and a topic, for example "lambda runtime patching".');
     return renderSearchResults(answers);
+  }
+
+  protected override async handleTeamsMessagingExtensionFetchTask(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
+    if (this.deps.messageActions === false || action.commandId !== ASK_MESSAGE_COMMAND) return super.handleTeamsMessagingExtensionFetchTask(context, action);
+    return messageActionTask(action);
+  }
+
+  protected override async handleTeamsMessagingExtensionSubmitAction(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
+    if (this.deps.messageActions === false || action.commandId !== ASK_MESSAGE_COMMAND) return super.handleTeamsMessagingExtensionSubmitAction(context, action);
+    return submitMessageAction(context, action, this.deps);
   }
 
   /** The knowledge-base answers matching a search, best first: the same answers a question would get. */

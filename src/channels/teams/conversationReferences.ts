@@ -55,14 +55,23 @@ export type ProactiveOutcome = 'sent' | 'no_reference' | 'refused' | 'nothing_to
  */
 export type ProactiveContent = Partial<Activity> | (() => Promise<Partial<Activity> | undefined>);
 
+export interface ProactiveSenderDeps {
+  adapter: Pick<CloudAdapter, 'continueConversationAsync'>;
+  store: Store;
+  appId: string | undefined;
+  policy: ServiceUrlPolicy;
+  logger: Logger;
+  /** Hands the checked message to the reply outbox instead of sending it now ('sent' then means queued durably). */
+  deliver?: (reference: Partial<ConversationReference>, activity: Partial<Activity>) => Promise<void>;
+}
+
 /** Sends to a stored conversation (by key from `referenceKeys`), never to anything else. */
 export class TeamsProactiveSender {
-  constructor(
-    private readonly deps: { adapter: Pick<CloudAdapter, 'continueConversationAsync'>; store: Store; appId: string | undefined; policy: ServiceUrlPolicy; logger: Logger },
-  ) {}
+  constructor(private readonly deps: ProactiveSenderDeps) {}
 
-  async send(key: string, content: ProactiveContent): Promise<ProactiveOutcome> {
-    const { adapter, store, appId, policy, logger } = this.deps;
+  /** The stored reference under `key` when it may be used for a proactive message. */
+  async usableReference(key: string): Promise<Partial<ConversationReference> | ProactiveOutcome> {
+    const { store, appId, policy, logger } = this.deps;
     if (!appId) {
       logger.warn({ event: 'teams_proactive_refused', reason: 'no app id' }, 'proactive messages need an authenticated bot');
       return 'refused';
@@ -73,9 +82,19 @@ export class TeamsProactiveSender {
       logger.warn({ event: 'teams_proactive_refused', key, reason: stored.authenticated !== true ? 'unauthenticated reference' : 'service URL not allowed' }, 'proactive message refused');
       return 'refused';
     }
+    return stored.reference;
+  }
+
+  async send(key: string, content: ProactiveContent): Promise<ProactiveOutcome> {
+    const reference = await this.usableReference(key);
+    if (typeof reference === 'string') return reference;
     const activity = typeof content === 'function' ? await content() : content;
     if (!activity) return 'nothing_to_send';
-    await adapter.continueConversationAsync(appId, stored.reference, async (context) => {
+    if (this.deps.deliver) {
+      await this.deps.deliver(reference, activity);
+      return 'sent';
+    }
+    await this.deps.adapter.continueConversationAsync(this.deps.appId!, reference, async (context) => {
       await context.sendActivity(activity);
     });
     return 'sent';

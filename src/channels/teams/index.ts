@@ -16,6 +16,11 @@ import { outboundMiddleware } from './outbound';
 import type { RetryOptions } from './retry';
 import type { ServiceUrlPolicy } from './serviceUrls';
 import { teamsTurnErrorHandler } from './turnError';
+import { EventIntake } from '../../outbox/intake';
+import { OutboxWorker } from '../../outbox/worker';
+import { teamsJobHandlers } from './outbox/handlers';
+import { TEAMS_ANSWER } from './outbox/jobs';
+import { TeamsReplies } from './outbox/teamsReplies';
 
 export interface TeamsChannel extends Channel {
   bot: WhosecuresTeamsBot;
@@ -26,6 +31,8 @@ export interface TeamsChannel extends Channel {
   onboarding?: TeamsOnboarding;
   /** Phrasing updates still running after their turn; `drain()` waits for them. */
   background: BackgroundTasks;
+  /** The reply outbox: answers, onboarding cards and notes, sent by its worker. */
+  replies: TeamsReplies;
 }
 
 export interface TeamsChannelOptions {
@@ -63,17 +70,51 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
   adapter.onTurnError = teamsTurnErrorHandler({ logger, metrics });
 
   const userState = new UserState(new StoreBotStorage(store));
-  const proactive = new TeamsProactiveSender({ adapter, store, appId, policy, logger });
-  const course = loadCourse(kb);
-  const onboarding = course
-    ? new TeamsOnboarding({ service: new OnboardingService({ store, kb, course }), store, proactive, logger, metrics, welcomeOnInstall: config.ONBOARDING_ENABLED })
-    : undefined;
-  if (!course) logger.info({ channel: 'teams' }, 'no onboarding course in the knowledge folder; onboarding off');
   const background = new BackgroundTasks({ logger, metrics });
   // Unauthenticated (Emulator) turns have no app id; the connector then sends without a token, to loopback only.
   const continueConversation = (reference: Parameters<CloudAdapter['continueConversationAsync']>[1], logic: (context: TurnContext) => Promise<void>) =>
     adapter.continueConversationAsync(appId ?? '', reference, logic);
-  const bot = new WhosecuresTeamsBot({ assistant, store, kb, search, logger, metrics, userState, appId, policy, onboarding, background, continueConversation });
+  // The outbox's sends run in turns of their own; `deliver` is set once the outbox exists.
+  let replies: TeamsReplies | undefined;
+  const proactive = new TeamsProactiveSender({ adapter, store, appId, policy, logger, deliver: (reference, activity) => replies!.deliver(reference, activity) });
+  const worker = new OutboxWorker({
+    store,
+    logger,
+    metrics,
+    handlers: teamsJobHandlers({ assistant, logger, metrics, background, continueConversation, proactive }),
+    laneSpacingMs: (job) => (job.kind === TEAMS_ANSWER || job.kind.startsWith('teams.onboarding') ? config.TEAMS_POST_SPACING_MS : 0),
+    maxAgeMs: config.OUTBOX_MAX_AGE_SECONDS * 1000,
+  });
+  const intake = new EventIntake({
+    store,
+    logger,
+    metrics,
+    ackBoundMs: config.OUTBOX_ACK_BOUND_MS,
+    maxHeld: config.OUTBOX_MAX_HELD,
+    onLateOutcome: (input, outcome) => replies?.onLateOutcome(input, outcome),
+  });
+  replies = new TeamsReplies({
+    store,
+    logger,
+    metrics,
+    intake,
+    worker,
+    limits: { maxConversationDepth: config.OUTBOX_MAX_CHANNEL_DEPTH, perUserPerMinute: config.RATE_LIMIT_PER_MINUTE },
+  });
+  const course = loadCourse(kb);
+  const onboarding = course
+    ? new TeamsOnboarding({
+        service: new OnboardingService({ store, kb, course }),
+        store,
+        proactive,
+        logger,
+        metrics,
+        welcomeOnInstall: config.ONBOARDING_ENABLED,
+        send: (context, activity) => replies!.send(context, activity),
+      })
+    : undefined;
+  if (!course) logger.info({ channel: 'teams' }, 'no onboarding course in the knowledge folder; onboarding off');
+  const bot = new WhosecuresTeamsBot({ assistant, store, kb, search, logger, metrics, userState, appId, policy, onboarding, replies, messageActions: config.MESSAGE_ACTION_ENABLED });
   const timer = onboarding ? new LessonTimer(() => onboarding.deliverDueLessons(), options.lessonSweepMs ?? LESSON_SWEEP_MS, logger) : undefined;
 
   let accepting = true;
@@ -98,6 +139,7 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
     proactive,
     onboarding,
     background,
+    replies,
     routes: [
       {
         ...route,
@@ -113,13 +155,38 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
     ],
     async start() {
       accepting = true;
+      // Jobs left by an earlier process (a crash, a deploy) are resumed from here.
+      worker.start();
       timer?.start();
     },
     async stop() {
+      // TEAMS_SHUTDOWN_DRAIN_MS of sending, then 2 s for sends in flight and their marks, at
+      // most 1 s for turns in flight (they only write to the outbox) and 1 s for phrasing
+      // updates: within the process's 10 s however slow the LLM or the connector is.
       accepting = false;
-      await timer?.stop();
-      if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
-      await background.drain();
+      const turnsDone = inFlight > 0 ? new Promise<void>((resolve) => (drained = resolve)) : Promise.resolve();
+      const [, , held] = await Promise.all([within(1000, timer?.stop()), within(1000, turnsDone), intake.close(1000)]);
+      const left = await worker.stop(config.TEAMS_SHUTDOWN_DRAIN_MS, 2000);
+      const phrasingDone = await within(1000, background.drain());
+      const pending = await worker.pending();
+      logger.info(
+        { channel: 'teams', event: 'outbox_stopped', held, ...left, pending, turnsInFlight: inFlight, phrasingAbandoned: phrasingDone ? 0 : background.size },
+        'Teams outbox stopped; pending jobs are sent by the next process',
+      );
     },
   };
+}
+
+/** Waits for `work` at most `ms`; true when it finished in time. */
+async function within(ms: number, work: Promise<unknown> | undefined): Promise<boolean> {
+  if (!work) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true, () => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

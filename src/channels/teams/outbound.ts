@@ -4,6 +4,9 @@ import type { Metrics } from '../../metrics';
 import { DEFAULT_RETRY, withRetry, type RetryOptions } from './retry';
 import { isAllowedServiceUrl, type ServiceUrlPolicy } from './serviceUrls';
 
+/** Marks a turn run by the reply outbox (src/channels/teams/outbox/handlers.ts). */
+export const OUTBOX_TURN = Symbol('whosecures.teams.outboxTurn');
+
 export class ServiceUrlRefusedError extends Error {
   readonly code = 'TEAMS_SERVICE_URL_REFUSED';
   constructor(readonly host: string) {
@@ -47,6 +50,9 @@ export function outboundMiddleware(deps: { policy: ServiceUrlPolicy; logger: Log
       context.onSendActivities(async (ctx, activities, send) => {
         if (activities.every((a) => a.type === 'invokeResponse')) return send();
         guard(ctx);
+        // The outbox's own turns: a 429 goes back to the outbox, which holds the whole
+        // conversation for its Retry-After instead of sleeping here with the lease.
+        if (ctx.turnState.get(OUTBOX_TURN)) return send();
         return withRetry(send, options);
       });
       context.onUpdateActivity(async (ctx, _activity, send) => {

@@ -19,8 +19,9 @@ export async function replaceWithPhrasing(
   sent: { reference: Partial<ConversationReference>; activityId: string },
   answer: Answer,
   query: Query,
+  workspace?: string,
 ): Promise<boolean> {
-  const phrased = await deps.assistant.phrase(answer, query);
+  const phrased = await deps.assistant.phrase(answer, query, { workspace });
   if (!phrased) return false;
   await deps.continueConversation(sent.reference, async (context) => {
     await context.updateActivity({ ...renderTeamsAnswer(phrased), id: sent.activityId });

@@ -5,7 +5,7 @@ import type { Decline } from '../scope';
 import type { QuestionForm } from '../form';
 import type { SearchIndex } from '../search';
 import type { UnitIndex } from '../units';
-import type { Answer, Query } from '../types';
+import type { Answer, Query, RouteName } from '../types';
 
 /** Everything an intent may look at; computed once per question by the router. */
 export interface RouteContext {
@@ -44,7 +44,7 @@ export interface RouteContext {
 }
 
 export interface Intent {
-  name: string;
+  name: RouteName;
   matches(ctx: RouteContext): boolean;
   handle(ctx: RouteContext): Answer;
 }

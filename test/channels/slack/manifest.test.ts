@@ -3,11 +3,13 @@ import { join } from 'node:path';
 import { SUGGESTED_PROMPTS } from '../../../src/channels/slack/listeners/assistantPanel';
 import { BOT_SCOPES } from '../../../src/channels/slack/oauth/botScopes';
 import { SLASH_COMMAND } from '../../../src/channels/slack/listeners/slashCommand';
+import { ASK_SHORTCUT } from '../../../src/channels/slack/listeners/messageShortcut';
 
 interface Manifest {
   features: {
-    app_home: { messages_tab_enabled: boolean; messages_tab_read_only_enabled: boolean };
+    app_home: { home_tab_enabled: boolean; messages_tab_enabled: boolean; messages_tab_read_only_enabled: boolean };
     bot_user: { display_name: string };
+    shortcuts?: Array<{ name: string; type: string; callback_id: string; description: string }>;
     slash_commands: Array<{ command: string; url: string; should_escape?: boolean }>;
     assistant_view: { assistant_description: string; suggested_prompts: Array<{ title: string; message: string }> };
   };
@@ -36,7 +38,9 @@ describe('manifest.json: what the Slack app depends on', () => {
 
   it('subscribes to the events the listeners handle, as bot events only', () => {
     // app_uninstalled and tokens_revoked: the distributed app deletes a workspace's tokens on either.
+    // app_home_opened: the Home tab is published when a user opens it (no scope needed).
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual([
+      'app_home_opened',
       'app_mention',
       'app_uninstalled',
       'assistant_thread_context_changed',
@@ -69,6 +73,14 @@ describe('manifest.json: what the Slack app depends on', () => {
     expect(manifest.features.app_home.messages_tab_read_only_enabled).toBe(false);
     expect(manifest.features.assistant_view.assistant_description.length).toBeGreaterThan(10);
     expect(manifest.features.assistant_view.suggested_prompts).toEqual(SUGGESTED_PROMPTS);
+  });
+
+  it('turns the Home tab on (published on app_home_opened; SLACK_HOME_TAB_ENABLED=false leaves it empty)', () => {
+    expect(manifest.features.app_home.home_tab_enabled).toBe(true);
+  });
+
+  it('declares the "Ask whosecures" message shortcut the app listens for', () => {
+    expect(manifest.features.shortcuts).toEqual([expect.objectContaining({ name: 'Ask whosecures', type: 'message', callback_id: ASK_SHORTCUT })]);
   });
 
   it('defaults to HTTP mode (Socket Mode is switched on per app, see docs/slack.md)', () => {

@@ -10,6 +10,8 @@ import { buildTeamsAppPackage, fillManifest } from '../../../src/channels/teams/
 import { colorIcon, outlineIcon } from '../../../src/channels/teams/appPackage/icons';
 import { DEFAULT_COMMANDS } from '../../../src/channels/teams/commands';
 import { ONBOARDING_MENU_COMMANDS } from '../../../src/channels/teams/onboarding/commands';
+import { ASK_MESSAGE_COMMAND } from '../../../src/channels/teams/messageAction';
+import { TEAMS_TAB_PATH } from '../../../src/curator/teamsTabRoute';
 
 const root = join(__dirname, '../../..');
 const manifest = JSON.parse(readFileSync(join(root, 'appPackage/manifest.json'), 'utf8'));
@@ -51,6 +53,10 @@ describe('Teams app package', () => {
     expect(manifest.composeExtensions[0].commands[0]).toMatchObject({ type: 'query', parameters: [{ name: 'query' }] });
   });
 
+  it('offers "Ask whosecures" as a message action with the command id the bot handles', () => {
+    expect(manifest.composeExtensions[0].commands[1]).toEqual({ id: ASK_MESSAGE_COMMAND, type: 'action', title: 'Ask whosecures', description: expect.any(String), context: ['message'], fetchTask: true });
+  });
+
   it('the committed icons are the ones the script draws: 192x192 colour, 32x32 white on transparent', () => {
     const color = readFileSync(join(root, 'appPackage/color.png'));
     const outline = readFileSync(join(root, 'appPackage/outline.png'));
@@ -79,6 +85,23 @@ describe('Teams app package', () => {
     expect(packed.composeExtensions[0].botId).toBe(APP_ID);
     expect(packed.developer.websiteUrl).toBe('https://bot.example.org');
     expect(validateAgainstSchema(packed, schemaFor(packed.manifestVersion))).toEqual([]);
+  });
+
+  it('has the matrix as a personal tab (beside the chat), at the address the bot serves it, in validDomains', () => {
+    expect(manifest.staticTabs.map((t: { entityId: string }) => t.entityId)).toEqual(['conversations', 'matrix']);
+    const tab = manifest.staticTabs[1];
+    expect(tab).toMatchObject({ scopes: ['personal'], contentUrl: `https://whosecures.example.com${TEAMS_TAB_PATH}`, websiteUrl: 'https://whosecures.example.com/matrix' });
+    expect(manifest.validDomains).toEqual(['whosecures.example.com']);
+  });
+
+  it('points the tab and validDomains at TEAMS_APP_BASE_URL, and refuses an address that is not https', async () => {
+    const filled = fillManifest(manifest, { appId: APP_ID, baseUrl: 'https://bots.corp.example/whosecures/' });
+    expect(filled.staticTabs![1]).toMatchObject({ contentUrl: `https://bots.corp.example/whosecures${TEAMS_TAB_PATH}`, websiteUrl: 'https://bots.corp.example/whosecures/matrix' });
+    expect(filled.validDomains).toEqual(['bots.corp.example']);
+    expect(validateAgainstSchema(filled, schemaFor(filled.manifestVersion as string))).toEqual([]);
+    expect(() => fillManifest(manifest, { appId: APP_ID, baseUrl: 'http://bots.corp.example' })).toThrow(/https/);
+    expect(() => fillManifest(manifest, { appId: APP_ID, baseUrl: 'not a url' })).toThrow(/https/);
+    expect(manifest.validDomains).toEqual(['whosecures.example.com']); // the template is left alone
   });
 
   it('refuses an app id that is not a GUID', () => {

@@ -68,7 +68,8 @@ describe('Teams bot (TestAdapter, channelId msteams)', () => {
   it('never answers the same activity twice', async () => {
     const activity = teamsMessage('who patches the guest OS on EC2?', { serviceUrl, id: 'same-id' });
     expect(messages(await h.send({ ...activity }))).toHaveLength(1);
-    expect(await h.send({ ...activity })).toEqual([]);
+    // The redelivery may show a typing indicator (sent before the claim is read), never an answer.
+    expect(messages(await h.send({ ...activity }))).toEqual([]);
     expect(h.logs.some((l) => l.event === 'teams_duplicate_dropped')).toBe(true);
   });
 

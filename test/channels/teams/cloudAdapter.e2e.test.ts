@@ -1,48 +1,33 @@
 import type { TeamsChannel } from '../../../src/channels/teams';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import type { TestApp } from '../../helpers/app';
 import { BOT, teamsMessage } from './fakes/activities';
-import { FakeBotFrameworkIdentity, plantOutboundToken, type TokenClaims } from './fakes/botFrameworkIdentity';
-import { FakeConnector } from './fakes/fakeConnector';
+import type { FakeBotFrameworkIdentity, TokenClaims } from './fakes/botFrameworkIdentity';
+import type { FakeConnector } from './fakes/fakeConnector';
+import { startTeamsTestBed, type TeamsTestBed } from './fakes/testBed';
 
 const APP_ID = '11111111-2222-3333-4444-555555555555';
-const OUTBOUND_TOKEN = 'outbound-token-for-the-fake-connector';
 
 describe('Teams through the real CloudAdapter with authentication on', () => {
+  let bed: TeamsTestBed;
   let identity: FakeBotFrameworkIdentity;
   let connector: FakeConnector;
   let app: TestApp;
+  let OUTBOUND_TOKEN: string;
   let errorSpy: jest.SpyInstance;
 
   beforeAll(async () => {
     // botbuilder prints every rejected token with console.error; the app's own log is checked instead.
     errorSpy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    identity = await new FakeBotFrameworkIdentity().start();
-    connector = await new FakeConnector().start();
-    plantOutboundToken(APP_ID, OUTBOUND_TOKEN);
-    app = await startTestApp({
-      MicrosoftAppId: APP_ID,
-      MicrosoftAppPassword: 'sentinel-app-password-0f9e',
-      MicrosoftAppType: 'SingleTenant',
-      MicrosoftAppTenantId: '99999999-8888-7777-6666-555555555555',
-      BotOpenIdMetadata: identity.metadataUrl,
-      TEAMS_SERVICE_URL_ALLOWLIST: '127.0.0.1',
-    });
+    bed = await startTeamsTestBed({ appId: APP_ID });
+    ({ identity, connector, app, outboundToken: OUTBOUND_TOKEN } = bed);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await connector?.stop();
-    await identity?.stop();
+    await bed?.close();
     errorSpy.mockRestore();
   });
 
-  function post(activity: object, authorization?: string) {
-    return fetch(`${app.baseUrl}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
-      body: JSON.stringify(activity),
-    });
-  }
+  const post = (activity: object, authorization?: string) => bed.post(activity, authorization);
 
   const bearer = (claims: Partial<TokenClaims> = {}) => `Bearer ${identity.token({ appId: APP_ID, serviceUrl: connector.url, ...claims })}`;
 
@@ -74,6 +59,9 @@ describe('Teams through the real CloudAdapter with authentication on', () => {
     // A valid request afterwards is answered: the rejected one left nothing queued behind it.
     const ok = await post(teamsMessage('help', { serviceUrl: connector.url }), bearer());
     expect(ok.status).toBe(200);
+    // The reply comes from the outbox, right after the 200.
+    await connector.waitFor((calls) => calls.slice(callsBefore).some((c) => c.body.type === 'message'));
+    await new Promise((r) => setTimeout(r, 200));
     const newCalls = connector.calls.slice(callsBefore);
     const messages = newCalls.filter((c) => c.body.type === 'message');
     // Only the help answer of the valid request: the rejected question was never answered.
@@ -93,7 +81,8 @@ describe('Teams through the real CloudAdapter with authentication on', () => {
     const results = await Promise.all([post(activity, bearer()), post(activity, bearer()), post(activity, bearer())]);
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
     await connector.waitForMessages(before + 1);
-    // The other two returned 200 only after their turn ended, so nothing more is on its way.
+    // The other two were found claimed before their 200, so they queued nothing.
+    await new Promise((r) => setTimeout(r, 500));
     expect(connector.messages.length).toBe(before + 1);
   });
 
@@ -110,6 +99,7 @@ describe('Teams through the real CloudAdapter with authentication on', () => {
 
   it('saves the conversation reference of an authenticated activity', async () => {
     await post(teamsMessage('help', { serviceUrl: connector.url, conversationId: 'a:conv-ref' }), bearer());
+    await connector.waitFor((calls) => calls.some((c) => c.body.type === 'message' && c.path.includes('a%3Aconv-ref')));
     const stored = (await app.app.store.getConversationReference('teams:conversation:a:conv-ref')) as { authenticated: boolean; reference: { serviceUrl: string; bot: { id: string } } };
     expect(stored.authenticated).toBe(true);
     expect(stored.reference.serviceUrl).toBe(connector.url);
@@ -117,26 +107,24 @@ describe('Teams through the real CloudAdapter with authentication on', () => {
   });
 
   it('retries the connector on 429 and 412 with backoff and delivers the reply', async () => {
-    const before = connector.messages.length;
     const callsBefore = connector.calls.length;
     connector.failNext(429, 412);
     const res = await post(teamsMessage('who patches the guest OS on EC2?', { serviceUrl: connector.url }), bearer());
     expect(res.status).toBe(200);
-    await connector.waitForMessages(before + 1);
+    await connector.waitFor((calls) => calls.slice(callsBefore).some((c) => c.body.type === 'message'));
     const attempts = connector.calls.slice(callsBefore);
-    // typing: 429, 412, then delivered; the answer: delivered at once.
+    // typing (sent on the turn): 429, 412, then delivered; the answer (from the outbox): at once.
     expect(attempts.map((c) => c.body.failedWith ?? c.body.type)).toEqual([429, 412, 'typing', 'message']);
     expect(app.logs.filter((l) => l.event === 'teams_send_retry').map((l) => l.status)).toEqual([429, 412]);
   });
 
   it('502 and 504 are retried by the connector client itself, not once more on top', async () => {
-    const before = connector.messages.length;
     const callsBefore = connector.calls.length;
     const retryLogsBefore = app.logs.filter((l) => l.event === 'teams_send_retry').length;
     connector.failNext(504);
     const res = await post(teamsMessage('help', { serviceUrl: connector.url }), bearer());
     expect(res.status).toBe(200);
-    await connector.waitForMessages(before + 1);
+    await connector.waitFor((calls) => calls.slice(callsBefore).some((c) => c.body.type === 'message'));
     expect(connector.calls.slice(callsBefore).map((c) => c.body.failedWith ?? c.body.type)).toEqual([504, 'typing', 'message']);
     expect(app.logs.filter((l) => l.event === 'teams_send_retry').length).toBe(retryLogsBefore);
   });
@@ -144,8 +132,11 @@ describe('Teams through the real CloudAdapter with authentication on', () => {
   it('sends proactive messages only to stored, authenticated references on allowed hosts', async () => {
     const teams = app.app.channels.find((c) => c.name === 'teams') as TeamsChannel;
     await post(teamsMessage('help', { serviceUrl: connector.url, conversationId: 'a:proactive' }), bearer());
+    await connector.waitFor((calls) => calls.some((c) => c.body.type === 'message' && c.path.includes('a%3Aproactive')));
     const callsBefore = connector.calls.length;
     expect(await teams.proactive.send('teams:conversation:a:proactive', { type: 'message', text: 'Lesson 1' })).toBe('sent');
+    // 'sent' means written to the outbox; its worker sends it.
+    await connector.waitFor((calls) => calls.length > callsBefore);
     const sent = connector.calls.slice(callsBefore);
     expect(sent.map((c) => c.body.text)).toEqual(['Lesson 1']);
     expect(sent[0].authorization).toBe(`Bearer ${OUTBOUND_TOKEN}`);
@@ -158,6 +149,7 @@ describe('Teams through the real CloudAdapter with authentication on', () => {
     expect(await teams.proactive.send('teams:conversation:a:evil', { type: 'message', text: 'x' })).toBe('refused');
     expect(await teams.proactive.send('teams:conversation:a:forged', { type: 'message', text: 'x' })).toBe('refused');
     expect(await teams.proactive.send('teams:conversation:a:missing', { type: 'message', text: 'x' })).toBe('no_reference');
+    await new Promise((r) => setTimeout(r, 500));
     expect(connector.calls.length).toBe(callsBefore + 1);
   });
 

@@ -1,6 +1,7 @@
 import { Assistant as BoltAssistant, type App } from '@slack/bolt';
 import { withApology } from '../reply/apology';
 import { answerIntoConversation, errorSummary } from '../reply/postAnswer';
+import { slackWorkspace } from '../workspace';
 import type { SlackDeps } from '../reply/slackDeps';
 import { questionFromSlackText } from '../slackText';
 
@@ -39,7 +40,7 @@ export function registerAssistantPanel(app: App, deps: SlackDeps): void {
       userMessage: async ({ message, client, context, setStatus }) => {
         const m = message as { channel: string; user?: string; text?: string; thread_ts?: string };
         if (!m.thread_ts) return;
-        const target = { channel: m.channel, threadTs: m.thread_ts };
+        const target = { channel: m.channel, threadTs: m.thread_ts, workspace: slackWorkspace(context) };
         // The status is a nicety; a failure to set it must not stop the answer.
         await setStatus('is checking the responsibility matrix…').catch((err: unknown) =>
           deps.logger.debug({ err: errorSummary(err), event: 'slack_status_failed' }, 'could not set the assistant status'),

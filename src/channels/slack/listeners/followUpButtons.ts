@@ -5,6 +5,7 @@ import { answerIntoConversation } from '../reply/postAnswer';
 import type { SlackDeps } from '../reply/slackDeps';
 import { questionFromSlackText } from '../slackText';
 import { DM_THREAD } from '../outbox/replyJobs';
+import { slackWorkspace } from '../workspace';
 import { sendEphemeralAnswer } from './slashCommand';
 
 /**
@@ -28,7 +29,7 @@ export function registerFollowUpButtons(app: App, deps: SlackDeps): void {
     const message = body.message as { ts: string; thread_ts?: string };
     const isDm = channel.startsWith('D');
     const threadTs = message.thread_ts ?? (isDm ? undefined : message.ts);
-    const target = { channel, threadTs };
+    const target = { channel, threadTs, workspace: slackWorkspace({ teamId: body.team?.id, enterpriseId: body.enterprise?.id, isEnterpriseInstall: body.is_enterprise_install }) };
     await withApology(
       deps,
       'follow_up',

@@ -8,7 +8,17 @@ import { isInstallationUnavailable } from '../oauth/installationCache';
 import { renderSlackAnswer } from '../renderAnswer';
 import { questionFromSlackText } from '../slackText';
 import { errorSummary } from '../reply/postAnswer';
-import { EXPIRED_TEXT, SLACK_ANSWER, SLACK_NOTICE, type SlackAnswerPayload, type SlackJobTarget, type SlackNoticePayload } from './replyJobs';
+import { slackWorkspace } from '../workspace';
+import {
+  EXPIRED_TEXT,
+  SLACK_ANSWER,
+  SLACK_NOTICE,
+  SLACK_ONBOARDING,
+  type SlackAnswerPayload,
+  type SlackJobTarget,
+  type SlackMessagePayload,
+  type SlackNoticePayload,
+} from './replyJobs';
 
 /** The bot token for a job's workspace: the single token, or the stored installation's. */
 export type TokenFor = (target: SlackJobTarget) => Promise<string>;
@@ -62,7 +72,7 @@ async function call<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-async function authorized(deps: SlackHandlerDeps, target: SlackJobTarget): Promise<string> {
+export async function authorized(deps: SlackHandlerDeps, target: SlackJobTarget): Promise<string> {
   try {
     return await deps.tokenFor(target);
   } catch (err) {
@@ -113,7 +123,7 @@ export function slackJobHandlers(deps: SlackHandlerDeps): Record<string, JobHand
       status: 'sent',
       // The LLM's phrasing never holds the channel's queue: it updates the posted answer later.
       afterwards: async () => {
-        const phrased = await deps.assistant.phrase(result, query);
+        const phrased = await deps.assistant.phrase(result, query, { workspace: slackWorkspace(p) });
         if (!phrased || !posted.ts) return;
         const update = renderSlackAnswer(phrased);
         await client.chat
@@ -130,5 +140,14 @@ export function slackJobHandlers(deps: SlackHandlerDeps): Record<string, JobHand
     return { status: 'sent' };
   };
 
-  return { [SLACK_ANSWER]: answer, [SLACK_NOTICE]: notice };
+  const onboarding: JobHandler = async (job) => {
+    const p = job.payload as unknown as SlackMessagePayload;
+    const token = await authorized(deps, p);
+    // The blocks were rendered by renderOnboarding when the course decided on the message.
+    const message = { channel: p.channel, text: p.text, ...(p.blocks ? { blocks: p.blocks } : {}), unfurl_links: false, unfurl_media: false };
+    await call(() => deps.clientFor(token).chat.postMessage(message as webApi.ChatPostMessageArguments));
+    return { status: 'sent' };
+  };
+
+  return { [SLACK_ANSWER]: answer, [SLACK_NOTICE]: notice, [SLACK_ONBOARDING]: onboarding };
 }

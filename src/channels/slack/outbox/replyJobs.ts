@@ -4,6 +4,8 @@ import { isStopMessage } from '../onboarding';
 
 export const SLACK_ANSWER = 'slack.answer';
 export const SLACK_NOTICE = 'slack.notice';
+/** An onboarding message (a lesson, the course's notices) for a DM, rendered when the course decided it. */
+export const SLACK_ONBOARDING = 'slack.onboarding';
 
 /** Where a reply goes and whose token posts it. */
 export interface SlackJobTarget {
@@ -30,6 +32,22 @@ export interface SlackNoticePayload extends SlackJobTarget {
   user: string;
   text: string;
   reason: 'flood' | 'overflow' | 'expired';
+}
+
+/** A `slack.onboarding` job: the message as rendered, and where it goes. */
+export interface SlackMessagePayload extends SlackJobTarget {
+  text: string;
+  blocks?: unknown[];
+}
+
+/** The lane of a Slack channel: answers and onboarding messages to one DM share its pacing. */
+export function slackLane(target: Pick<SlackJobTarget, 'teamId' | 'enterpriseId' | 'channel'>): string {
+  return `slack:${target.enterpriseId ?? ''}:${target.teamId ?? ''}:${target.channel}`;
+}
+
+export function onboardingJob(target: SlackJobTarget, message: { text: string; blocks?: unknown[] }): OutboxJobInput {
+  const payload: SlackMessagePayload = { ...target, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) };
+  return { kind: SLACK_ONBOARDING, lane: slackLane(target), payload: payload as unknown as Record<string, unknown> };
 }
 
 export interface ReplyLimits {
@@ -97,7 +115,7 @@ export function admissionFor(body: EventBody, limits: ReplyLimits, botUserId?: s
     contextThread: threadTs ?? DM_THREAD,
     eventId: body.event_id,
   };
-  const lane = `slack:${enterpriseId ?? ''}:${teamId ?? ''}:${channel}`;
+  const lane = slackLane({ teamId, enterpriseId, channel });
   const userKey = `slack:${teamId ?? enterpriseId ?? ''}:${user}`;
   const eventAt = typeof body.event_time === 'number' ? new Date(body.event_time * 1000) : new Date();
   const job: OutboxJobInput = { kind: SLACK_ANSWER, lane, userKey, payload: payload as unknown as Record<string, unknown>, eventAt };

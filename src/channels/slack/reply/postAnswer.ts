@@ -8,6 +8,8 @@ export interface ConversationTarget {
   channel: string;
   /** Reply in this thread; top level when absent (DMs). */
   threadTs?: string;
+  /** The workspace whose LLM budget a phrasing counts against (src/channels/slack/workspace.ts). */
+  workspace?: string;
 }
 
 /** Every public post: paced per channel, link and media unfurling off, and never `link_names` or `parse`. */
@@ -35,7 +37,7 @@ export async function answerIntoConversation(
 ): Promise<Answer> {
   const answer = await deps.assistant.answer(query);
   const posted = await postMessage(deps.pacer, client, target, renderSlackAnswer(answer, options));
-  const phrased = await deps.assistant.phrase(answer, query);
+  const phrased = await deps.assistant.phrase(answer, query, { workspace: target.workspace });
   if (phrased && posted.ts) {
     const message = renderSlackAnswer(phrased, options);
     const channel = posted.channel ?? target.channel;

@@ -9,7 +9,12 @@ export interface PackageSettings {
   privacyUrl?: string;
   termsOfUseUrl?: string;
   version?: string;
+  /** The bot's public https address (TEAMS_APP_BASE_URL): the matrix tab's pages and validDomains. */
+  baseUrl?: string;
 }
+
+/** The address the committed manifest's tab points at, replaced by `baseUrl`. */
+export const EXAMPLE_BASE_URL = 'https://whosecures.example.com';
 
 export class PackageError extends Error {
   readonly code = 'TEAMS_PACKAGE_INVALID';
@@ -21,6 +26,8 @@ type Manifest = Record<string, unknown> & {
   developer: Record<string, string>;
   bots: Array<{ botId: string }>;
   composeExtensions?: Array<{ botId: string }>;
+  staticTabs?: Array<{ entityId: string; contentUrl?: string; websiteUrl?: string }>;
+  validDomains?: string[];
 };
 
 /** The committed manifest with the deployment's app id (and URLs, when given) filled in. */
@@ -29,7 +36,24 @@ export function fillManifest(template: Manifest, settings: PackageSettings): Man
   for (const [key, url] of Object.entries({ websiteUrl: settings.websiteUrl, privacyUrl: settings.privacyUrl, termsOfUseUrl: settings.termsOfUseUrl })) {
     if (url !== undefined && !/^https:\/\/\S+$/.test(url)) throw new PackageError(`${key} must be an https URL`);
   }
+  let base: URL | undefined;
+  if (settings.baseUrl !== undefined) {
+    try {
+      base = new URL(settings.baseUrl);
+    } catch {
+      base = undefined;
+    }
+    if (!base || base.protocol !== 'https:' || base.search || base.hash) throw new PackageError('TEAMS_APP_BASE_URL must be the https address the bot is served at (Teams loads tabs over https only)');
+  }
   const manifest = structuredClone(template);
+  if (base) {
+    const root = base.href.replace(/\/$/, '');
+    for (const tab of manifest.staticTabs ?? []) {
+      if (tab.contentUrl) tab.contentUrl = tab.contentUrl.replace(EXAMPLE_BASE_URL, root);
+      if (tab.websiteUrl) tab.websiteUrl = tab.websiteUrl.replace(EXAMPLE_BASE_URL, root);
+    }
+    manifest.validDomains = (manifest.validDomains ?? []).map((d) => (d === new URL(EXAMPLE_BASE_URL).host ? base.host : d));
+  }
   manifest.id = settings.appId;
   if (settings.version) manifest.version = settings.version;
   for (const bot of manifest.bots) bot.botId = settings.appId;

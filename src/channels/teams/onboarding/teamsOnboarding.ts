@@ -18,6 +18,8 @@ export interface TeamsOnboardingDeps {
   metrics: Metrics;
   /** ONBOARDING_ENABLED: the install welcome starts the course; commands work either way. */
   welcomeOnInstall: boolean;
+  /** Sends a card into the turn's conversation: through the reply outbox (TeamsReplies.send). */
+  send: (context: TurnContext, activity: Partial<Activity>) => Promise<void>;
 }
 
 export interface SweepResult {
@@ -66,7 +68,7 @@ export class TeamsOnboarding {
       this.deps.logger.info({ event: 'onboarding_welcome_skipped', platform: 'teams', reason: result.reason, trigger }, 'welcome already sent');
       return true;
     }
-    await context.sendActivity(renderTeamsLesson(result.lesson, { welcome: { intro: this.deps.service.course.intro } }));
+    await this.deps.send(context, renderTeamsLesson(result.lesson, { welcome: { intro: this.deps.service.course.intro } }));
     this.deps.logger.info({ event: 'onboarding_welcome', platform: 'teams', trigger }, 'onboarding welcome sent');
     return true;
   }
@@ -79,7 +81,7 @@ export class TeamsOnboarding {
       case ONBOARDING_ACTIONS.quiz: {
         const view = service.quizView(parseLessonValue(data.value) ?? 0);
         if (!view) return 'That lesson has no quiz.';
-        await context.sendActivity(renderTeamsQuiz(view));
+        await this.deps.send(context, renderTeamsQuiz(view));
         return 'Quiz below.';
       }
       case ONBOARDING_ACTIONS.answer: {
@@ -89,8 +91,8 @@ export class TeamsOnboarding {
           this.deps.logger.warn({ event: 'onboarding_answer_malformed', platform: 'teams' }, 'quiz button without a known question');
           return 'That question is not in the course.';
         }
-        await context.sendActivity(renderTeamsGrade(result.grade));
-        if (result.done) await context.sendActivity(renderTeamsDone(result.done));
+        await this.deps.send(context, renderTeamsGrade(result.grade));
+        if (result.done) await this.deps.send(context, renderTeamsDone(result.done));
         return result.grade.headline;
       }
       case ONBOARDING_ACTIONS.next:
@@ -104,14 +106,14 @@ export class TeamsOnboarding {
   async command(context: TurnContext, command: OnboardingCommand): Promise<void> {
     const { activity } = context;
     if (!isPersonal(activity)) {
-      await context.sendActivity(renderTeamsNotice(PERSONAL_ONLY));
+      await this.deps.send(context, renderTeamsNotice(PERSONAL_ONLY));
       return;
     }
     const user = teamsUser(activity);
     const { service } = this.deps;
     switch (command) {
       case 'progress':
-        await context.sendActivity(renderTeamsProgress(await service.progress(user)));
+        await this.deps.send(context, renderTeamsProgress(await service.progress(user)));
         return;
       case 'stop':
         await this.stop(context, user);
@@ -123,7 +125,7 @@ export class TeamsOnboarding {
       case 'restart': {
         const started = command === 'restart' ? await service.restart(user, { channelId: activity.conversation!.id }) : await service.start(user, { channelId: activity.conversation!.id });
         this.deps.logger.info({ event: 'onboarding_started', platform: 'teams', command, restarted: started.restarted }, 'onboarding started by command');
-        await context.sendActivity(renderTeamsLesson(started.lesson));
+        await this.deps.send(context, renderTeamsLesson(started.lesson));
       }
     }
   }
@@ -131,16 +133,16 @@ export class TeamsOnboarding {
   private async next(context: TurnContext, user: UserRef, fromLesson: number | undefined): Promise<string> {
     const result = await this.deps.service.next(user, fromLesson);
     if (result.kind === 'not-started') {
-      await context.sendActivity(renderTeamsProgress(undefined));
+      await this.deps.send(context, renderTeamsProgress(undefined));
       return 'Not started.';
     }
-    await context.sendActivity(result.kind === 'lesson' ? renderTeamsLesson(result.lesson) : renderTeamsDone(result.done));
+    await this.deps.send(context, result.kind === 'lesson' ? renderTeamsLesson(result.lesson) : renderTeamsDone(result.done));
     return result.kind === 'lesson' ? `Lesson ${result.lesson.lessonNumber} below.` : 'Course complete.';
   }
 
   private async stop(context: TurnContext, user: UserRef): Promise<void> {
     const out = await this.deps.service.optOut(user);
-    await context.sendActivity(renderTeamsNotice(out.progress ? STOPPED : 'You are not taking the onboarding course.'));
+    await this.deps.send(context, renderTeamsNotice(out.progress ? STOPPED : 'You are not taking the onboarding course.'));
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { Activity } from 'botbuilder';
 import type { Answer, AnswerRow, ResolvedCitation } from '../../../engine/types';
-import { OWNER_LABEL } from '../../../engine/answerText';
+import { conditionLine, leadOfText, OWNER_LABEL, VERDICT_LABEL } from '../../../engine/answerText';
 import { escapeCardText, escapeMessageText, plainText } from '../text';
 import { VERB_ASK, VERB_FEEDBACK, type AskData, type FeedbackData } from './actions';
 import { adaptiveCard, cardAttachment, textBlock, type AdaptiveCardJson, type CardJson } from './adaptiveCard';
@@ -9,12 +9,6 @@ import { aiMessageEntity } from './aiEntities';
 /** Follow-up buttons shown under an answer; more would crowd the card on mobile. */
 const MAX_FOLLOW_UPS = 3;
 const FALLBACK_MAX = 1000;
-
-const VERDICT_LABEL: Record<string, string> = {
-  ...OWNER_LABEL,
-  unknown: 'Not in the knowledge base',
-  out_of_scope: 'Out of scope',
-};
 
 /** Container styles Teams supports, chosen so AWS / you / shared read differently at a glance. */
 const VERDICT_STYLE: Record<string, string> = {
@@ -63,7 +57,7 @@ export function renderAnswerCard(answer: Answer): AdaptiveCardJson {
     body.push(
       listSection(
         'When it changes',
-        answer.conditions.map((c) => `${c.when}: ${OWNER_LABEL[c.owner]}${c.note ? ` (${c.note})` : ''}`),
+        answer.conditions.map(conditionLine),
       ),
     );
   }
@@ -72,10 +66,12 @@ export function renderAnswerCard(answer: Answer): AdaptiveCardJson {
   return adaptiveCard(body, actionsOf(answer), plainText(answer.text, FALLBACK_MAX));
 }
 
-/** The first paragraph of the template text: the rest (lists, rows) has its own sections. */
+/**
+ * The template text before its lists (rows, what each side does, conditions), which have
+ * sections of their own: every paragraph of it, so a clarifying question keeps the answer after it.
+ */
 function leadOf(answer: Answer): string {
-  const lead = answer.text.split(/\n\s*\n/)[0]?.trim();
-  return lead || answer.headline;
+  return leadOfText(answer) || answer.headline;
 }
 
 function header(answer: Answer): CardJson {

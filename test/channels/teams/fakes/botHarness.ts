@@ -22,6 +22,10 @@ import { loadCourse } from '../../../../src/onboarding/course';
 import { OnboardingService } from '../../../../src/onboarding/service';
 import { outboundMiddleware } from '../../../../src/channels/teams/outbound';
 import { teamsTurnErrorHandler } from '../../../../src/channels/teams/turnError';
+import { EventIntake } from '../../../../src/outbox/intake';
+import { OutboxWorker } from '../../../../src/outbox/worker';
+import { teamsJobHandlers } from '../../../../src/channels/teams/outbox/handlers';
+import { TeamsReplies } from '../../../../src/channels/teams/outbox/teamsReplies';
 
 export const TEST_APP_ID = '11111111-2222-3333-4444-555555555555';
 export const TEST_SERVICE_URL = 'https://smba.trafficmanager.net/amer/';
@@ -54,6 +58,10 @@ export interface BotHarness {
   adapter: ContinuingTestAdapter;
   background: BackgroundTasks;
   bot: WhosecuresTeamsBot;
+  /** The reply outbox the bot queues into; its worker sends through the adapter. */
+  replies: TeamsReplies;
+  /** Resolves once the outbox has nothing left to send. */
+  outboxIdle(): Promise<void>;
   store: Store;
   assistant: Assistant;
   logs: Array<Record<string, unknown>>;
@@ -84,9 +92,17 @@ export async function startBotHarness(
   const background = new BackgroundTasks({ logger, metrics });
   let adapter: ContinuingTestAdapter | undefined;
   const continuing = { continueConversationAsync: (_appId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>) => adapter!.continueWith(reference, logic) };
-  const proactive = new TeamsProactiveSender({ adapter: continuing, store, appId: TEST_APP_ID, policy, logger });
+  let replies: TeamsReplies | undefined;
+  const proactive = new TeamsProactiveSender({ adapter: continuing, store, appId: TEST_APP_ID, policy, logger, deliver: (reference, activity) => replies!.deliver(reference, activity) });
+  const continueConversation = (reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>) => adapter!.continueWith(reference, logic);
+  const worker = new OutboxWorker({ store, logger, metrics, handlers: teamsJobHandlers({ assistant, logger, metrics, background, continueConversation, proactive }), laneSpacingMs: () => 0, pollMs: 50 });
+  const intake = new EventIntake({ store, logger, metrics, onLateOutcome: (input, outcome) => replies?.onLateOutcome(input, outcome) });
+  replies = new TeamsReplies({ store, logger, metrics, intake, worker, limits: { maxConversationDepth: 1000, perUserPerMinute: 1000 } });
+  const teamsReplies = replies;
   const onboarding =
-    options.onboarding === false ? undefined : new TeamsOnboarding({ service: new OnboardingService({ store, kb, course }), store, proactive, logger, metrics, welcomeOnInstall: true });
+    options.onboarding === false
+      ? undefined
+      : new TeamsOnboarding({ service: new OnboardingService({ store, kb, course }), store, proactive, logger, metrics, welcomeOnInstall: true, send: (context, activity) => teamsReplies.send(context, activity) });
   const bot = new WhosecuresTeamsBot({
     assistant,
     store,
@@ -98,9 +114,15 @@ export async function startBotHarness(
     appId: TEST_APP_ID,
     policy,
     onboarding,
-    background,
-    continueConversation: (reference, logic) => adapter!.continueWith(reference, logic),
+    replies,
   });
+  const outboxIdle = async () => {
+    const deadline = Date.now() + 10_000;
+    while ((await worker.pending()) !== 0 || worker.busy > 0) {
+      if (Date.now() > deadline) throw new Error('the outbox did not empty');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
   adapter = new ContinuingTestAdapter(async (context: TurnContext) => bot.run(context), { channelId: 'msteams' });
   if (options.authenticated) {
     adapter.use({
@@ -112,10 +134,13 @@ export async function startBotHarness(
   }
   adapter.onTurnError = teamsTurnErrorHandler({ logger, metrics });
   adapter.use(outboundMiddleware({ policy, logger, metrics, retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 } }));
+  worker.start();
   return {
     adapter,
     background,
     bot,
+    replies,
+    outboxIdle,
     store,
     assistant,
     get logs() {
@@ -124,9 +149,12 @@ export async function startBotHarness(
     async send(activity) {
       const before = adapter.activeQueue.length;
       await adapter.processActivity(activity);
+      // Replies go through the outbox: what the turn sent, then what the worker sent for it.
+      await outboxIdle();
       return adapter.activeQueue.splice(before);
     },
     async close() {
+      await worker.stop(0, 2000);
       await background.drain();
       await store.close();
       rmSync(dir, { recursive: true, force: true });

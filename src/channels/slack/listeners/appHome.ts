@@ -1,0 +1,102 @@
+import type { App, BlockButtonAction, webApi } from '@slack/bolt';
+import type { KnowledgeBase } from '../../../knowledge/types';
+import { loadCourse } from '../../../onboarding/course';
+import { parseLessonValue } from '../../../onboarding/actions';
+import { OnboardingService } from '../../../onboarding/service';
+import { collectHomeData } from '../home/homeData';
+import { dmChannelOf, HOME_ASK_ACTION, HOME_QUIZ_ACTION, renderHomeView } from '../home/homeView';
+import { DM_THREAD } from '../outbox/replyJobs';
+import { withApology } from '../reply/apology';
+import { errorSummary } from '../reply/postAnswer';
+import type { SlackDeps } from '../reply/slackDeps';
+import { renderSlackQuiz } from '../renderOnboarding';
+import { isSlackUserId } from '../slackText';
+import { MAX_QUESTION_CHARS } from '../slackLimits';
+import { SUGGESTED_PROMPTS } from './assistantPanel';
+import { queueAsked, type AskQueueDeps } from './askQueue';
+
+export interface HomeTabSettings {
+  kb: KnowledgeBase;
+  /** Slack user ids who see the week's gaps (ONBOARDING_ADMINS). */
+  curators: readonly string[];
+  questionLogEnabled: boolean;
+  questionLogDays: number;
+  /** The message shortcut is on, so the Home tab mentions it. */
+  shortcut: boolean;
+}
+
+/** "Asked most" looks back a month at most (or the log's own retention, if shorter). */
+const ASKED_DAYS = 30;
+
+/**
+ * The Home tab: published with views.publish on app_home_opened (the event was claimed by the
+ * outbox gate, so one replica publishes it). Suggested questions are answered in the user's DM
+ * through the reply outbox; the course buttons reuse the course's own "next lesson" action,
+ * and a quiz is posted in the DM, where its answer buttons work as in a lesson.
+ */
+export function registerAppHome(app: App, deps: SlackDeps & AskQueueDeps, settings: HomeTabSettings): void {
+  const course = loadCourse(settings.kb);
+  const onboarding = course ? new OnboardingService({ store: deps.store, kb: settings.kb, course }) : undefined;
+  const dataDeps = {
+    store: deps.store,
+    kb: settings.kb,
+    curators: settings.curators,
+    questionLogEnabled: settings.questionLogEnabled,
+    askedDays: Math.min(ASKED_DAYS, settings.questionLogDays),
+    ...(onboarding && course ? { progress: (userId: string) => onboarding.progress({ platform: 'slack', userId }), totalLessons: course.lessons.length } : {}),
+  };
+
+  async function dmWith(client: webApi.WebClient, userId: string, privateMetadata: string | undefined): Promise<string> {
+    const known = dmChannelOf(privateMetadata);
+    if (known) return known;
+    const opened = await client.conversations.open({ users: userId });
+    return opened.channel?.id ?? userId;
+  }
+
+  app.event('app_home_opened', async ({ event, client }) => {
+    if (event.tab !== 'home' || !isSlackUserId(event.user)) return;
+    await withApology(deps, 'app_home_opened', async () => {
+      const started = Date.now();
+      const data = await collectHomeData(dataDeps, event.user);
+      const view = renderHomeView({ data, questions: SUGGESTED_PROMPTS, shortcut: settings.shortcut, dmChannel: event.channel });
+      await client.views.publish({ user_id: event.user, view });
+      deps.logger.info({ event: 'slack_home_published', blocks: view.blocks.length, curator: data.isCurator, ms: Date.now() - started }, 'Home tab published');
+    });
+  });
+
+  app.action<BlockButtonAction>(HOME_ASK_ACTION, async ({ ack, action, body, client, context }) => {
+    await ack();
+    await withApology(deps, 'home_ask', async () => {
+      const question = (action.value ?? '').slice(0, MAX_QUESTION_CHARS);
+      if (!question.trim() || !isSlackUserId(body.user.id)) return;
+      const channel = await dmWith(client, body.user.id, body.view?.private_metadata);
+      const teamId = body.team?.id ?? context.teamId;
+      const enterpriseId = body.enterprise?.id ?? context.enterpriseId;
+      const outcome = await queueAsked(deps, {
+        target: { ...(teamId ? { teamId } : {}), ...(enterpriseId ? { enterpriseId } : {}), isEnterpriseInstall: body.is_enterprise_install === true, channel },
+        user: body.user.id,
+        text: question,
+        origin: 'home',
+        contextThread: DM_THREAD,
+        interactionId: action.action_ts,
+      });
+      deps.logger.info({ event: 'slack_home_ask', outcome }, 'suggested question from the Home tab');
+    });
+  });
+
+  app.action<BlockButtonAction>(HOME_QUIZ_ACTION, async ({ ack, action, body, client }) => {
+    await ack();
+    await withApology(deps, 'home_quiz', async () => {
+      const view = onboarding?.quizView(parseLessonValue(action.value) ?? 0);
+      if (!view) return;
+      const channel = await dmWith(client, body.user.id, body.view?.private_metadata);
+      const quiz = renderSlackQuiz(view);
+      await deps.pacer
+        .run(channel, () => client.chat.postMessage({ channel, text: quiz.text, blocks: quiz.blocks, unfurl_links: false, unfurl_media: false }))
+        .catch((err: unknown) => {
+          deps.logger.warn({ err: errorSummary(err), event: 'slack_home_quiz_failed' }, 'could not post the quiz');
+          throw err;
+        });
+    });
+  });
+}

@@ -1,0 +1,140 @@
+import type { ConversationReference, TurnContext } from 'botbuilder';
+import type { Logger } from 'pino';
+import type { Metrics } from '../../../metrics';
+import type { Assistant } from '../../../conversation/assistant';
+import type { Query } from '../../../engine/types';
+import { GiveUp, RetryLater } from '../../../outbox/errors';
+import type { JobHandler } from '../../../outbox/worker';
+import type { BackgroundTasks } from '../background';
+import type { TeamsProactiveSender } from '../conversationReferences';
+import { OUTBOX_TURN, ServiceUrlRefusedError } from '../outbound';
+import { replaceWithPhrasing, type ContinueConversation } from '../phraseLater';
+import { renderTeamsAnswer } from '../render/answerCard';
+import { renderTeamsNotice } from '../render/onboardingCards';
+import { retryAfterMs, statusOf } from '../retry';
+import { APOLOGY } from '../turnError';
+import { EXPIRED_TEXT, TEAMS_ANSWER, TEAMS_NOTICE, TEAMS_ONBOARDING, type TeamsAnswerPayload, type TeamsMessagePayload, type TeamsNoticePayload } from './jobs';
+
+export interface TeamsHandlerDeps {
+  assistant: Assistant;
+  logger: Logger;
+  metrics: Metrics;
+  background: BackgroundTasks;
+  continueConversation: ContinueConversation;
+  proactive: TeamsProactiveSender;
+}
+
+/**
+ * Maps a connector failure to the outbox's decision: 429 holds the conversation for its
+ * Retry-After (the connector client has already honoured a few of those itself); a conversation
+ * the bot was removed from, or a refused service URL, can never be sent to.
+ */
+export function classifyConnectorError(err: unknown): Error {
+  if (err instanceof ServiceUrlRefusedError) return new GiveUp(err.message);
+  const status = statusOf(err);
+  if (status === 429) return new RetryLater('throttled by the Bot Connector', Math.max(1000, retryAfterMs(err) ?? 1000), true);
+  if (status === 412) return new RetryLater('precondition failed at the Bot Connector', 1000, true);
+  if (status === 400 || status === 401 || status === 403 || status === 404) return new GiveUp(`the Bot Connector refused the message (${status})`);
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+export function teamsJobHandlers(deps: TeamsHandlerDeps): Record<string, JobHandler> {
+  /**
+   * One turn of its own on the conversation, marked as the outbox's. The failure is caught
+   * inside the turn: the adapter would otherwise hand it to onTurnError (an apology) and the
+   * outbox would count the job as sent.
+   */
+  const inConversation = async (reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>, replyToId?: string) => {
+    let failure: { err: unknown } | undefined;
+    try {
+      await deps.continueConversation(reference, async (context) => {
+        context.turnState.set(OUTBOX_TURN, true);
+        // A continued turn would reply to its own made-up activity id; the answer replies to the
+        // question, as a reply sent on the question's turn does (Teams threads it there).
+        if (replyToId) {
+          context.onSendActivities(async (_ctx, activities, next) => {
+            for (const a of activities) a.replyToId = replyToId;
+            return next();
+          });
+        }
+        try {
+          await logic(context);
+        } catch (err) {
+          failure = { err };
+        }
+      });
+    } catch (err) {
+      failure ??= { err };
+    }
+    if (failure) throw classifyConnectorError(failure.err);
+  };
+
+  const notify = async (p: Pick<TeamsNoticePayload, 'reference' | 'personal' | 'userReferenceKey'>, text: string): Promise<boolean> => {
+    if (p.personal) {
+      await inConversation(p.reference, async (context) => void (await context.sendActivity(renderTeamsNotice(text))));
+      return true;
+    }
+    // In a channel or group chat, only the asker's personal chat keeps the note private.
+    const personal = await deps.proactive.usableReference(p.userReferenceKey);
+    if (typeof personal === 'string') {
+      deps.logger.info({ event: 'teams_notice_unreachable', reason: personal }, 'no personal chat to send a private note to; not posting it in the conversation');
+      return false;
+    }
+    await inConversation(personal, async (context) => void (await context.sendActivity(renderTeamsNotice(text))));
+    return true;
+  };
+
+  const answer: JobHandler = async (job, { stale }) => {
+    const p = job.payload as unknown as TeamsAnswerPayload;
+    const personal = p.reference.conversation?.conversationType === 'personal';
+    const tenant = p.reference.conversation?.tenantId ?? 'none';
+    if (stale) {
+      await notify({ reference: p.reference, personal, userReferenceKey: `teams:user:${tenant}:${p.userId}` }, EXPIRED_TEXT);
+      return { status: 'expired' };
+    }
+    const query: Query = { text: p.question, platform: 'teams', userId: p.userId, conversationId: p.conversationId, threadId: p.threadId };
+    let result;
+    try {
+      // The per-user limit was applied when the activity was admitted, across replicas.
+      result = await deps.assistant.answer(query, { skipRateLimit: true });
+    } catch (err) {
+      // Not the connector's fault, and retrying would fail the same way: apologise once.
+      deps.metrics.errors.inc({ component: 'teams' });
+      deps.logger.error({ err, event: 'teams_turn_failed', jobId: job.id, type: 'message', conversationType: p.reference.conversation?.conversationType }, 'Teams answer failed');
+      await inConversation(p.reference, async (context) => void (await context.sendActivity(APOLOGY)), p.activityId);
+      return { status: 'sent' };
+    }
+    let sentId: string | undefined;
+    await inConversation(
+      p.reference,
+      async (context) => {
+        sentId = (await context.sendActivity(renderTeamsAnswer(result)))?.id;
+      },
+      p.activityId,
+    );
+    return {
+      status: 'sent',
+      // The LLM's phrasing never holds the conversation's queue: it replaces the card later.
+      afterwards: async () => {
+        if (!sentId || !result.cells.length) return;
+        const target = { reference: p.reference, activityId: sentId };
+        const { assistant, continueConversation, logger } = deps;
+        deps.background.run('phrasing', () => replaceWithPhrasing({ assistant, continueConversation, logger }, target, result, query, p.workspace).then(() => undefined));
+      },
+    };
+  };
+
+  const message: JobHandler = async (job) => {
+    const p = job.payload as unknown as TeamsMessagePayload;
+    await inConversation(p.reference, async (context) => void (await context.sendActivity(p.activity)));
+    return { status: 'sent' };
+  };
+
+  const notice: JobHandler = async (job) => {
+    const p = job.payload as unknown as TeamsNoticePayload;
+    await notify(p, p.text);
+    return { status: 'sent' };
+  };
+
+  return { [TEAMS_ANSWER]: answer, [TEAMS_ONBOARDING]: message, [TEAMS_NOTICE]: notice };
+}

@@ -1,0 +1,154 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { teamsMessage } from '../channels/teams/fakes/activities';
+import { FakeConnector, type RecordedCall } from '../channels/teams/fakes/fakeConnector';
+import { ensureBuilt, inParallel, killBot, startBot, waitUntil, type BotProcess } from '../helpers/botProcess';
+import { FakeOpenAi, completion, explanationJson } from '../phrasing/fakeOpenAiServer';
+
+/**
+ * The Teams side of the reply outbox with the compiled bot as operators run it, against the
+ * fake Bot Connector: SIGKILL with replies queued, a 429 with Retry-After, SIGTERM with the LLM
+ * hung. The bot runs in its Emulator mode (loopback only, no token), since a child process
+ * cannot be handed an Entra token; every send still goes through the real CloudAdapter.
+ * A reply counts for the activity whose id it replies to (`replyToId`).
+ */
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function answers(connector: FakeConnector): RecordedCall[] {
+  return connector.calls.filter((c) => c.body.type === 'message' && c.body.failedWith === undefined);
+}
+
+function countsPerActivity(connector: FakeConnector, ids: string[]): number[] {
+  const byId = new Map<string, number>();
+  for (const c of answers(connector)) byId.set(String(c.body.replyToId), (byId.get(String(c.body.replyToId)) ?? 0) + 1);
+  return ids.map((id) => byId.get(id) ?? 0);
+}
+
+function summary(counts: number[]) {
+  return { lost: counts.filter((n) => n === 0).length, duplicated: counts.filter((n) => n > 1).length };
+}
+
+function post(bot: BotProcess, activity: object): Promise<number> {
+  return fetch(`${bot.baseUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) }).then((r) => r.status);
+}
+
+describe('Teams reply outbox: process faults (SQLite)', () => {
+  let connector: FakeConnector;
+  let dir: string;
+  const bots: BotProcess[] = [];
+
+  const env = (extra: Record<string, string> = {}): Record<string, string> => ({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    DATA_DIR: dir,
+    TEAMS_ALLOW_UNAUTHENTICATED: 'true',
+    RATE_LIMIT_PER_MINUTE: '10000',
+    OUTBOX_MAX_CHANNEL_DEPTH: '1000',
+    ONBOARDING_ENABLED: 'false',
+    ...extra,
+  });
+
+  beforeAll(() => ensureBuilt(), 240_000);
+  beforeEach(async () => {
+    connector = await new FakeConnector().start();
+    dir = mkdtempSync(join(tmpdir(), 'whosecures-teams-outbox-'));
+  });
+  afterEach(async () => {
+    for (const b of bots.splice(0)) await killBot(b);
+    await connector.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('SIGKILL with 100 replies queued in one conversation, restart, Teams redelivers all 100: each answered exactly once', async () => {
+    const first = await startBot(env({ TEAMS_POST_SPACING_MS: '50' }));
+    bots.push(first);
+    const activities = Array.from({ length: 100 }, (_, i) => teamsMessage(`who patches the guest OS on EC2? (${i})`, { serviceUrl: connector.url, conversationId: 'a:conv-kill' }));
+    const ids = activities.map((a) => String(a.id));
+    const statuses = await inParallel(activities, 8, (a) => post(first, a));
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    await waitUntil(() => answers(connector).length >= 10, 20_000, '10 answers');
+    // Killed between two sends (one was just answered, the next is 50 ms away): the crash the
+    // outbox must survive. A crash between a send and its mark is the documented exception.
+    await connector.waitFor((calls) => calls.length > 0 && calls[calls.length - 1].body.type === 'message');
+    await sleep(15);
+    await killBot(first, 'SIGKILL');
+    const beforeRestart = answers(connector).length;
+    expect(beforeRestart).toBeLessThan(100);
+
+    const second = await startBot(env({ TEAMS_POST_SPACING_MS: '50' }));
+    bots.push(second);
+    // Bot Framework redelivers what it may think was lost: every one is found claimed.
+    const redelivered = await inParallel(activities, 8, (a) => post(second, a));
+    expect(redelivered.every((s) => s === 200)).toBe(true);
+    await waitUntil(() => countsPerActivity(connector, ids).every((n) => n >= 1), 60_000, 'every activity answered');
+    await sleep(500);
+    const counts = countsPerActivity(connector, ids);
+    console.log(`[teams SIGKILL] answered before the kill: ${beforeRestart}, after: ${100 - beforeRestart}; ${JSON.stringify(summary(counts))}`);
+    expect(summary(counts)).toEqual({ lost: 0, duplicated: 0 });
+    expect(answers(connector)).toHaveLength(100);
+    expect(second.logs.filter((l) => l.event === 'teams_duplicate_dropped')).toHaveLength(100);
+  }, 120_000);
+
+  test('a 429 with Retry-After holds the conversation for that long, then every reply goes out once', async () => {
+    const bot = await startBot(env({ TEAMS_POST_SPACING_MS: '300' }));
+    bots.push(bot);
+    const activities = Array.from({ length: 5 }, (_, i) => teamsMessage(`who encrypts EBS volumes? (${i})`, { serviceUrl: connector.url, conversationId: 'a:conv-429' }));
+    const ids = activities.map((a) => String(a.id));
+    for (const a of activities) expect(await post(bot, a)).toBe(200);
+    await waitUntil(() => answers(connector).length >= 1, 10_000, 'the first answer');
+    // The next answer meets four 429s: the connector client honours three Retry-Afters itself,
+    // the fourth reaches the outbox, which holds the whole conversation for it.
+    connector.failNext(...Array.from({ length: 4 }, () => ({ status: 429, retryAfter: '1' })));
+    await waitUntil(() => countsPerActivity(connector, ids).every((n) => n >= 1), 30_000, 'all answered');
+    await sleep(300);
+    expect(summary(countsPerActivity(connector, ids))).toEqual({ lost: 0, duplicated: 0 });
+    const throttled = connector.calls.filter((c) => c.body.failedWith === 429);
+    expect(throttled).toHaveLength(4);
+    const afterThrottle = answers(connector).filter((c) => c.at > throttled[throttled.length - 1].at);
+    expect(afterThrottle).toHaveLength(4);
+    // No answer went out before the Retry-After of the last 429 had passed.
+    expect(afterThrottle[0].at - throttled[throttled.length - 1].at).toBeGreaterThanOrEqual(950);
+    expect(bot.logs.filter((l) => l.event === 'outbox_job_retry' && l.kind === 'teams.answer')).toHaveLength(1);
+  }, 60_000);
+
+  test('SIGTERM with replies queued and the LLM hung: exit 0 within the bound, the rest sent by the next process, none twice', async () => {
+    const openai = await FakeOpenAi.start();
+    try {
+      // The model never answers within the test: every phrasing hangs until its timeout.
+      openai.reply({ delayMs: 120_000, body: completion(explanationJson('never arrives [1].', [1])) });
+      const llm = { OPENAI_BASE_URL: openai.baseUrl, OPENAI_API_KEY: 'sk-test-hung-9d2c', OPENAI_TIMEOUT_MS: '60000', LLM_MAX_CALLS_PER_USER_PER_HOUR: '1000' };
+      const first = await startBot(env({ TEAMS_POST_SPACING_MS: '300', TEAMS_SHUTDOWN_DRAIN_MS: '2000', ...llm }));
+      bots.push(first);
+      const activities = Array.from({ length: 30 }, (_, i) => teamsMessage(`who patches RDS? (${i})`, { serviceUrl: connector.url, conversationId: 'a:conv-term' }));
+      const ids = activities.map((a) => String(a.id));
+      for (const a of activities) expect(await post(first, a)).toBe(200);
+      await waitUntil(() => openai.requests.length >= 1, 10_000, 'a phrasing in progress');
+      const started = Date.now();
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+      const tookMs = Date.now() - started;
+      // The drain bound (2 s) plus in-flight sends and bounded waits: well under the 10 s.
+      expect(tookMs).toBeLessThan(7000);
+      const sentByFirst = answers(connector).length;
+      const stopped = first.logs.find((l) => l.event === 'outbox_stopped' && l.channel === 'teams');
+      expect(stopped).toMatchObject({ held: 0, inFlight: 0, unmarked: 0 });
+      expect(Number(stopped?.pending)).toBe(30 - sentByFirst);
+      expect(Number(stopped?.phrasingAbandoned)).toBeGreaterThanOrEqual(1);
+      expect(first.logs.some((l) => String(l.msg).includes('forced exit'))).toBe(false);
+
+      const second = await startBot(env({ TEAMS_POST_SPACING_MS: '50' }));
+      bots.push(second);
+      await waitUntil(() => countsPerActivity(connector, ids).every((n) => n >= 1), 30_000, 'every activity answered');
+      await sleep(500);
+      const counts = countsPerActivity(connector, ids);
+      console.log(`[teams SIGTERM] stop took ${tookMs} ms; sent before: ${sentByFirst}, by the next process: ${30 - sentByFirst}; ${JSON.stringify(summary(counts))}`);
+      expect(summary(counts)).toEqual({ lost: 0, duplicated: 0 });
+      expect(answers(connector)).toHaveLength(30);
+    } finally {
+      await openai.stop();
+    }
+  }, 90_000);
+});
