@@ -68,6 +68,16 @@ export const envSchema = z.object({
   SLACK_HOME_TAB_ENABLED: bool(true),
   /** The "Ask whosecures" message shortcut in Slack and the matching Teams message action. */
   MESSAGE_ACTION_ENABLED: bool(true),
+  /**
+   * The curators' Slack channel (an id such as C0123ABCD): when set, every answer carries an
+   * "Ask the security team" button that posts the question there. Absent: no button.
+   */
+  ESCALATION_CHANNEL: optionalString.refine((v) => v === undefined || /^[CG][A-Z0-9]{2,20}$/.test(v), 'ESCALATION_CHANNEL must be a Slack channel id (C… or G…)'),
+  /**
+   * A Slack channel id for the curators' weekly gaps digest (one workspace with SLACK_BOT_TOKEN):
+   * sent once per ISO week across replicas. Absent: no digest.
+   */
+  DIGEST_CHANNEL: optionalString.refine((v) => v === undefined || /^[CG][A-Z0-9]{2,20}$/.test(v), 'DIGEST_CHANNEL must be a Slack channel id (C… or G…)'),
   RATE_LIMIT_PER_MINUTE: int(20, 1, 10000),
   /** Longest an event's ack waits for its outbox write before it is acked and held in memory. */
   OUTBOX_ACK_BOUND_MS: int(500, 0, 2500),

@@ -16,6 +16,7 @@ export function createMetrics() {
     }),
     errors: new Counter({ name: 'whosecures_errors_total', help: 'Errors by component', labelNames: ['component'], registers: [registry] }),
     retriesDropped: new Counter({ name: 'whosecures_retries_dropped_total', help: 'Redelivered events already answered', labelNames: ['platform'], registers: [registry] }),
+    escalations: new Counter({ name: 'whosecures_escalations_total', help: '"Ask the security team" escalations by the state they entered (open, answered, closed)', labelNames: ['state'], registers: [registry] }),
     rateLimited: new Counter({ name: 'whosecures_rate_limited_total', help: 'Questions refused by the per-user rate limit', labelNames: ['platform'], registers: [registry] }),
     llm: new Counter({ name: 'whosecures_llm_calls_total', help: 'LLM calls (phrasing, and reading_* for reading choices) by outcome', labelNames: ['outcome'], registers: [registry] }),
     installationCache: new Counter({ name: 'whosecures_slack_installation_cache_total', help: 'Installation lookups by outcome (hit, miss, miss_unavailable)', labelNames: ['outcome'], registers: [registry] }),

@@ -4,6 +4,7 @@ import { Detector } from '../engine/detect';
 import { GENERAL, type KnowledgeBase } from '../knowledge/types';
 import type { FeedbackRow, QuestionLogRow, Store } from '../store/types';
 import { normalizeText, removeControlCharacters } from '../text/normalize';
+import { answeredByCurators, type CuratorAnswer } from './curatorAnswers';
 
 export const GAP_REASONS = ['not_found', 'low_confidence', 'not_helpful'] as const;
 export type GapReason = (typeof GAP_REASONS)[number];
@@ -48,6 +49,8 @@ export interface GapReport {
   /** Question-log rows and feedback rows read. */
   scanned: { questions: number; feedback: number };
   gaps: GapGroup[];
+  /** Escalations a curator answered in the period, each with its proposed knowledge change. */
+  answeredByCurators?: CuratorAnswer[];
 }
 
 export interface GapOptions {
@@ -66,9 +69,14 @@ interface GapItem {
 }
 
 /** Reads the question log and feedback since a date and groups where users found no good answer. */
-export async function collectGaps(store: Pick<Store, 'listQuestions' | 'listFeedback'>, kb: KnowledgeBase, options: GapOptions): Promise<GapReport> {
-  const [questions, feedback] = await Promise.all([store.listQuestions(options.since), store.listFeedback(options.since)]);
-  return findGaps(questions, feedback, kb, options);
+export async function collectGaps(store: Pick<Store, 'listQuestions' | 'listFeedback'> & Partial<Pick<Store, 'listEscalations'>>, kb: KnowledgeBase, options: GapOptions): Promise<GapReport> {
+  const [questions, feedback, answered] = await Promise.all([
+    store.listQuestions(options.since),
+    store.listFeedback(options.since),
+    store.listEscalations ? answeredByCurators(store as Pick<Store, 'listEscalations'>, options.since) : Promise.resolve(undefined),
+  ]);
+  const report = findGaps(questions, feedback, kb, options);
+  return answered?.length ? { ...report, answeredByCurators: answered } : report;
 }
 
 /** Cleans a user's question for display: no control characters (terminal escapes), one line. */

@@ -1,4 +1,5 @@
 import { csvLine } from './csv';
+import { formatCuratorAnswersText } from './curatorAnswers';
 import type { GapGroup, GapReport } from './gaps';
 import { textTable } from './textTable';
 
@@ -24,7 +25,17 @@ function reasonsText(gap: GapGroup): string {
   return parts.join(', ');
 }
 
+/** The "Answered by curators" part of a report, after a blank line; empty when there is none. */
+function curatorPart(report: GapReport, limit?: number): string {
+  const text = formatCuratorAnswersText(report.answeredByCurators ?? [], limit);
+  return text ? `\n\n${text}` : '';
+}
+
 export function formatGapsTable(report: GapReport, limit?: number): string {
+  return gapsTable(report, limit) + curatorPart(report, Number.MAX_SAFE_INTEGER);
+}
+
+function gapsTable(report: GapReport, limit?: number): string {
   const summary = `${report.gaps.length} gap(s) since ${day(report.since)} from ${report.scanned.questions} logged question(s) and ${report.scanned.feedback} feedback vote(s)`;
   if (report.gaps.length === 0) return `no gaps: ${summary}`;
   const shown = limit === undefined ? report.gaps : report.gaps.slice(0, limit);
@@ -41,7 +52,16 @@ export function formatGapsCsv(report: GapReport): string {
 }
 
 export function formatGapsJson(report: GapReport): string {
-  return JSON.stringify({ since: report.since.toISOString(), scanned: report.scanned, gaps: report.gaps.map((g) => ({ ...g, label: gapLabel(g), lastAt: g.lastAt.toISOString() })) }, null, 2);
+  return JSON.stringify(
+    {
+      since: report.since.toISOString(),
+      scanned: report.scanned,
+      gaps: report.gaps.map((g) => ({ ...g, label: gapLabel(g), lastAt: g.lastAt.toISOString() })),
+      answeredByCurators: (report.answeredByCurators ?? []).map((a) => ({ ...a, answeredAt: a.answeredAt.toISOString() })),
+    },
+    null,
+    2,
+  );
 }
 
 export function formatGaps(report: GapReport, format: GapFormat): string {
@@ -55,6 +75,10 @@ export function formatGaps(report: GapReport, format: GapFormat): string {
  * only: the channel escapes it for its own markup, since the examples are users' own words.
  */
 export function formatGapsText(report: GapReport, limit = 10): string {
+  return gapsText(report, limit) + curatorPart(report);
+}
+
+function gapsText(report: GapReport, limit: number): string {
   if (report.gaps.length === 0) return `No gaps since ${day(report.since)}: every logged question got a confident answer and no answer was marked not helpful.`;
   const lines = [`Top ${Math.min(limit, report.gaps.length)} of ${report.gaps.length} gap(s) since ${day(report.since)}:`];
   report.gaps.slice(0, limit).forEach((g, i) => {

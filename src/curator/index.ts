@@ -8,3 +8,5 @@ export { formatGaps, formatGapsCsv, formatGapsJson, formatGapsTable, formatGapsT
 export { knowledgeStats, type KbStats } from './stats';
 export { formatStats, formatStatsTable } from './statsFormat';
 export { parseSince } from './since';
+export { escalationProposal, type ProposalInput } from './escalationProposal';
+export { answeredByCurators, formatCuratorAnswersText, type CuratorAnswer } from './curatorAnswers';

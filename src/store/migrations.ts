@@ -93,6 +93,24 @@ export const MIGRATIONS: readonly Migration[] = [
       ];
     },
   },
+  {
+    version: 4,
+    name: 'escalations',
+    statements: (d) => {
+      const t = TYPES[d];
+      return [
+        // "Ask the security team": one row per answer and asker (a double click opens one).
+        `CREATE TABLE escalations (
+           id ${t.serial}, platform TEXT NOT NULL, workspace TEXT NOT NULL, asker TEXT NOT NULL,
+           channel TEXT NOT NULL, thread_ts TEXT, question TEXT NOT NULL, answer_id TEXT NOT NULL,
+           verdict TEXT, summary TEXT, cell TEXT, state TEXT NOT NULL,
+           created_at ${t.bigint} NOT NULL, updated_at ${t.bigint} NOT NULL,
+           curator_channel TEXT, curator_ts TEXT, curator TEXT, curator_answer TEXT, answered_at ${t.bigint}, proposal TEXT)`,
+        `CREATE UNIQUE INDEX escalations_answer_asker ON escalations (platform, workspace, answer_id, asker)`,
+        `CREATE INDEX escalations_updated_at ON escalations (updated_at)`,
+      ];
+    },
+  },
 ];
 
 const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`;

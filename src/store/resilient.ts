@@ -13,6 +13,11 @@ import type {
   OutboxJobInput,
   OutboxStats,
   BotStateItem,
+  Escalation,
+  EscalationAnswerInput,
+  EscalationInput,
+  EscalationOpened,
+  EscalationState,
   FeedbackInput,
   FeedbackRow,
   InstallationQuery,
@@ -313,6 +318,32 @@ export class ResilientStore implements Store {
 
   getJob(id: number): Promise<OutboxJob | undefined> {
     return this.attempt('getJob', () => this.inner.getJob(id), false);
+  }
+
+  // Escalations are not softened: the click or the modal apologises, and the curator or the
+  // asker tries again; nothing is decided outside the database.
+  openEscalation(input: EscalationInput, job?: (id: number) => OutboxJobInput): Promise<EscalationOpened> {
+    return this.attempt('openEscalation', () => this.inner.openEscalation(input, job));
+  }
+
+  getEscalation(id: number): Promise<Escalation | undefined> {
+    return this.attempt('getEscalation', () => this.inner.getEscalation(id), false);
+  }
+
+  markEscalationPosted(id: number, channel: string, ts: string): Promise<void> {
+    return this.attempt('markEscalationPosted', () => this.inner.markEscalationPosted(id, channel, ts));
+  }
+
+  answerEscalation(input: EscalationAnswerInput, job?: (e: Escalation) => OutboxJobInput): Promise<Escalation | undefined> {
+    return this.attempt('answerEscalation', () => this.inner.answerEscalation(input, job));
+  }
+
+  closeEscalation(id: number): Promise<Escalation | undefined> {
+    return this.attempt('closeEscalation', () => this.inner.closeEscalation(id));
+  }
+
+  listEscalations(since: Date, state?: EscalationState): Promise<Escalation[]> {
+    return this.attempt('listEscalations', () => this.inner.listEscalations(since, state), false);
   }
 
   // Budgets are not softened either: the caller (src/phrasing/budget.ts) decides what an

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { decrypt, encrypt, hashUserId } from './crypto';
 import { type SqlDriver, type SqlQueries, fromJson, toBool, toDate, toNumber, toOptionalDate } from './driver';
 import { StoreError } from './errors';
+import { ESCALATION_COLUMNS, escalationFromRow, escalationInsertParams } from './escalationRows';
 import type {
   AdmitInput,
   AdmitOutcome,
@@ -15,6 +16,11 @@ import type {
   OutboxJobStatus,
   OutboxStats,
   BotStateItem,
+  Escalation,
+  EscalationAnswerInput,
+  EscalationInput,
+  EscalationOpened,
+  EscalationState,
   FeedbackInput,
   FeedbackRow,
   InstallationQuery,
@@ -360,6 +366,71 @@ export class SqlStore implements Store {
       [a.platform, a.userId, a.questionId, a.answer, a.correct, a.answeredAt.getTime()],
     );
     return changed === 1;
+  }
+
+  async openEscalation(input: EscalationInput, job?: (id: number) => OutboxJobInput): Promise<EscalationOpened> {
+    const now = this.nowMs();
+    return this.db.transaction(async (tx) => {
+      // The unique (platform, workspace, answer, asker) index makes a double click, or two
+      // replicas taking the same click, open one escalation.
+      const inserted = await tx.all<Record<string, unknown>>(
+        `INSERT INTO escalations (platform, workspace, asker, channel, thread_ts, question, answer_id, verdict, summary, cell, state, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
+         ON CONFLICT (platform, workspace, answer_id, asker) DO NOTHING
+         RETURNING ${ESCALATION_COLUMNS}`,
+        escalationInsertParams(input, now),
+      );
+      if (inserted[0]) {
+        const escalation = escalationFromRow(inserted[0]);
+        if (!job) return { created: true, escalation };
+        return { created: true, escalation, jobId: await this.insertJob(tx, job(escalation.id), null, now) };
+      }
+      const [existing] = await tx.all<Record<string, unknown>>(
+        `SELECT ${ESCALATION_COLUMNS} FROM escalations WHERE platform = $1 AND workspace = $2 AND answer_id = $3 AND asker = $4`,
+        [input.platform, input.workspace, input.answerId, input.asker],
+      );
+      return { created: false, escalation: escalationFromRow(existing!) };
+    });
+  }
+
+  async getEscalation(id: number): Promise<Escalation | undefined> {
+    const [row] = await this.db.all<Record<string, unknown>>(`SELECT ${ESCALATION_COLUMNS} FROM escalations WHERE id = $1`, [id]);
+    return row ? escalationFromRow(row) : undefined;
+  }
+
+  async markEscalationPosted(id: number, channel: string, ts: string): Promise<void> {
+    await this.db.run(`UPDATE escalations SET curator_channel = $2, curator_ts = $3 WHERE id = $1`, [id, channel, ts]);
+  }
+
+  async answerEscalation(input: EscalationAnswerInput, job?: (e: Escalation) => OutboxJobInput): Promise<Escalation | undefined> {
+    const now = this.nowMs();
+    return this.db.transaction(async (tx) => {
+      // Conditional on the state: two curators submitting at once, one answer is kept.
+      const [row] = await tx.all<Record<string, unknown>>(
+        `UPDATE escalations SET state = 'answered', curator = $2, curator_answer = $3, proposal = $4, answered_at = $5, updated_at = $5
+         WHERE id = $1 AND state = 'open' RETURNING ${ESCALATION_COLUMNS}`,
+        [input.id, input.curator, input.answer, input.proposal, now],
+      );
+      if (!row) return undefined;
+      const escalation = escalationFromRow(row);
+      if (job) await this.insertJob(tx, job(escalation), null, now);
+      return escalation;
+    });
+  }
+
+  async closeEscalation(id: number): Promise<Escalation | undefined> {
+    const [row] = await this.db.all<Record<string, unknown>>(
+      `UPDATE escalations SET state = 'closed', updated_at = $2 WHERE id = $1 AND state <> 'closed' RETURNING ${ESCALATION_COLUMNS}`,
+      [id, this.nowMs()],
+    );
+    return row ? escalationFromRow(row) : undefined;
+  }
+
+  async listEscalations(since: Date, state?: EscalationState): Promise<Escalation[]> {
+    const rows = state
+      ? await this.db.all<Record<string, unknown>>(`SELECT ${ESCALATION_COLUMNS} FROM escalations WHERE updated_at >= $1 AND state = $2 ORDER BY updated_at DESC, id DESC`, [since.getTime(), state])
+      : await this.db.all<Record<string, unknown>>(`SELECT ${ESCALATION_COLUMNS} FROM escalations WHERE updated_at >= $1 ORDER BY updated_at DESC, id DESC`, [since.getTime()]);
+    return rows.map(escalationFromRow);
   }
 
   async recordFeedback(f: FeedbackInput): Promise<void> {

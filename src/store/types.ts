@@ -199,6 +199,74 @@ export interface Budgets {
   adjustBudget(adjustments: Array<{ key: string; delta: number; expiresAt: Date }>): Promise<void>;
 }
 
+export const ESCALATION_STATES = ['open', 'answered', 'closed'] as const;
+export type EscalationState = (typeof ESCALATION_STATES)[number];
+
+/** "Ask the security team" on an answer: what the asker asked and where the answer was. */
+export interface EscalationInput {
+  platform: string;
+  /** The Slack team (or enterprise) id, the Teams tenant. */
+  workspace: string;
+  /** The asker's platform id: the curators' reply mentions them in their thread. */
+  asker: string;
+  /** Where the bot's answer is: the curator's reply goes there. */
+  channel: string;
+  threadTs?: string;
+  question: string;
+  answerId: string;
+  /** The bot's verdict and a short answer, as the asker saw them. */
+  verdict?: string;
+  summary?: string;
+  /** The knowledge-base cell the answer came from, when it had one. */
+  cell?: string;
+}
+
+export interface Escalation extends EscalationInput {
+  id: number;
+  state: EscalationState;
+  createdAt: Date;
+  updatedAt: Date;
+  /** The post in the curators' channel (set once it is posted). */
+  curatorChannel?: string;
+  curatorTs?: string;
+  /** Set when a curator answered. */
+  curator?: string;
+  curatorAnswer?: string;
+  answeredAt?: Date;
+  /** The curator's answer as a proposed knowledge change, for someone to review into knowledge/. */
+  proposal?: string;
+}
+
+export type EscalationOpened = { created: true; escalation: Escalation; jobId?: number } | { created: false; escalation: Escalation };
+
+export interface EscalationAnswerInput {
+  id: number;
+  curator: string;
+  answer: string;
+  proposal: string;
+}
+
+/** Escalations to the curators, kept in the store with their state. */
+export interface Escalations {
+  /**
+   * In one transaction: opens the escalation unless this asker already escalated this answer,
+   * and writes `job` (given the new id) into the outbox only when it is new.
+   */
+  openEscalation(input: EscalationInput, job?: (id: number) => OutboxJobInput): Promise<EscalationOpened>;
+  getEscalation(id: number): Promise<Escalation | undefined>;
+  /** Where the escalation was posted for the curators. */
+  markEscalationPosted(id: number, channel: string, ts: string): Promise<void>;
+  /**
+   * In one transaction: records the curator's answer if the escalation is still open (and its
+   * job, e.g. the reply in the asker's thread); undefined, and nothing written, otherwise.
+   */
+  answerEscalation(input: EscalationAnswerInput, job?: (e: Escalation) => OutboxJobInput): Promise<Escalation | undefined>;
+  /** Closes an open or answered escalation; undefined when it was closed already or is unknown. */
+  closeEscalation(id: number): Promise<Escalation | undefined>;
+  /** Escalations changed since a date, newest first (the gaps report's "Answered by curators"). */
+  listEscalations(since: Date, state?: EscalationState): Promise<Escalation[]>;
+}
+
 /**
  * The fields of a Slack installation the store needs to key it. Structural, so Bolt's
  * `Installation` fits without importing Bolt here.
@@ -221,7 +289,7 @@ export interface BotStateItem {
   eTag: string;
 }
 
-export interface Store extends Outbox, Budgets {
+export interface Store extends Outbox, Budgets, Escalations {
   readonly kind: 'sqlite' | 'postgres';
 
   /** Atomic "first one wins": true for exactly one caller per key until the claim expires. */

@@ -137,3 +137,12 @@ describe('cp .env.example .env', () => {
     }
   });
 });
+
+describe('ESCALATION_CHANNEL', () => {
+  it('is off when empty and takes only a Slack channel id', () => {
+    expect(loadConfig({}).ESCALATION_CHANNEL).toBeUndefined();
+    expect(loadConfig({ ESCALATION_CHANNEL: ' ' }).ESCALATION_CHANNEL).toBeUndefined();
+    expect(loadConfig({ ESCALATION_CHANNEL: 'C0CURATORS' }).ESCALATION_CHANNEL).toBe('C0CURATORS');
+    expect(() => loadConfig({ ESCALATION_CHANNEL: '#security' })).toThrow(/ESCALATION_CHANNEL/);
+  });
+});

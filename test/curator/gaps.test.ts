@@ -1,4 +1,5 @@
-import { collectGaps, formatGapsCsv, formatGapsJson, formatGapsTable, formatGapsText, gapLabel, parseSince } from '../../src/curator';
+import { load } from 'js-yaml';
+import { collectGaps, escalationProposal, formatGapsCsv, formatGapsJson, formatGapsTable, formatGapsText, gapLabel, parseSince } from '../../src/curator';
 import type { Store } from '../../src/store/types';
 import { describePostgres, postgresStatus, postgresTestDb, sqliteTestDb, type TestDb } from '../store/helpers/backends';
 import { shippedKb } from './helpers/fixtureKb';
@@ -99,8 +100,57 @@ function gapSuite(name: string, makeDb: () => Promise<TestDb>): void {
   });
 }
 
+function curatorAnswersSuite(name: string, makeDb: () => Promise<TestDb>): void {
+  describe(`answered by curators on ${name}`, () => {
+    let db: TestDb;
+    let store: Store;
+    beforeAll(async () => {
+      db = await makeDb();
+      store = await db.open({ resilient: false, now: () => NOW });
+    });
+    afterAll(async () => {
+      await db.cleanup();
+    });
+
+    it('lists answered escalations with their proposed change in every format but CSV; open and closed ones are not listed', async () => {
+      const base = { platform: 'slack', workspace: 'T1', channel: 'C1', threadTs: '1.1', verdict: 'customer', summary: 'You are responsible' };
+      const answered = await store.openEscalation({ ...base, asker: 'U1', answerId: 'a1', question: 'who patches my EC2 kernel?', cell: 'ec2.os-patching' });
+      const open = await store.openEscalation({ ...base, asker: 'U2', answerId: 'a2', question: 'who secures zorblax?' });
+      const closed = await store.openEscalation({ ...base, asker: 'U3', answerId: 'a3', question: 'who owns WAF backups?' });
+      const proposal = escalationProposal({ escalation: answered.escalation, curator: 'UC', answer: 'You do: "yum update" weekly.\nSee the runbook.', at: NOW });
+      await store.answerEscalation({ id: answered.escalation.id, curator: 'UC', answer: 'You do.', proposal });
+      await store.closeEscalation(closed.escalation.id);
+      expect(load(proposal)).toEqual({
+        proposed_change: {
+          escalation: answered.escalation.id,
+          status: 'to review',
+          cell: 'ec2.os-patching',
+          question: 'who patches my EC2 kernel?',
+          bot_answer: { verdict: 'customer', summary: 'You are responsible' },
+          curator_answer: 'You do: "yum update" weekly.\nSee the runbook.',
+          answered_by: 'slack:UC',
+          answered_on: '2026-11-20',
+          todo: expect.stringMatching(/^Check the curator answer/),
+        },
+      });
+
+      const r = await collectGaps(store, shippedKb(), { since: parseSince('7d', NOW)! });
+      expect(r.answeredByCurators?.map((a) => a.id)).toEqual([answered.escalation.id]);
+      expect(open.created && closed.created).toBe(true);
+      const text = formatGapsText(r);
+      expect(text).toMatch(/^No gaps since/);
+      expect(text).toContain(`Answered by curators (1, to review into knowledge/):\n#${answered.escalation.id} "who patches my EC2 kernel?" (cell ec2.os-patching), 2026-11-20\n    proposed_change:`);
+      expect(formatGapsTable(r)).toContain('Answered by curators (1');
+      expect(JSON.parse(formatGapsJson(r)).answeredByCurators[0]).toMatchObject({ id: answered.escalation.id, cell: 'ec2.os-patching', answeredAt: NOW.toISOString(), proposal });
+      expect(formatGapsCsv(r)).not.toContain('Answered by curators');
+    });
+  });
+}
+
 gapSuite('SQLite', sqliteTestDb);
+curatorAnswersSuite('SQLite', sqliteTestDb);
 
 describePostgres('kb gaps (PostgreSQL)', () => {
   gapSuite('PostgreSQL', () => postgresTestDb(postgresStatus().url!));
+  curatorAnswersSuite('PostgreSQL', () => postgresTestDb(postgresStatus().url!));
 });

@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { buildApp, type App } from '../../src/app';
 import { loadConfig, secretValues } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import type { Store } from '../../src/store/types';
 
 export interface TestApp {
   app: App;
@@ -21,7 +22,7 @@ export interface TestApp {
  * Starts the real app (real HTTP server, SQLite in a temporary folder unless DATABASE_URL is
  * given) on a free loopback port, with the given environment on top of a quiet default.
  */
-export async function startTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string | undefined> = {}, options: { store?: Store } = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'whosecures-test-'));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'debug', ...env });
   const lines: string[] = [];
@@ -31,7 +32,7 @@ export async function startTestApp(env: Record<string, string | undefined> = {})
       done();
     },
   });
-  const app = await buildApp(config, { logger: createLogger(config.LOG_LEVEL, sink, secretValues(config)) });
+  const app = await buildApp(config, { logger: createLogger(config.LOG_LEVEL, sink, secretValues(config)), ...(options.store ? { store: options.store } : {}) });
   const port = await app.listen();
   return {
     app,

@@ -186,6 +186,55 @@ function contract(makeDb: () => Promise<TestDb>): void {
     expect(await store.getCached('k')).toBeUndefined();
   });
 
+  describe('escalations', () => {
+    const input = { platform: 'slack', workspace: 'T1', asker: 'U1', channel: 'C1', threadTs: '1.2', question: 'who patches EC2?', answerId: 'a1', verdict: 'customer', summary: 'You patch it', cell: 'ec2.patching' };
+    const job = (id: number) => ({ kind: 'slack.escalation', lane: 'slack::T1:CCUR', payload: { escalationId: id } });
+
+    test('opens one escalation per answer and asker, with its outbox job only the first time', async () => {
+      const first = await store.openEscalation(input, job);
+      expect(first.created).toBe(true);
+      expect(first.escalation).toMatchObject({ ...input, state: 'open' });
+      expect(first.escalation.createdAt.getTime()).toBe(clock.now().getTime());
+      const jobId = first.created ? first.jobId : undefined;
+      expect((await store.getJob(jobId!))?.payload).toEqual({ escalationId: first.escalation.id });
+      const again = await store.openEscalation(input, job);
+      expect(again).toEqual({ created: false, escalation: first.escalation });
+      expect((await store.outboxStats(['slack.escalation'])).pending).toBe(1);
+      // Another asker of the same answer, or the same asker of another answer: a new one.
+      expect((await store.openEscalation({ ...input, asker: 'U2' })).created).toBe(true);
+      expect((await store.openEscalation({ ...input, answerId: 'a2', threadTs: undefined, verdict: undefined, summary: undefined, cell: undefined })).escalation).not.toHaveProperty('threadTs');
+    });
+
+    test('concurrent clicks open exactly one', async () => {
+      const results = await Promise.all(Array.from({ length: 20 }, () => store.openEscalation({ ...input, answerId: 'race' }, job)));
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.escalation.id)).size).toBe(1);
+      expect((await store.outboxStats(['slack.escalation'])).pending).toBe(1);
+    });
+
+    test('is posted, answered once, then closed, and listed by state', async () => {
+      const { escalation } = await store.openEscalation(input);
+      await store.markEscalationPosted(escalation.id, 'CCUR', '9.9');
+      clock.advance(60_000);
+      const answered = await store.answerEscalation({ id: escalation.id, curator: 'UC', answer: 'You do.', proposal: 'proposed_change: {}\n' }, (e) => ({ kind: 'slack.escalation.answer', lane: 'slack::T1:C1', payload: { id: e.id, ts: e.curatorTs } }));
+      expect(answered).toMatchObject({ state: 'answered', curator: 'UC', curatorAnswer: 'You do.', proposal: 'proposed_change: {}\n', curatorChannel: 'CCUR', curatorTs: '9.9' });
+      expect(answered!.answeredAt!.getTime()).toBe(clock.now().getTime());
+      expect((await store.outboxStats(['slack.escalation.answer'])).pending).toBe(1);
+      // A second answer is refused and writes no job.
+      expect(await store.answerEscalation({ id: escalation.id, curator: 'UD', answer: 'No.', proposal: '' }, (e) => ({ kind: 'slack.escalation.answer', lane: 'x', payload: { id: e.id } }))).toBeUndefined();
+      expect((await store.outboxStats(['slack.escalation.answer'])).pending).toBe(1);
+      expect((await store.getEscalation(escalation.id))?.curator).toBe('UC');
+      const since = new Date(clock.now().getTime() - 1000);
+      expect((await store.listEscalations(since, 'answered')).map((e) => e.id)).toEqual([escalation.id]);
+      expect(await store.listEscalations(since, 'open')).toEqual([]);
+      expect((await store.closeEscalation(escalation.id))?.state).toBe('closed');
+      expect(await store.closeEscalation(escalation.id)).toBeUndefined();
+      expect(await store.answerEscalation({ id: escalation.id, curator: 'UC', answer: 'x', proposal: '' })).toBeUndefined();
+      expect(await store.getEscalation(987654)).toBeUndefined();
+      expect((await store.listEscalations(new Date(0))).map((e) => e.state)).toEqual(['closed']);
+    });
+  });
+
   describe('Slack installations', () => {
     const install = {
       team: { id: 'T1', name: 'Acme' },
@@ -268,7 +317,7 @@ function contract(makeDb: () => Promise<TestDb>): void {
     expect(await third.claimEvent('kept', 3600)).toBe(false);
     expect(await again.claimEvent('new', 3600)).toBe(true);
     const ledger = await db.raw<{ version: unknown }>('SELECT version FROM schema_migrations');
-    expect(ledger.map((r) => Number(r.version))).toEqual([1, 2, 3]);
+    expect(ledger.map((r) => Number(r.version))).toEqual([1, 2, 3, 4]);
   });
 }
 

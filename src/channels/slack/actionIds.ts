@@ -5,9 +5,17 @@ export const ACTION = {
   helpful: 'feedback_helpful',
   notHelpful: 'feedback_not_helpful',
   share: 'share_answer',
+  /** "Ask the security team" on an answer (ESCALATION_CHANNEL set). */
+  escalate: 'escalate_answer',
+  /** The curators' "Reply" and "Close" on an escalation in their channel. */
+  escalationReply: 'escalation_reply',
+  escalationClose: 'escalation_close',
   /** Follow-up buttons are `followup_0`, `followup_1`, …: action ids must be unique per message. */
   followUpPrefix: 'followup_',
 } as const;
+
+/** The callback id of the curator's answer modal. */
+export const ESCALATION_MODAL = 'escalation_answer';
 
 export const FEEDBACK_ACTION = /^feedback_(helpful|not_helpful)$/;
 export const FOLLOW_UP_ACTION = /^followup_\d+$/;

@@ -26,6 +26,13 @@ import { SLACK_ASKED } from './outbox/askedJobs';
 import { askedJobHandlers } from './outbox/askedHandler';
 import { registerAppHome } from './listeners/appHome';
 import { registerMessageShortcut } from './listeners/messageShortcut';
+import { registerEscalation } from './listeners/escalation';
+import { digestJobHandlers, scheduleWeeklyDigest, SLACK_DIGEST } from './digest/weeklyDigest';
+import { escalationJobHandlers } from './escalation/escalationHandlers';
+import { SLACK_ESCALATION, SLACK_ESCALATION_ANSWER } from './escalation/escalationJobs';
+
+/** Kinds that post into a channel: spaced per channel. Notices (ephemeral) are not. */
+const PACED_KINDS = new Set([SLACK_ANSWER, SLACK_ONBOARDING, SLACK_ASKED, SLACK_ESCALATION, SLACK_ESCALATION_ANSWER, SLACK_DIGEST]);
 
 export interface SlackBolt {
   app: App;
@@ -40,6 +47,8 @@ export interface SlackBolt {
   intake: EventIntake;
   /** Posts the outbox's Slack jobs. */
   worker: OutboxWorker;
+  /** Starts the weekly digest's checks (DIGEST_CHANNEL with one workspace); returns how to stop them. */
+  startDigest: () => () => void;
 }
 
 /**
@@ -89,7 +98,8 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
   app.use(ignoreBotsAndEdits);
   app.use(claimEvents(store, metrics, logger));
   const pacer = new ChannelPacer(config.SLACK_POST_SPACING_MS);
-  const slackDeps = { assistant, store, logger, metrics, pacer };
+  const escalationChannel = config.ESCALATION_CHANNEL;
+  const slackDeps = { assistant, store, logger, metrics, pacer, ...(escalationChannel ? { escalationChannel } : {}) };
   registerSlackListeners(app, slackDeps);
 
   // The reply outbox: its own client without SDK retries (the worker retries, with Retry-After).
@@ -110,12 +120,18 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
     if (!result.botToken) throw Object.assign(new Error('no bot token for this workspace'), { code: 'slack_oauth_installer_authorization_error' });
     return result.botToken;
   };
+  const handlerDeps = { assistant, logger, clientFor, tokenFor, escalation: Boolean(escalationChannel) };
   const worker = new OutboxWorker({
     store,
     logger,
     metrics,
-    handlers: { ...slackJobHandlers({ assistant, logger, clientFor, tokenFor }), ...askedJobHandlers({ assistant, logger, clientFor, tokenFor }) },
-    laneSpacingMs: (job) => (job.kind === SLACK_ANSWER || job.kind === SLACK_ONBOARDING || job.kind === SLACK_ASKED ? config.SLACK_POST_SPACING_MS : 0),
+    handlers: {
+      ...slackJobHandlers(handlerDeps),
+      ...askedJobHandlers(handlerDeps),
+      ...escalationJobHandlers({ ...handlerDeps, store, metrics }),
+      ...digestJobHandlers({ ...handlerDeps, store, kb: deps.kb }),
+    },
+    laneSpacingMs: (job) => (PACED_KINDS.has(job.kind) ? config.SLACK_POST_SPACING_MS : 0),
     maxAgeMs: config.OUTBOX_MAX_AGE_SECONDS * 1000,
   });
   let gate: ReturnType<typeof installOutboxGate> | undefined;
@@ -147,7 +163,15 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
     registerAppHome(app, askDeps, { kb: deps.kb, curators: config.ONBOARDING_ADMINS, questionLogEnabled: config.QUESTION_LOG_ENABLED, questionLogDays: config.QUESTION_LOG_DAYS, shortcut: config.MESSAGE_ACTION_ENABLED });
   }
   if (config.MESSAGE_ACTION_ENABLED) registerMessageShortcut(app, askDeps, () => auth?.identity()?.botUserId);
+  if (escalationChannel) registerEscalation(app, { ...slackDeps, worker, escalationChannel });
   if (oauth) registerUninstallListener(app, oauth.cache, logger);
 
-  return { app, httpReceiver, inFlight, oauthRoutes: installer ? oauthRoutes(installer, logger, metrics) : [], lookUpIdentity: auth?.lookUp, intake, worker };
+  const digestChannel = config.DIGEST_CHANNEL;
+  const startDigest = () => {
+    // The distributed app has no single workspace to post a digest to.
+    if (!digestChannel || installer) return () => undefined;
+    return scheduleWeeklyDigest({ store, worker, logger, metrics, channel: digestChannel });
+  };
+
+  return { app, httpReceiver, inFlight, oauthRoutes: installer ? oauthRoutes(installer, logger, metrics) : [], lookUpIdentity: auth?.lookUp, intake, worker, startDigest };
 }

@@ -24,6 +24,7 @@ export async function createSlackChannel(deps: ChannelDeps): Promise<Channel | u
   }
   const slack = createSlackBolt(deps);
   const receiver = slack.httpReceiver;
+  let stopDigest: () => void = () => undefined;
   return {
     name: 'slack',
     routes: receiver ? [{ method: 'POST', path: '/slack/events', handler: (req, res) => receiver.requestListener(req, res) }, ...slack.oauthRoutes] : [],
@@ -32,6 +33,7 @@ export async function createSlackChannel(deps: ChannelDeps): Promise<Channel | u
       await slack.app.start();
       // Jobs left by an earlier process (a crash, a deploy) are resumed from here.
       slack.worker.start();
+      stopDigest = slack.startDigest();
       if (!slack.lookUpIdentity) {
         logger.info({ channel: 'slack', mode: config.slackMode, oauth: true }, 'Slack channel ready: installs at /slack/install');
         return;
@@ -43,6 +45,7 @@ export async function createSlackChannel(deps: ChannelDeps): Promise<Channel | u
       );
     },
     async stop() {
+      stopDigest();
       if (config.slackMode === 'socket') await slack.app.stop().catch(() => undefined);
       const held = await slack.intake.close(INTAKE_CLOSE_MS);
       const left = await slack.worker.stop(OUTBOX_DRAIN_MS, OUTBOX_IN_FLIGHT_MS);

@@ -3,6 +3,7 @@ import type { Answer, AnswerRow } from '../../engine/types';
 import { OWNER_LABEL, VERDICT_LABEL, conditionLine, leadOfText } from '../../engine/answerText';
 import { ACTION, encodeFeedbackValue } from './actionIds';
 import { mrkdwnLink, plainText, safeText, splitMrkdwn, truncate, withoutUrls } from './mrkdwn';
+import { encodeEscalateValue } from './escalation/escalateValue';
 import { SLACK_LIMITS } from './slackLimits';
 import { isSlackUserId } from './slackText';
 
@@ -31,6 +32,19 @@ export interface RenderOptions {
    * mentions only from validated ids, every other piece already escaped with safeText.
    */
   intro?: string;
+  /**
+   * Add "Ask the security team" (ESCALATION_CHANNEL set): the question the answer answers, so
+   * the curators see what was asked.
+   */
+  escalate?: { question: string };
+}
+
+/** Kinds of reply that answer nothing a curator could add to. */
+const NOT_ESCALATED = new Set<Answer['intent']>(['help', 'greeting', 'invalid_input']);
+
+/** The render option that adds "Ask the security team" when the feature is on. */
+export function escalateOption(enabled: boolean | string | undefined, question: string): Pick<RenderOptions, 'escalate'> {
+  return enabled ? { escalate: { question } } : {};
 }
 
 /** The mark on an answer whose explanation an LLM worded. */
@@ -61,7 +75,7 @@ export function renderSlackAnswer(answer: Answer, options: RenderOptions = {}): 
   if (about) tail.push({ type: 'context', elements: [{ type: 'mrkdwn', text: about }] });
   const followUps = followUpButtons(answer, options.maxFollowUps ?? 3);
   if (followUps) tail.push(followUps);
-  const actions = answerActions(answer, options.share === true);
+  const actions = answerActions(answer, options.share === true, options.escalate);
   if (actions) tail.push(actions);
 
   const room = SLACK_LIMITS.blocksPerMessage - head.length - tail.length;
@@ -139,7 +153,7 @@ function followUpButtons(answer: Answer, max: number): ActionsBlock | undefined 
   return buttons.length ? { type: 'actions', block_id: 'followups', elements: buttons } : undefined;
 }
 
-function answerActions(answer: Answer, share: boolean): ActionsBlock | undefined {
+function answerActions(answer: Answer, share: boolean, escalate?: { question: string }): ActionsBlock | undefined {
   const elements: Button[] = [];
   if (answer.cells.length) {
     const value = encodeFeedbackValue(answer.id, answer.cells);
@@ -150,6 +164,9 @@ function answerActions(answer: Answer, share: boolean): ActionsBlock | undefined
   }
   if (share) {
     elements.push({ type: 'button', action_id: ACTION.share, style: 'primary', text: { type: 'plain_text', text: 'Share in channel', emoji: false }, value: answer.id });
+  }
+  if (escalate && escalate.question.trim() && !NOT_ESCALATED.has(answer.intent)) {
+    elements.push({ type: 'button', action_id: ACTION.escalate, text: { type: 'plain_text', text: 'Ask the security team', emoji: false }, value: encodeEscalateValue(answer, escalate.question.trim()) });
   }
   return elements.length ? { type: 'actions', block_id: 'answer_actions', elements } : undefined;
 }

@@ -1,4 +1,5 @@
-import { decodeFeedbackValue, encodeFeedbackValue } from '../../../src/channels/slack/actionIds';
+import { ACTION, decodeFeedbackValue, encodeFeedbackValue } from '../../../src/channels/slack/actionIds';
+import { decodeEscalateValue } from '../../../src/channels/slack/escalation/escalateValue';
 import { escapeMrkdwn, mrkdwnLink, splitMrkdwn } from '../../../src/channels/slack/mrkdwn';
 import { renderSlackAnswer } from '../../../src/channels/slack/renderAnswer';
 import { SLACK_LIMITS } from '../../../src/channels/slack/slackLimits';
@@ -193,5 +194,30 @@ describe('questionFromSlackText', () => {
     );
     expect(questionFromSlackText('<!channel> <!here|here> hi')).toBe('@channel @here hi');
     expect(questionFromSlackText('x'.repeat(5000)).length).toBe(2000);
+  });
+});
+
+describe('"Ask the security team" button', () => {
+  const ids = (blocks: AnyBlock[]) => blocks.flatMap((b) => b.elements ?? []).map((e) => e.action_id).filter(Boolean);
+
+  it('is added only when asked for, and not to help or greetings', () => {
+    expect(ids(blocksOf(answer()))).not.toContain(ACTION.escalate);
+    expect(ids(blocksOf(answer(), { escalate: { question: 'who patches EC2?' } }))).toContain(ACTION.escalate);
+    expect(ids(blocksOf(answer({ intent: 'not_found', verdict: 'unknown', cells: [], suggestions: [] }), { escalate: { question: 'who secures flux?' } }))).toEqual([ACTION.escalate]);
+    expect(ids(blocksOf(answer({ intent: 'help', verdict: null, topic: null, cells: [] }), { escalate: { question: 'help' } }))).not.toContain(ACTION.escalate);
+    expect(ids(blocksOf(answer(), { escalate: { question: '   ' } }))).not.toContain(ACTION.escalate);
+  });
+
+  it('keeps the question, verdict and cell in a value within Slack limits, however long the question', () => {
+    const long = `${'"<&>'.repeat(1500)} who patches EC2?`;
+    const blocks = blocksOf(answer(), { escalate: { question: long }, share: true });
+    checkLimits(blocks);
+    const button = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === ACTION.escalate)!;
+    const value = decodeEscalateValue(button.value)!;
+    expect(value).toMatchObject({ answerId: 'a-1', verdict: 'customer', summary: 'You are responsible', cell: 'ec2.os-patching' });
+    expect(long.startsWith(value.question)).toBe(true);
+    expect(value.question.length).toBeGreaterThan(200);
+    expect(decodeEscalateValue('{"a":"x"}')).toBeUndefined();
+    expect(decodeEscalateValue('nope')).toBeUndefined();
   });
 });

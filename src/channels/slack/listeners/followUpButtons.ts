@@ -22,7 +22,7 @@ export function registerFollowUpButtons(app: App, deps: SlackDeps): void {
     if (body.container?.is_ephemeral || !body.message) {
       await withApology(deps, 'follow_up', async () => {
         const answer = await deps.assistant.answer({ text: question, platform: 'slack', userId: user, conversationId: channel });
-        await sendEphemeralAnswer(deps, client, respond, { channel, user }, answer, /^compare\b/i.test(question));
+        await sendEphemeralAnswer(deps, client, respond, { channel, user }, answer, /^compare\b/i.test(question), false, question);
       }, { client, target: { channel }, user });
       return;
     }

@@ -4,7 +4,7 @@ import { rememberAnswer } from '../reply/answerCache';
 import { withApology } from '../reply/apology';
 import { errorSummary, isNotInChannel } from '../reply/postAnswer';
 import type { SlackDeps } from '../reply/slackDeps';
-import { renderSlackAnswer, type SlackMessage } from '../renderAnswer';
+import { escalateOption, renderSlackAnswer, type SlackMessage } from '../renderAnswer';
 import { questionFromSlackText } from '../slackText';
 import { isOnboardingCommand } from '../onboarding';
 import { isGapsCommand } from '../gapsText';
@@ -29,7 +29,7 @@ export function registerSlashCommand(app: App, deps: SlackDeps): void {
       'slash_command',
       async () => {
         const answer = await deps.assistant.answer({ text: question, platform: 'slack', userId: command.user_id, conversationId: command.channel_id });
-        await sendEphemeralAnswer(deps, client, respond, { channel: command.channel_id, user: command.user_id }, answer, /^compare\b/i.test(question), answer.intent === 'help');
+        await sendEphemeralAnswer(deps, client, respond, { channel: command.channel_id, user: command.user_id }, answer, /^compare\b/i.test(question), answer.intent === 'help', question);
       },
       { client, target, user: command.user_id },
     );
@@ -45,9 +45,11 @@ export async function sendEphemeralAnswer(
   answer: Answer,
   compact = false,
   listCommands = false,
+  /** The question answered: "Ask the security team" sends it to the curators. */
+  question?: string,
 ): Promise<void> {
   await rememberAnswer(deps.store, answer).catch((err: unknown) => deps.logger.warn({ err: errorSummary(err), event: 'slack_answer_cache_failed' }, 'could not keep the answer for sharing'));
-  const message = renderSlackAnswer(answer, { share: true, compact });
+  const message = renderSlackAnswer(answer, { share: true, compact, ...(question ? escalateOption(deps.escalationChannel, question) : {}) });
   await sendEphemeral(client, respond, to, listCommands ? withCommandList(message) : message);
 }
 

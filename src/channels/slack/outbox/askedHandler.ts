@@ -1,7 +1,7 @@
 import type { Query } from '../../../engine/types';
 import type { JobHandler } from '../../../outbox/worker';
 import { safeText } from '../mrkdwn';
-import { renderSlackAnswer, type SlackMessage } from '../renderAnswer';
+import { escalateOption, renderSlackAnswer, type SlackMessage } from '../renderAnswer';
 import { errorSummary, isNotInChannel } from '../reply/postAnswer';
 import { isSlackUserId, questionFromSlackText } from '../slackText';
 import { SLACK_ASKED, type SlackAskedPayload } from './askedJobs';
@@ -61,14 +61,14 @@ export function askedJobHandlers(deps: SlackHandlerDeps): Record<string, JobHand
     let posted: { channel?: string; ts?: string };
     let intro = askedIntro(p, question);
     try {
-      const message = renderSlackAnswer(result, { intro });
+      const message = renderSlackAnswer(result, { intro, ...escalateOption(deps.escalation, question) });
       posted = await client.chat.postMessage({ channel: p.channel, ...(p.threadTs ? { thread_ts: p.threadTs } : {}), text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
     } catch (err) {
       if (!(p.origin === 'shortcut' && isNotInChannel(err))) throw classifySlackError(err);
       deps.logger.info({ event: 'slack_asked_private', origin: p.origin, slackError: errorSummary(err).slackError }, 'not in the channel: answered the asker privately');
       intro = notInChannelIntro(p.channel);
       try {
-        posted = await privately(renderSlackAnswer(result, { intro }));
+        posted = await privately(renderSlackAnswer(result, { intro, ...escalateOption(deps.escalation, question) }));
       } catch (e) {
         throw classifySlackError(e);
       }
@@ -78,7 +78,7 @@ export function askedJobHandlers(deps: SlackHandlerDeps): Record<string, JobHand
       afterwards: async () => {
         const phrased = await deps.assistant.phrase(result, query);
         if (!phrased || !posted.ts || !posted.channel) return;
-        const update = renderSlackAnswer(phrased, { intro });
+        const update = renderSlackAnswer(phrased, { intro, ...escalateOption(deps.escalation, question) });
         await client.chat
           .update({ channel: posted.channel, ts: posted.ts, text: update.text, blocks: update.blocks })
           .catch((err: unknown) => deps.logger.warn({ err: errorSummary(err), event: 'slack_update_failed', answerId: result.id }, 'could not update the answer with its phrasing'));

@@ -5,7 +5,7 @@ import type { Query } from '../../../engine/types';
 import { GiveUp, RetryLater } from '../../../outbox/errors';
 import type { JobHandler } from '../../../outbox/worker';
 import { isInstallationUnavailable } from '../oauth/installationCache';
-import { renderSlackAnswer } from '../renderAnswer';
+import { escalateOption, renderSlackAnswer } from '../renderAnswer';
 import { questionFromSlackText } from '../slackText';
 import { errorSummary } from '../reply/postAnswer';
 import { slackWorkspace } from '../workspace';
@@ -29,6 +29,8 @@ export interface SlackHandlerDeps {
   /** A client for one bot token, without retries of its own: the outbox retries, with Retry-After. */
   clientFor: (token: string) => webApi.WebClient;
   tokenFor: TokenFor;
+  /** ESCALATION_CHANNEL is set: answers carry "Ask the security team". */
+  escalation?: boolean;
 }
 
 /** Slack answers that no retry can fix: the job is given up. */
@@ -107,7 +109,8 @@ export function slackJobHandlers(deps: SlackHandlerDeps): Record<string, JobHand
     };
     // The per-user limit was applied when the event was admitted, across replicas.
     const result = await deps.assistant.answer(query, { skipRateLimit: true });
-    const message = renderSlackAnswer(result);
+    const options = escalateOption(deps.escalation, query.text);
+    const message = renderSlackAnswer(result, options);
     const client = deps.clientFor(token);
     const posted = await call(() =>
       client.chat.postMessage({
@@ -125,7 +128,7 @@ export function slackJobHandlers(deps: SlackHandlerDeps): Record<string, JobHand
       afterwards: async () => {
         const phrased = await deps.assistant.phrase(result, query, { workspace: slackWorkspace(p) });
         if (!phrased || !posted.ts) return;
-        const update = renderSlackAnswer(phrased);
+        const update = renderSlackAnswer(phrased, options);
         await client.chat
           .update({ channel: posted.channel ?? p.channel, ts: posted.ts, text: update.text, blocks: update.blocks })
           .catch((err: unknown) => deps.logger.warn({ err: errorSummary(err), event: 'slack_update_failed', answerId: result.id }, 'could not update the answer with its phrasing'));

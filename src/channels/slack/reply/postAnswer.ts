@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { Answer, Query } from '../../../engine/types';
-import { renderSlackAnswer, type RenderOptions, type SlackMessage } from '../renderAnswer';
+import { escalateOption, renderSlackAnswer, type RenderOptions, type SlackMessage } from '../renderAnswer';
 import type { ChannelPacer } from './channelPacer';
 import type { SlackDeps } from './slackDeps';
 
@@ -33,8 +33,9 @@ export async function answerIntoConversation(
   client: webApi.WebClient,
   query: Query,
   target: ConversationTarget,
-  options: RenderOptions = {},
+  given: RenderOptions = {},
 ): Promise<Answer> {
+  const options: RenderOptions = { ...escalateOption(deps.escalationChannel, query.text), ...given };
   const answer = await deps.assistant.answer(query);
   const posted = await postMessage(deps.pacer, client, target, renderSlackAnswer(answer, options));
   const phrased = await deps.assistant.phrase(answer, query, { workspace: target.workspace });

@@ -12,4 +12,6 @@ export interface SlackDeps {
   metrics: Metrics;
   /** Spaces posts and updates per channel; every chat.postMessage and chat.update goes through it. */
   pacer: ChannelPacer;
+  /** ESCALATION_CHANNEL: answers carry "Ask the security team" when set. */
+  escalationChannel?: string;
 }

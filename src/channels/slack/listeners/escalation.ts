@@ -1,0 +1,159 @@
+import type { App, BlockButtonAction, ViewSubmitAction } from '@slack/bolt';
+import { escalationProposal } from '../../../curator/escalationProposal';
+import type { OutboxWorker } from '../../../outbox/worker';
+import type { Escalation } from '../../../store/types';
+import { ACTION, ESCALATION_MODAL } from '../actionIds';
+import { decodeEscalateValue } from '../escalation/escalateValue';
+import { escalationAnswerJob, escalationJob, type EscalationOrigin } from '../escalation/escalationJobs';
+import { ALREADY_SENT_NOTE, MODAL_BLOCK, MODAL_INPUT, renderAnswerModal, renderCuratorMessage } from '../escalation/renderEscalation';
+import { withApology } from '../reply/apology';
+import type { SlackDeps } from '../reply/slackDeps';
+import { isSlackUserId } from '../slackText';
+
+export interface EscalationDeps extends SlackDeps {
+  worker: OutboxWorker;
+  /** ESCALATION_CHANNEL: where escalations go, and the only channel whose Reply and Close count. */
+  escalationChannel: string;
+}
+
+interface Workspace {
+  teamId?: string;
+  enterpriseId?: string;
+  isEnterpriseInstall: boolean;
+}
+
+function workspaceOf(body: { team?: { id?: string } | null; enterprise?: { id?: string } | null; is_enterprise_install?: boolean }, context: { teamId?: string; enterpriseId?: string }): Workspace {
+  const teamId = body.team?.id ?? context.teamId;
+  const enterpriseId = body.enterprise?.id ?? context.enterpriseId;
+  return { ...(teamId ? { teamId } : {}), ...(enterpriseId ? { enterpriseId } : {}), isEnterpriseInstall: body.is_enterprise_install === true };
+}
+
+const answeredBy = (e: Escalation) =>
+  e.state === 'answered' && e.curator && isSlackUserId(e.curator) ? `<@${e.curator}> already answered this one.` : `This escalation is ${e.state} already.`;
+
+/**
+ * "Ask the security team": the asker's button opens an escalation (one per answer and asker) and
+ * queues its post to the curators' channel in the same transaction; a curator's "Reply" opens a
+ * modal whose answer is kept (with a proposed knowledge change) and queued for the asker's
+ * thread, again in one transaction. Every post goes through the reply outbox.
+ */
+export function registerEscalation(app: App, deps: EscalationDeps): void {
+  app.action<BlockButtonAction>(ACTION.escalate, async ({ ack, action, body, client, respond, context }) => {
+    await ack();
+    const channel = body.channel?.id ?? body.container?.channel_id;
+    if (!channel || !isSlackUserId(body.user.id)) return;
+    await withApology(
+      deps,
+      'escalate',
+      async () => {
+        const value = decodeEscalateValue(action.value);
+        if (!value) {
+          deps.logger.warn({ event: 'escalation_malformed' }, '"Ask the security team" without a readable value');
+          return;
+        }
+        const ephemeral = body.container?.is_ephemeral === true;
+        const message = body.message as { ts?: string; thread_ts?: string } | undefined;
+        // A posted answer: the curator replies in its thread. An ephemeral one has no thread
+        // anyone else can see, so the reply stays private to the asker.
+        const threadTs = ephemeral ? undefined : (message?.thread_ts ?? message?.ts);
+        const origin: EscalationOrigin = { channel, ...(threadTs ? { threadTs } : {}), ephemeral: !threadTs };
+        const workspace = workspaceOf(body, context);
+        const opened = await deps.store.openEscalation(
+          {
+            platform: 'slack',
+            workspace: workspace.teamId ?? workspace.enterpriseId ?? '',
+            asker: body.user.id,
+            channel,
+            ...(threadTs ? { threadTs } : {}),
+            question: value.question,
+            answerId: value.answerId,
+            ...(value.verdict ? { verdict: value.verdict } : {}),
+            ...(value.summary ? { summary: value.summary } : {}),
+            ...(value.cell ? { cell: value.cell } : {}),
+          },
+          (id) => escalationJob(workspace, deps.escalationChannel, id, body.user.id, origin),
+        );
+        if (!opened.created) {
+          deps.logger.info({ event: 'escalation_repeated', escalationId: opened.escalation.id }, 'the asker escalated this answer before');
+          await respond({ response_type: 'ephemeral', replace_original: false, text: ALREADY_SENT_NOTE });
+          return;
+        }
+        deps.metrics.escalations.inc({ state: 'open' });
+        deps.logger.info({ event: 'escalation_opened', escalationId: opened.escalation.id, answerId: value.answerId }, 'escalated to the security team');
+        deps.worker.wake();
+      },
+      { client, target: { channel }, user: body.user.id },
+    );
+  });
+
+  const inCuratorsChannel = (body: BlockButtonAction) => (body.channel?.id ?? body.container?.channel_id) === deps.escalationChannel;
+
+  app.action<BlockButtonAction>(ACTION.escalationReply, async ({ ack, action, body, client, respond }) => {
+    await ack();
+    if (!inCuratorsChannel(body)) {
+      deps.logger.warn({ event: 'escalation_reply_elsewhere' }, 'a Reply click from outside the curators\u2019 channel was ignored');
+      return;
+    }
+    await withApology(deps, 'escalation_reply', async () => {
+      const e = await deps.store.getEscalation(Number(action.value));
+      if (!e) return;
+      if (e.state !== 'open') {
+        await respond({ response_type: 'ephemeral', replace_original: false, text: answeredBy(e) });
+        return;
+      }
+      await client.views.open({ trigger_id: body.trigger_id, view: renderAnswerModal(e) });
+    });
+  });
+
+  app.action<BlockButtonAction>(ACTION.escalationClose, async ({ ack, action, body, respond }) => {
+    await ack();
+    if (!inCuratorsChannel(body)) return;
+    await withApology(deps, 'escalation_close', async () => {
+      const closed = await deps.store.closeEscalation(Number(action.value));
+      if (!closed) return;
+      deps.metrics.escalations.inc({ state: 'closed' });
+      deps.logger.info({ event: 'escalation_closed', escalationId: closed.id }, 'escalation closed by a curator');
+      const message = renderCuratorMessage(closed);
+      await respond({ replace_original: true, text: message.text, blocks: message.blocks });
+    });
+  });
+
+  app.view<ViewSubmitAction>(ESCALATION_MODAL, async ({ ack, body, view, context }) => {
+    const id = Number(view.private_metadata);
+    const answer = view.state.values[MODAL_BLOCK]?.[MODAL_INPUT]?.value?.trim() ?? '';
+    const curator = body.user.id;
+    const refuse = (text: string) => ack({ response_action: 'errors', errors: { [MODAL_BLOCK]: text } });
+    if (!answer) return refuse('Write an answer first.');
+    if (!Number.isInteger(id) || !isSlackUserId(curator)) return refuse('This form is no longer valid; press Reply again.');
+    try {
+      const e = await deps.store.getEscalation(id);
+      if (!e) return await refuse('This escalation is no longer in the store.');
+      if (e.state !== 'open') return await refuse(answeredBy(e));
+      const at = new Date();
+      const proposal = escalationProposal({ escalation: e, curator, answer, at });
+      const origin: EscalationOrigin = { channel: e.channel, ...(e.threadTs ? { threadTs: e.threadTs } : {}), ephemeral: !e.threadTs };
+      const saved = await deps.store.answerEscalation({ id, curator, answer, proposal }, (row) =>
+        escalationAnswerJob(workspaceOf(body, context), origin, {
+          escalationId: row.id,
+          asker: row.asker,
+          curator,
+          answer,
+          ...(row.curatorChannel ? { curatorChannel: row.curatorChannel } : {}),
+          ...(row.curatorTs ? { curatorTs: row.curatorTs } : {}),
+        }),
+      );
+      if (!saved) {
+        const now = await deps.store.getEscalation(id);
+        return await refuse(now ? answeredBy(now) : 'This escalation is no longer open.');
+      }
+      await ack();
+      deps.metrics.escalations.inc({ state: 'answered' });
+      deps.logger.info({ event: 'escalation_answered', escalationId: id }, 'a curator answered an escalation');
+      deps.worker.wake();
+    } catch (err) {
+      deps.metrics.errors.inc({ component: 'slack' });
+      deps.logger.error({ err: String((err as Error)?.message ?? err).slice(0, 300), event: 'slack_handler_failed', handler: 'escalation_answer' }, 'Slack handler failed');
+      await refuse('Sorry, the answer could not be saved. Please try again in a moment.').catch(() => undefined);
+    }
+  });
+}
