@@ -31,6 +31,10 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': noImport([['**/channels/**', '**/server/**'], 'phrasing knows nothing of channels']) },
   },
   {
+    files: ['src/store/**/*.ts'],
+    rules: { 'no-restricted-imports': noImport([['**/engine/**', '**/phrasing/**', '**/channels/**', '**/conversation/**'], 'the store keeps rows: it knows no engine, phrasing, channel or assistant']) },
+  },
+  {
     files: ['src/conversation/**/*.ts'],
     rules: { 'no-restricted-imports': noImport([['**/channels/**'], 'the assistant serves every channel and knows none of them']) },
   },

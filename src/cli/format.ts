@@ -1,3 +1,4 @@
+import { NOT_FOUND_HEADLINE } from '../engine/answerText';
 import type { Answer } from '../engine/types';
 
 /** The CLI's JSON contract (README: "The CLI's JSON contract"). */
@@ -36,7 +37,8 @@ export function answerToTerminal(answer: Answer): string {
   }
   if (answer.suggestions.length) {
     lines.push('');
-    lines.push(`${answer.intent === 'not_found' ? 'Did you mean' : 'Try next'}: ${answer.suggestions.join(' | ')}`);
+    // Only an answer that found nothing offers what the question may have meant; the text never says it too.
+    lines.push(`${answer.intent === 'not_found' && answer.headline === NOT_FOUND_HEADLINE ? 'Did you mean' : 'Try next'}: ${answer.suggestions.join(' | ')}`);
   }
   if (answer.verified) lines.push(`(verified ${answer.verified}; confidence ${answer.confidence.toFixed(2)})`);
   return lines.join('\n');

@@ -26,6 +26,8 @@ export interface KbStats {
   staleMonths: number;
   /** Oldest first; entries without a date first of all. */
   stale: StaleEntry[];
+  /** The cells verified longest ago (at most OLDEST_SHOWN), stale or not: where a review starts. */
+  oldest: StaleEntry[];
   /** Services with no cell of their own for a core area (the bot falls back to the general rule). */
   missingCore: Array<{ service: string; name: string; areas: string[] }>;
   coreAreas: string[];
@@ -36,14 +38,26 @@ export interface StatsOptions {
   today?: Date;
 }
 
+/** How many of the longest-unverified cells `kb stats` lists first. */
+export const OLDEST_SHOWN = 10;
+
 const emptyOwners = (): Record<Owner, number> => Object.fromEntries(OWNERS.map((o) => [o, 0])) as Record<Owner, number>;
 
-function staleness(verified: string | undefined, today: Date, limit: number): { verified?: string; months?: number } | undefined {
+/** The entry's verified date and its age in months; no months when the date is missing or unusable. */
+function age(verified: string | undefined, today: Date): { verified?: string; months?: number } {
   const date = verified && /^\d{4}-\d{2}-\d{2}$/.test(verified) ? new Date(`${verified}T00:00:00Z`) : undefined;
   if (!date || Number.isNaN(date.getTime())) return verified ? { verified } : {};
-  const months = monthsBetween(date, today);
-  return months > limit ? { verified, months } : undefined;
+  return { verified, months: monthsBetween(date, today) };
 }
+
+function staleness(verified: string | undefined, today: Date, limit: number): { verified?: string; months?: number } | undefined {
+  const found = age(verified, today);
+  return found.months === undefined || found.months > limit ? found : undefined;
+}
+
+/** Undated first, then oldest date first, then by id. */
+const oldestFirst = (a: StaleEntry, b: StaleEntry) =>
+  Number(b.months === undefined) - Number(a.months === undefined) || (a.verified ?? '').localeCompare(b.verified ?? '') || a.id.localeCompare(b.id);
 
 /** What `kb stats` reports: coverage by service and owner, stale entries, missing core areas. */
 export function knowledgeStats(kb: KnowledgeBase, options: StatsOptions = {}): KbStats {
@@ -70,6 +84,10 @@ export function knowledgeStats(kb: KnowledgeBase, options: StatsOptions = {}): K
     if (old) stale.push({ kind: 'concept', id: concept.id, file: 'concepts.yaml', ...old });
   }
   stale.sort((a, b) => (b.months ?? Infinity) - (a.months ?? Infinity) || a.id.localeCompare(b.id));
+  const oldest = [...kb.cells.values()]
+    .map((cell): StaleEntry => ({ kind: 'cell', id: cell.id, file: cell.file, ...age(cell.verified, today) }))
+    .sort(oldestFirst)
+    .slice(0, OLDEST_SHOWN);
 
   const coreAreas = [...kb.areas.values()].filter((a) => a.core).map((a) => a.id);
   const missingCore = [...kb.services.values()]
@@ -84,6 +102,7 @@ export function knowledgeStats(kb: KnowledgeBase, options: StatsOptions = {}): K
     services,
     staleMonths,
     stale,
+    oldest,
     missingCore,
     coreAreas,
   };

@@ -12,6 +12,10 @@ export function formatStatsTable(stats: KbStats): string {
   const out: string[] = [];
   out.push(`${t.services} services, ${t.areas} areas (${stats.coreAreas.length} core), ${t.cells} cells: ${OWNERS.map((o) => `${t.owners[o]} ${OWNER_HEADINGS[o]}`).join(', ')}`);
   out.push('');
+  // Where the next review starts: the cells checked longest ago, whatever --stale says.
+  out.push(`oldest: the ${stats.oldest.length} cell${stats.oldest.length === 1 ? '' : 's'} verified longest ago`);
+  out.push(textTable(['id', 'verified', 'months', 'file'], stats.oldest.map((s) => [s.id, s.verified ?? '(none)', s.months === undefined ? '?' : s.months, s.file])));
+  out.push('');
   out.push(textTable(['service', 'model', 'cells', ...OWNERS.map((o) => OWNER_HEADINGS[o])], stats.services.map((s) => [s.id, s.model, s.cells, ...OWNERS.map((o) => s.owners[o])])));
   out.push('');
   if (stats.stale.length === 0) {

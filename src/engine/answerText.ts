@@ -3,6 +3,9 @@ import type { Answer, AnswerCondition, Verdict } from './types';
 
 /** Deterministic wording for every answer: the embedded default, and the fallback for the LLM. */
 
+/** The headline of an answer that found nothing to stand on; its suggestions are what it may have meant. */
+export const NOT_FOUND_HEADLINE = 'Not in the knowledge base';
+
 export const OWNER_LABEL: Record<Owner, string> = {
   aws: 'AWS',
   customer: 'You',
@@ -35,6 +38,58 @@ export function ownerHeadline(owner: Owner): string {
   }
 }
 
+/**
+ * The owner as a clause that starts or continues a lead sentence ("AWS is responsible for
+ * this"); headlines are labels ("Shared: AWS and you"), never glued into a sentence.
+ */
+export function ownerClause(owner: Owner): string {
+  switch (owner) {
+    case 'aws':
+      return 'AWS is responsible for this';
+    case 'customer':
+      return 'you are responsible for this';
+    case 'shared':
+      return 'this is shared between AWS and you';
+    case 'depends':
+      return 'it depends on the service or setting';
+  }
+}
+
+/** What the rest of a cell is, once one duty of it has been answered ("is shared between AWS and you"). */
+export function restClause(owner: Owner): string {
+  switch (owner) {
+    case 'aws':
+      return "is AWS's responsibility";
+    case 'customer':
+      return 'is yours';
+    case 'shared':
+      return 'is shared between AWS and you';
+    case 'depends':
+      return 'depends on the situation';
+  }
+}
+
+export const upperFirst = (s: string): string => (s ? s[0].toUpperCase() + s.slice(1) : s);
+
+/** "Auto minor version upgrade" -> "auto minor version upgrade"; "RDS Custom" and "DDoS" stay. */
+export const lowerFirst = (s: string): string => (/^[A-Z][a-z]/.test(s) ? s[0].toLowerCase() + s.slice(1) : s);
+
+/** A clause made a sentence: capital letter, full stop. */
+export const sentence = (s: string): string => {
+  const t = upperFirst(s.trim());
+  return /[.!?]$/.test(t) ? t : `${t}.`;
+};
+
+/** "A", "A and B", "A, B and C". */
+export function listJoin(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** A search hit offered as a question a person would type ("Who handles encryption at rest on Amazon S3?"). */
+export function hitQuestion(hit: { kind: 'cell' | 'concept'; title: string }): string {
+  return hit.kind === 'cell' ? `Who handles ${lowerFirst(hit.title).replace(/ \(all AWS services\)$/, ' on AWS')}?` : `What about ${lowerFirst(hit.title)}?`;
+}
+
 /** "Yes." / "No." in front of yes/no questions, so the first word answers what was asked. */
 export function polarityPrefix(asked: 'aws' | 'customer' | undefined, owner: Owner): string {
   if (!asked || owner === 'depends') return '';
@@ -44,6 +99,15 @@ export function polarityPrefix(asked: 'aws' | 'customer' | undefined, owner: Own
 
 export function bulletSection(title: string, items: string[]): string {
   return items.length ? `${title}\n${items.map((i) => `  - ${i}`).join('\n')}` : '';
+}
+
+/**
+ * The lead of an answer's template text: what precedes the lists composeText appends, which
+ * every surface renders as sections of their own.
+ */
+export function leadOfText(answer: Pick<Answer, 'text' | 'aws' | 'customer' | 'conditions' | 'rows'>): string {
+  const rest = composeText(answer, '');
+  return rest && answer.text.endsWith(rest) ? answer.text.slice(0, answer.text.length - rest.length).trim() : answer.text.trim();
 }
 
 /** The plain text the CLI prints and the platforms use as their notification fallback. */

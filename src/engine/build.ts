@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Cell, Concept, KnowledgeBase, Owner } from '../knowledge/types';
-import { composeText, ownerHeadline, polarityPrefix } from './answerText';
+import { actionWord, isThirdPerson } from '../knowledge/style';
+import { composeText, lowerFirst, ownerClause, ownerHeadline, polarityPrefix, restClause, sentence } from './answerText';
 import { CitationList } from './citations';
 import type { Answer, AnswerRow, IntentName, Verdict } from './types';
 
@@ -38,11 +39,53 @@ export interface CellAnswerOptions {
   asked?: 'aws' | 'customer';
   /** The service asked about, when the cell is the general rule applied to it. */
   forService?: string;
-  /** Owner decided for this service by a condition of a general cell. */
-  /** `duty`: one duty line answered the question; `because` is that duty. */
-  ownerOverride?: { owner: Owner; because: string; duty?: boolean };
+  /**
+   * Owner decided by something more specific than the cell. `because` is a situation label
+   * (a condition's `when`), or with `reason` a clause saying why ("you asked what each side
+   * does"), or with `duty` the one duty line that answered the question.
+   */
+  ownerOverride?: OwnerOverride;
   also?: Cell[];
   suggestions?: string[];
+}
+
+export interface OwnerOverride {
+  owner: Owner;
+  because: string;
+  duty?: boolean;
+  reason?: boolean;
+}
+
+/**
+ * The lead: whole sentences that name the owner in words, then the cell's summary as its own
+ * sentence (docs/answer-style.md). Never a headline glued to a summary.
+ */
+function leadSentences(kb: KnowledgeBase, cell: Cell, owner: Owner, override: OwnerOverride | undefined, serviceName: string | undefined): string {
+  const area = kb.areas.get(cell.area);
+  const areaTitle = lowerFirst(area?.title ?? cell.area);
+  if (override?.duty && cell.service !== 'general') {
+    // "AWS is responsible for this part: it patches the host. The rest of ... is shared ...."
+    const duty = override.because.trim().replace(/[.;:,]+$/, '');
+    const part = owner === 'aws' ? `AWS is responsible for this part: ${startsInThirdPerson(duty) ? 'it ' : ''}${lowerFirst(duty)}.` : `You are responsible for this part: ${lowerFirst(duty)}.`;
+    return `${part} The rest of ${areaTitle} here ${restClause(cell.owner)}. ${cell.summary}`;
+  }
+  if (override && (cell.service !== 'general' || !serviceName)) {
+    if (override.reason) return `${sentence(`since ${override.because}, ${ownerClause(owner)}`)} ${cell.summary}`;
+    if (owner === 'depends') return `It depends on the situation (${lowerFirst(override.because)}). ${cell.summary}`;
+    return `${sentence(`in your situation (${lowerFirst(override.because)}), ${ownerClause(owner)}`)} ${cell.summary}`;
+  }
+  if (serviceName && cell.service === 'general') {
+    if (area?.universal) return `${cell.summary} This holds for ${serviceName} as for every AWS service.`;
+    if (override) return `${sentence(`for ${serviceName}, ${ownerClause(owner)}: the general rule for ${lowerFirst(override.because)} applies`)} ${cell.summary}`;
+    return `The knowledge base has no ${serviceName}-specific entry for this, so the general rule for every AWS service stands in. ${cell.summary}`;
+  }
+  return cell.summary;
+}
+
+/** AWS duty lines are written with AWS as the implied subject ("Patches the host"). */
+function startsInThirdPerson(line: string): boolean {
+  const word = actionWord(line);
+  return word !== undefined && isThirdPerson(word);
 }
 
 export function answerFromCell(kb: KnowledgeBase, cell: Cell, options: CellAnswerOptions): Answer {
@@ -50,23 +93,7 @@ export function answerFromCell(kb: KnowledgeBase, cell: Cell, options: CellAnswe
   const service = options.forService ? kb.services.get(options.forService) : undefined;
   const citations = new CitationList(kb);
   citations.add(cell.citations);
-  let lead = cell.summary;
-  if (options.ownerOverride?.duty && cell.service !== 'general') {
-    // "AWS does this part (...); the rest of the area is shared: ..."
-    const area = kb.areas.get(cell.area)?.title ?? cell.area;
-    const who = owner === 'aws' ? 'AWS does this part' : 'This part is yours';
-    const rest = cell.owner === 'depends' ? 'depends on the situation' : cell.owner === 'shared' ? 'is shared' : cell.owner === 'aws' ? "is AWS's" : 'is yours';
-    lead = `${who}: ${lowerFirst(options.ownerOverride.because)} The rest of ${area.toLowerCase()} here ${rest}: ${cell.summary}`;
-  } else if (options.ownerOverride && cell.service !== 'general') {
-    lead = `In your situation (${lowerFirst(options.ownerOverride.because)}): ${ownerHeadline(owner)}. ${cell.summary}`;
-  } else if (service && cell.service === 'general') {
-    const area = kb.areas.get(cell.area);
-    lead = area?.universal
-      ? `${cell.summary} This holds for ${service.name} as for every AWS service.`
-      : options.ownerOverride
-        ? `For ${service.name} (${options.ownerOverride.because}): ${ownerHeadline(owner)}. ${cell.summary}`
-        : `The knowledge base has no ${service.name}-specific entry for this, so here is the general rule: ${cell.summary}`;
-  }
+  const lead = leadSentences(kb, cell, owner, options.ownerOverride, service?.name);
   const rows: AnswerRow[] = [];
   for (const extra of options.also ?? []) {
     rows.push({ cellId: extra.id, label: cellTitle(kb, extra), owner: extra.owner, summary: extra.summary, citationNumbers: citations.add(extra.citations) });
@@ -87,10 +114,6 @@ export function answerFromCell(kb: KnowledgeBase, cell: Cell, options: CellAnswe
   return answer;
 }
 
-function lowerFirst(s: string): string {
-  return /^[A-Z][a-z]/.test(s) ? s[0].toLowerCase() + s.slice(1) : s;
-}
-
 export function answerFromConcept(kb: KnowledgeBase, concept: Concept, confidence: number): Answer {
   const citations = new CitationList(kb);
   citations.add(concept.citations);
@@ -102,6 +125,6 @@ export function answerFromConcept(kb: KnowledgeBase, concept: Concept, confidenc
   answer.citations = citations.items;
   answer.confidence = confidence;
   answer.verified = concept.verified;
-  answer.suggestions = ['who patches the guest OS on EC2?', 'what am I responsible for with RDS?', 'is S3 encryption on me?'];
+  answer.suggestions = ['Who patches the guest OS on EC2?', 'What am I responsible for with RDS?', 'Is S3 encryption on me?'];
   return answer;
 }

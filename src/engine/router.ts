@@ -1,6 +1,7 @@
 import type { KnowledgeBase } from '../knowledge/types';
 import { normalizeText, removeControlCharacters, stripMarkup } from '../text/normalize';
 import { baseAnswer } from './build';
+import { composeText, leadOfText, lowerFirst } from './answerText';
 import { Detector } from './detect';
 import { resolveSubject } from './subject';
 import { askedParty, guardReason } from './guards';
@@ -129,7 +130,11 @@ export function createRouter(kb: KnowledgeBase): Router {
     if (answer.intent === 'out_of_scope' && refusalWithRule && ctx.services.length === 1 && ctx.area) {
       const truth = lookupAnswer({ ...ctx, asked: undefined, secondArea: undefined }, ctx.services[0], ctx.area);
       if (truth) {
-        answer.text += `\n\nWhat the knowledge base says: ${truth.text}`;
+        // The rule's lead joins the refusal's text; its lists become the answer's own sections.
+        answer.aws = truth.aws;
+        answer.customer = truth.customer;
+        answer.conditions = truth.conditions;
+        answer.text = composeText(answer, `${answer.text}\n\nWhat the knowledge base says: ${lowerFirst(leadOfText(truth))}`);
         answer.citations = truth.citations;
         answer.cells = truth.cells;
       }

@@ -46,7 +46,8 @@ export function intentTraits(name: string): IntentTraits | undefined {
 /** The router's table entries (engine/router.ts INTENTS), each of which yields answers of one or more IntentNames. */
 export type RouteName = 'out_of_scope' | 'greeting' | 'help' | 'trivia' | 'uncovered' | 'compare' | 'lookup' | 'concept' | 'overview' | 'general' | 'search';
 
-export type Platform = 'slack' | 'teams' | 'cli';
+import type { Platform } from '../platform';
+export type { Platform };
 
 /** What the previous answer in this thread was about, so "and for RDS?" can be understood. */
 export interface ThreadContext {

@@ -131,6 +131,26 @@ export function checkKnowledge(kb: KnowledgeBase, options: CheckOptions = {}): C
 
   for (const source of kb.sources.values()) {
     if (!citedSources.has(source.id)) problems.push({ file: 'sources', entry: `source ${source.id}`, message: 'is never cited' });
+    const host = sourceHostProblem(source.url);
+    if (host) problems.push({ file: 'sources', entry: `source ${source.id}`, message: host });
   }
   return problems;
+}
+
+/**
+ * Citations are links users click: each goes to AWS's own site over https, never to a copy seen
+ * through a proxy or mirror (which is where some search results come from).
+ */
+const SOURCE_HOSTS = /(^|\.)(amazon\.com|awsstatic\.com|amazonaws\.cn|aws\.github\.io|skillbuilder\.aws)$/;
+
+export function sourceHostProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `has an address that is not a URL: ${url}`;
+  }
+  if (parsed.protocol !== 'https:') return `links over ${parsed.protocol.replace(':', '')}, not https: ${url}`;
+  if (!SOURCE_HOSTS.test(parsed.hostname) || parsed.hostname.includes('rproxy')) return `links to ${parsed.hostname}, not an AWS site: cite the page on docs.aws.amazon.com (or aws.amazon.com)`;
+  return undefined;
 }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 
-import type { Platform } from '../engine/types';
+import type { Platform } from '../platform';
 export type { Platform };
 
 /** One user's place in the onboarding course. `score` and `answered` are stored as given. */

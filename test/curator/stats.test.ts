@@ -45,4 +45,24 @@ describe('kb stats', () => {
     expect(table).toMatch(/^cell\s+s3\.data\s+\(none\)\s+\?\s+services\/s3\.yaml$/m);
     expect(table).toMatch(/^ec2\s+backups$/m);
   });
+
+  it('lists the ten cells verified longest ago first, stale or not', () => {
+    const kb = modifiedKb(({ cells }) => {
+      cells.set('ec2.os-patching', { ...cells.get('ec2.os-patching')!, verified: '2024-01-15' });
+      cells.set('rds.backups', { ...cells.get('rds.backups')!, verified: '2025-06-02' });
+      cells.set('s3.data', { ...cells.get('s3.data')!, verified: '' });
+    });
+    const stats = knowledgeStats(kb, { staleMonths: 40, today: TODAY });
+    expect(stats.oldest).toHaveLength(10);
+    expect(stats.oldest.slice(0, 3).map((s) => s.id)).toEqual(['s3.data', 'ec2.os-patching', 'rds.backups']);
+    const dates = stats.oldest.slice(1).map((s) => s.verified!);
+    expect(dates).toEqual([...dates].sort());
+    // Nothing left out is older than the last one listed.
+    const last = stats.oldest[stats.oldest.length - 1].verified!;
+    expect([...kb.cells.values()].filter((c) => c.verified !== '' && c.verified < last)).toHaveLength(dates.filter((d) => d < last).length);
+    const table = formatStatsTable(stats);
+    expect(table).toMatch(/^oldest: the 10 cells verified longest ago$/m);
+    expect(table.indexOf('oldest:')).toBeLessThan(table.indexOf('\nservice '));
+    expect(table).toMatch(/^ec2\.os-patching\s+2024-01-15\s+34\s+services\/ec2\.yaml$/m);
+  });
 });

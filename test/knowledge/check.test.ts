@@ -1,6 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { main } from '../../src/cli/main';
 import { checkKnowledge } from '../../src/knowledge/check';
 import { KnowledgeError } from '../../src/knowledge/errors';
 import { defaultKnowledgeDir, loadKnowledge } from '../../src/knowledge/loader';
@@ -81,6 +82,22 @@ describe('kb check on a broken copy', () => {
   it('reports a cell decided by a page it does not cite', () => {
     edit('services/ec2.yaml', /(\n {2}- area: os-patching\n[\s\S]*?)(\n {4}verified: [0-9-]+)/, '$1$2\n    decided_by: s3-encryption');
     expect(checkKnowledge(loadKnowledge(dir)).map((p) => `${p.entry}: ${p.message}`)).toContainEqual(expect.stringMatching(/ec2.os-patching: decided_by "s3-encryption" is not one of the cell's citations/));
+  });
+
+  it('kb check warns on cells verified more than 12 months ago, and --stale makes them a failure', async () => {
+    edit('services/ec2.yaml', /(\n {2}- area: os-patching\n[\s\S]*?\n {4}verified: )[0-9-]+/, '$12020-01-15');
+    const run = async (args: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const status = await main(['kb', 'check', '--dir', dir, ...args], { out: (l) => out.push(l), err: (l) => err.push(l) });
+      return { status, out: out.join('\n'), err: err.join('\n') };
+    };
+    const loose = await run([]);
+    expect(loose.status).toBe(0);
+    expect(loose.out).toMatch(/^warning: services\/ec2\.yaml: cell ec2\.os-patching: last verified 2020-01-15, \d+ months ago \(more than 12\)$/m);
+    const strict = await run(['--stale', '12']);
+    expect(strict.status).toBe(1);
+    expect(strict.err).toMatch(/cell ec2\.os-patching: last verified 2020-01-15/);
   });
 
   it('lists cells verified longer ago than --stale months', () => {

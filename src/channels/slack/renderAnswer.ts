@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { Answer, AnswerRow } from '../../engine/types';
-import { OWNER_LABEL, VERDICT_LABEL, composeText, conditionLine } from '../../engine/answerText';
+import { OWNER_LABEL, VERDICT_LABEL, conditionLine, leadOfText } from '../../engine/answerText';
 import { ACTION, encodeFeedbackValue } from './actionIds';
 import { mrkdwnLink, plainText, safeText, splitMrkdwn, truncate, withoutUrls } from './mrkdwn';
 import { encodeEscalateValue } from './escalation/escalateValue';
@@ -96,9 +96,7 @@ function header(answer: Answer): KnownBlock {
  */
 export function leadOf(answer: Answer): string {
   if (answer.phrased?.text) return answer.phrased.text;
-  const rest = composeText(answer, '');
-  if (rest && answer.text.endsWith(rest)) return answer.text.slice(0, answer.text.length - rest.length).trim();
-  return answer.text;
+  return leadOfText(answer);
 }
 
 function leadText(answer: Answer): string {

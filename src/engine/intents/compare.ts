@@ -1,9 +1,18 @@
 import { CitationList } from '../citations';
 import { baseAnswer } from '../build';
-import { composeText, OWNER_LABEL, ownerHeadline } from '../answerText';
+import { composeText, listJoin, lowerFirst, ownerHeadline, sentence } from '../answerText';
+import type { Owner } from '../../knowledge/types';
 import type { AnswerRow } from '../types';
 import { resolveCell } from './lookup';
 import type { Intent, RouteContext } from './context';
+
+/** "AWS is responsible" for every service compared. */
+function ownerOnServices(owner: Owner): string {
+  if (owner === 'aws') return 'AWS is responsible';
+  if (owner === 'customer') return 'you are responsible';
+  if (owner === 'shared') return 'the work is shared between AWS and you';
+  return 'it depends on the situation';
+}
 
 export const compareIntent: Intent = {
   name: 'compare',
@@ -26,7 +35,8 @@ export const compareIntent: Intent = {
           cellId: resolved.cell.id,
           label: areas.length > 1 ? `${service.name}, ${kb.areas.get(areaId)?.title ?? areaId}` : service.name,
           owner,
-          summary: resolved.cell.service === 'general' ? `${kb.areas.get(areaId)?.universal ? 'Same for every service: ' : 'General rule: '}${resolved.cell.summary}` : resolved.cell.summary,
+          // A general rule standing in says so; one that holds for every service says so itself.
+          summary: resolved.cell.service === 'general' && !kb.areas.get(areaId)?.universal ? `No entry of its own; the general rule applies. ${resolved.cell.summary}` : resolved.cell.summary,
           citationNumbers: citations.add(resolved.cell.citations),
         });
       }
@@ -34,21 +44,23 @@ export const compareIntent: Intent = {
     const owners = new Set(rows.map((r) => r.owner));
     const verdict = rows.length === 0 ? 'unknown' : owners.size === 1 ? [...owners][0] : 'depends';
     const names = compared.map((s) => kb.services.get(s)?.name ?? s);
-    const areaTitle = ctx.area ? kb.areas.get(ctx.area)?.title ?? ctx.area : 'the main areas';
+    const areaTitle = ctx.area ? kb.areas.get(ctx.area)?.title ?? ctx.area : undefined;
+    // A whole sentence naming the owner in words (docs/answer-style.md).
+    const scope = areaTitle ? `for ${lowerFirst(areaTitle)} on ${listJoin(names)}` : `across the main areas of ${listJoin(names)}`;
     const lead =
-      verdict === 'depends'
-        ? `${areaTitle}: it differs between ${names.join(', ')}.`
-        : `${areaTitle}: ${OWNER_LABEL[verdict as keyof typeof OWNER_LABEL] ?? verdict} for ${names.join(', ')}.`;
-    const headline = verdict === 'depends' ? 'It differs by service' : verdict === 'unknown' ? 'Not in the knowledge base' : ownerHeadline(verdict);
+      verdict === 'unknown'
+        ? `The knowledge base has no entry ${areaTitle ? scope : `for the main areas of ${listJoin(names)}`}.`
+        : sentence(`${scope}, ${verdict === 'depends' && owners.size > 1 ? 'who is responsible differs by service' : ownerOnServices(verdict as Owner)}`);
+    const headline = verdict === 'depends' ? 'It differs by service' : verdict === 'unknown' ? 'Not in the knowledge base' : ownerHeadline(verdict as Owner);
     const answer = baseAnswer('compare', verdict, headline, '');
-    answer.topic = { id: `compare:${ctx.services.join(',')}:${ctx.area ?? 'overview'}`, title: `${areaTitle}: ${names.join(' vs ')}` };
+    answer.topic = { id: `compare:${ctx.services.join(',')}:${ctx.area ?? 'overview'}`, title: `${areaTitle ?? 'Main areas'}: ${names.join(' vs ')}` };
     answer.rows = rows;
     answer.text = composeText(answer, lead);
     answer.citations = citations.items;
     answer.cells = [...new Set(rows.map((r) => r.cellId))];
     answer.confidence = 0.9;
     answer.context = { service: ctx.services[ctx.services.length - 1], area: ctx.area };
-    answer.suggestions = ctx.services.map((s) => `what am I responsible for with ${kb.services.get(s)?.name ?? s}?`).slice(0, 3);
+    answer.suggestions = ctx.services.map((s) => `What am I responsible for with ${kb.services.get(s)?.name ?? s}?`).slice(0, 3);
     return answer;
   },
 };

@@ -1,5 +1,5 @@
 import { answerFromCell, baseAnswer } from '../build';
-import { composeText } from '../answerText';
+import { composeText, listJoin, lowerFirst } from '../answerText';
 import type { Intent, RouteContext } from './context';
 import { matchCondition } from '../conditions';
 
@@ -13,7 +13,8 @@ export const generalIntent: Intent = {
     if (!cell) return baseAnswer('not_found', 'unknown', 'Not in the knowledge base', 'The knowledge base has no general rule for that area yet.');
     // Offered when the answer depends on the service the question did not name.
     const offered = kb.lexicon.examples.filter((s) => kb.services.has(s));
-    const areaTitle = kb.areas.get(ctx.area!)?.title.toLowerCase() ?? ctx.area!;
+    const areaTitle = lowerFirst(kb.areas.get(ctx.area!)?.title ?? ctx.area!);
+    const question = (s: string) => `Who handles ${areaTitle} on ${kb.services.get(s)!.name}?`;
     // The general rule, or the situation the question states ("training our own devs").
     const stated = matchCondition(kb, cell, ctx.clean);
     if (cell.owner !== 'depends' || stated) {
@@ -21,12 +22,12 @@ export const generalIntent: Intent = {
         confidence: stated ? 0.8 : 0.85,
         asked: ctx.asked,
         ownerOverride: stated ? { owner: stated.owner, because: stated.when } : undefined,
-        suggestions: offered.slice(0, 3).map((s) => `${areaTitle} on ${kb.services.get(s)!.name}?`),
+        suggestions: offered.slice(0, 3).map(question),
       });
     }
     const answer = answerFromCell(kb, cell, { intent: 'clarify', confidence: 0.8, asked: ctx.asked });
-    answer.text = composeText(answer, `${cell.summary}\n\nWhich service do you mean? For example: ${offered.map((s) => kb.services.get(s)!.name).join(', ')}.`);
-    answer.suggestions = offered.slice(0, 4).map((s) => `${areaTitle} on ${kb.services.get(s)!.name}?`);
+    answer.text = composeText(answer, `${cell.summary}\n\nWhich service do you mean? For example ${listJoin(offered.map((s) => kb.services.get(s)!.name))}.`);
+    answer.suggestions = offered.slice(0, 4).map(question);
     return answer;
   },
 };

@@ -1,6 +1,7 @@
 import type { Cell, Owner } from '../../knowledge/types';
 import { normalizeText } from '../../text/normalize';
-import { answerFromCell, baseAnswer } from '../build';
+import { answerFromCell, baseAnswer, type OwnerOverride } from '../build';
+import { lowerFirst } from '../answerText';
 import type { Answer } from '../types';
 import type { Intent, RouteContext } from './context';
 import { conditionsNamed, matchCondition } from '../conditions';
@@ -18,7 +19,7 @@ import type { Unit } from '../units';
 const DEFINITE_UNIT_SCORE = 14;
 const DEFINITE_UNIT_MARGIN = 5;
 
-export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string): { cell: Cell; override?: { owner: Owner; because: string; duty?: boolean }; confidence: number } | undefined {
+export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string): { cell: Cell; override?: OwnerOverride; confidence: number } | undefined {
   // "who patches the hosts our ECS containers run on?": where the service lets you run the hosts
   // yourself, "host" means the instances your workload runs on, not AWS's physical hosts.
   const fallback = ctx.kb.lexicon['area-fallbacks'].find((f) => f.from === areaId);
@@ -39,13 +40,13 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
   if (own) {
     // "what's on AWS and what's on us for X": both halves asked, where the cell has both.
     if (ctx.form.split && own.aws.length > 0 && own.customer.length > 0 && !isTrivialSide(own)) {
-      return { cell: own, override: { owner: 'shared', because: 'you asked what each side does' }, confidence: 0.85 };
+      return { cell: own, override: { owner: 'shared', because: 'you asked what each side does', reason: true }, confidence: 0.85 };
     }
     const stated = matchCondition(ctx.kb, own, ctx.clean);
     if (stated) return { cell: own, override: { owner: stated.owner, because: stated.when }, confidence: 0.9 };
     const asked = ctx.units.read(ctx.detection.tokens, ctx.negated, own);
     if (own.owner !== 'aws' && own.aws.length > 0 && ctx.units.asksAboutAwsManaged(asked)) {
-      return { cell: own, override: { owner: 'aws', because: 'you asked who maintains something AWS provides and manages' }, confidence: 0.8 };
+      return { cell: own, override: { owner: 'aws', because: 'you asked who maintains something AWS provides and manages', reason: true }, confidence: 0.8 };
     }
     const affirmed = ctx.detection.tokens.filter((_, i) => !ctx.negated.has(i)).join(' ');
     // A "depends" cell's conditions exist because who performs its action depends: the verb
@@ -56,7 +57,7 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
     if (own.owner === 'shared' || own.owner === 'depends') {
       // "unless we set it up" does not ask who sets it up.
       const side = askedSide(affirmed);
-      if (side) return { cell: own, override: { owner: side, because: side === 'aws' ? 'you asked about the part AWS operates' : 'you asked about the part you configure' }, confidence: 0.8 };
+      if (side) return { cell: own, override: { owner: side, because: side === 'aws' ? 'you asked about the part AWS operates' : 'you asked about the part you configure', reason: true }, confidence: 0.8 };
       if (unit) return { cell: own, override: unitOverride(unit.unit), confidence: 0.8 };
     } else if (unit && unit.unit.side !== own.owner && unit.score >= DEFINITE_UNIT_SCORE && unit.score >= unit.runnerUp * DEFINITE_UNIT_MARGIN) {
       // A cell owned by one side can hold a duty of the other ("you pick the maintenance window"
@@ -97,7 +98,7 @@ export function lookupAnswer(ctx: RouteContext, serviceId: string, areaId: strin
   const mainOwner = resolved.override?.owner ?? resolved.cell.owner;
   const split = ctx.twoQuestions && also.length > 0 && also.some((c) => c.owner !== mainOwner && c.owner !== 'depends') && mainOwner !== 'depends';
   return answerFromCell(ctx.kb, resolved.cell, {
-    ownerOverride: split ? { owner: 'shared', because: 'the parts of your question have different owners' } : resolved.override,
+    ownerOverride: split ? { owner: 'shared', because: 'the parts of your question have different owners', reason: true } : resolved.override,
     confidence: resolved.confidence,
     asked: ctx.asked,
     forService: serviceId,
@@ -107,10 +108,11 @@ export function lookupAnswer(ctx: RouteContext, serviceId: string, areaId: strin
 }
 
 function followUps(ctx: RouteContext, serviceId: string, areaId: string, related: string[]): string[] {
-  const area = ctx.kb.areas.get(areaId)?.title.toLowerCase() ?? areaId;
-  const service = ctx.kb.services.get(serviceId);
-  const out = related.slice(0, 2).map((r) => `compare ${service?.id ?? serviceId} vs ${r}: ${area}`);
-  out.push(`what am I responsible for with ${service?.name ?? serviceId}?`);
+  const area = lowerFirst(ctx.kb.areas.get(areaId)?.title ?? areaId);
+  const name = (id: string) => ctx.kb.services.get(id)?.name ?? id;
+  // Follow-ups are questions a person would type (docs/answer-style.md), and route as such.
+  const out = related.slice(0, 2).map((r) => `How do ${name(serviceId)} and ${name(r)} compare for ${area}?`);
+  out.push(`What am I responsible for with ${name(serviceId)}?`);
   return out;
 }
 

@@ -1,17 +1,18 @@
 import { answerFromCell, baseAnswer } from '../build';
+import { hitQuestion, lowerFirst } from '../answerText';
 import { isAlwaysUnrelated, isGreeting, isHelp } from '../guards';
 import type { Intent, RouteContext } from './context';
 
 export const HELP_TEXT = `I answer "who secures X?" for the AWS shared responsibility model, from a curated matrix of AWS services and responsibility areas, with citations.
 
 Try:
-  - who patches the guest OS on EC2?
-  - is encrypting EBS on me?
-  - who patches the OS on EC2 vs RDS vs Lambda?
-  - what am I responsible for with RDS?
-  - what is the shared responsibility model?`;
+  - Who patches the guest OS on EC2?
+  - Is encrypting EBS on me?
+  - Who patches the OS on EC2 vs RDS vs Lambda?
+  - What am I responsible for with RDS?
+  - What is the shared responsibility model?`;
 
-const EXAMPLES = ['who patches the guest OS on EC2?', 'is encrypting EBS on me?', 'who patches the OS on EC2 vs RDS vs Lambda?', 'what am I responsible for with RDS?'];
+const EXAMPLES = ['Who patches the guest OS on EC2?', 'Is encrypting EBS on me?', 'Who patches the OS on EC2 vs RDS vs Lambda?', 'What am I responsible for with RDS?'];
 
 export const helpIntent: Intent = {
   name: 'help',
@@ -72,7 +73,7 @@ export const triviaIntent: Intent = {
       'Not in the knowledge base',
       'The knowledge base records who is responsible for what, not figures or operational details like that. Ask who owns a task, e.g. "who handles physical security of the data centers?".',
     );
-    answer.suggestions = ctx.search.search(ctx.clean, 3).map((h) => h.title);
+    answer.suggestions = ctx.search.search(ctx.clean, 3).map(hitQuestion);
     answer.confidence = 0.2;
     return answer;
   },
@@ -95,7 +96,8 @@ export const outOfScopeIntent: Intent = {
     const physical = reason === 'facility_details' ? ctx.kb.generalCell(ctx.kb.lexicon['facility-area'] ?? '') : undefined;
     if (physical) {
       const rule = answerFromCell(ctx.kb, physical, { confidence: 1 });
-      answer.text += `\n\nWhat the knowledge base says: ${rule.text}`;
+      // The rule's summary only: its lists belong to an answer about that cell, not to a refusal.
+      answer.text += `\n\nWhat the knowledge base says: ${lowerFirst(physical.summary)}`;
       answer.citations = rule.citations;
       answer.cells = rule.cells;
     }

@@ -1,4 +1,5 @@
 import { answerFromCell, answerFromConcept, baseAnswer } from '../build';
+import { hitQuestion } from '../answerText';
 import type { Intent, RouteContext } from './context';
 
 /** BM25 score above which a search hit is trusted as the answer (calibrated on the eval set). */
@@ -21,7 +22,7 @@ export const searchIntent: Intent = {
     // cloud security): chit-chat or an unrelated request, not a gap in the knowledge base.
     if (ctx.services.length === 0 && ctx.detection.areas.length === 0 && ctx.detection.concepts.length === 0 && !ctx.mentionsDomain) {
       const answer = baseAnswer('out_of_scope', 'out_of_scope', 'Out of scope', "That's outside what I know. I answer questions about who secures what on AWS (the shared responsibility model).");
-      answer.suggestions = ['who patches the guest OS on EC2?', 'is encrypting EBS on me?', 'what am I responsible for with RDS?'];
+      answer.suggestions = ['Who patches the guest OS on EC2?', 'Is encrypting EBS on me?', 'What am I responsible for with RDS?'];
       return answer;
     }
     const answer = baseAnswer(
@@ -29,10 +30,10 @@ export const searchIntent: Intent = {
       'unknown',
       'Not in the knowledge base',
       hits.length
-        ? 'I could not find that in the knowledge base. Did you mean one of these?'
+        ? 'I could not find that in the knowledge base; the questions offered below are the closest entries it has.'
         : 'I could not find that in the knowledge base. Try naming an AWS service and what you want to secure, e.g. "who patches the OS on RDS?".',
     );
-    answer.suggestions = hits.slice(0, 3).map((h) => h.title);
+    answer.suggestions = hits.slice(0, 3).map(hitQuestion);
     answer.confidence = top ? Math.min(0.3, top.score / 100) : 0;
     return answer;
   },

@@ -23,14 +23,13 @@ export const overviewIntent: Intent = {
     const answer = baseAnswer('overview', 'shared', `Shared: what AWS and you secure on ${service.name}`, '');
     answer.topic = { id: service.id, title: service.name };
     answer.rows = rows;
-    answer.customer = cells.filter((c) => c.owner === 'customer').map((c) => kb.areas.get(c.area)?.title ?? c.area);
-    answer.aws = cells.filter((c) => c.owner === 'aws').map((c) => kb.areas.get(c.area)?.title ?? c.area);
-    answer.text = composeText({ ...answer, aws: [], customer: [] }, `${service.summary}\n\nPhysical security, hardware, the global network and the virtualization layer are AWS's, as for every service.`);
+    // Each area is a row with its owner; area titles under "What you do" would not read as things to do.
+    answer.text = composeText(answer, `${service.summary}\n\nPhysical security, hardware, the global network and the virtualization layer are AWS's, as for every service.`);
     answer.citations = citations.items;
     answer.cells = rows.map((r) => r.cellId);
     answer.confidence = 0.9;
     answer.context = { service: service.id };
-    answer.suggestions = service.related.slice(0, 3).map((r) => `compare ${service.id} vs ${r}`);
+    answer.suggestions = service.related.slice(0, 3).map((r) => `How do ${service.name} and ${kb.services.get(r)?.name ?? r} compare?`);
     return answer;
   },
 };

@@ -1,4 +1,5 @@
 import { answerFromCell, baseAnswer } from '../build';
+import { lowerFirst } from '../answerText';
 import type { Intent, RouteContext } from './context';
 
 /**
@@ -15,12 +16,12 @@ export const uncoveredIntent: Intent = {
     const general = ctx.area ? ctx.kb.generalCell(ctx.area) : undefined;
     if (general) {
       const rule = answerFromCell(ctx.kb, general, { confidence: 0.3 });
-      answer.text += `\n\nThe general rule for ${ctx.kb.areas.get(general.area)?.title.toLowerCase() ?? general.area} on AWS, which may not hold for ${name}: ${general.summary}`;
+      answer.text += `\n\nThe general rule for ${lowerFirst(ctx.kb.areas.get(general.area)?.title ?? general.area)} on AWS follows, though it may not hold for ${name}. ${general.summary}`;
       answer.citations = rule.citations;
       answer.cells = [general.id];
     }
     answer.confidence = 0.2;
-    answer.suggestions = ctx.kb.lexicon.examples.slice(0, 3).map((s) => `what am I responsible for with ${ctx.kb.services.get(s)?.name ?? s}?`);
+    answer.suggestions = ctx.kb.lexicon.examples.slice(0, 3).map((s) => `What am I responsible for with ${ctx.kb.services.get(s)?.name ?? s}?`);
     return answer;
   },
 };

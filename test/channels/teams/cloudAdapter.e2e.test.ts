@@ -1,48 +1,33 @@
 import type { TeamsChannel } from '../../../src/channels/teams';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import type { TestApp } from '../../helpers/app';
 import { BOT, teamsMessage } from './fakes/activities';
-import { FakeBotFrameworkIdentity, plantOutboundToken, type TokenClaims } from './fakes/botFrameworkIdentity';
-import { FakeConnector } from './fakes/fakeConnector';
+import type { FakeBotFrameworkIdentity, TokenClaims } from './fakes/botFrameworkIdentity';
+import type { FakeConnector } from './fakes/fakeConnector';
+import { startTeamsTestBed, type TeamsTestBed } from './fakes/testBed';
 
 const APP_ID = '11111111-2222-3333-4444-555555555555';
-const OUTBOUND_TOKEN = 'outbound-token-for-the-fake-connector';
 
 describe('Teams through the real CloudAdapter with authentication on', () => {
+  let bed: TeamsTestBed;
   let identity: FakeBotFrameworkIdentity;
   let connector: FakeConnector;
   let app: TestApp;
+  let OUTBOUND_TOKEN: string;
   let errorSpy: jest.SpyInstance;
 
   beforeAll(async () => {
     // botbuilder prints every rejected token with console.error; the app's own log is checked instead.
     errorSpy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    identity = await new FakeBotFrameworkIdentity().start();
-    connector = await new FakeConnector().start();
-    plantOutboundToken(APP_ID, OUTBOUND_TOKEN);
-    app = await startTestApp({
-      MicrosoftAppId: APP_ID,
-      MicrosoftAppPassword: 'sentinel-app-password-0f9e',
-      MicrosoftAppType: 'SingleTenant',
-      MicrosoftAppTenantId: '99999999-8888-7777-6666-555555555555',
-      BotOpenIdMetadata: identity.metadataUrl,
-      TEAMS_SERVICE_URL_ALLOWLIST: '127.0.0.1',
-    });
+    bed = await startTeamsTestBed({ appId: APP_ID });
+    ({ identity, connector, app, outboundToken: OUTBOUND_TOKEN } = bed);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await connector?.stop();
-    await identity?.stop();
+    await bed?.close();
     errorSpy.mockRestore();
   });
 
-  function post(activity: object, authorization?: string) {
-    return fetch(`${app.baseUrl}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
-      body: JSON.stringify(activity),
-    });
-  }
+  const post = (activity: object, authorization?: string) => bed.post(activity, authorization);
 
   const bearer = (claims: Partial<TokenClaims> = {}) => `Bearer ${identity.token({ appId: APP_ID, serviceUrl: connector.url, ...claims })}`;
 

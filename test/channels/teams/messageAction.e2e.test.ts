@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { ASK_MESSAGE_COMMAND, NOT_A_MEMBER_NOTE } from '../../../src/channels/teams/messageAction';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import type { TestApp } from '../../helpers/app';
 import { BOT, TENANT, USER } from './fakes/activities';
-import { FakeBotFrameworkIdentity, plantOutboundToken } from './fakes/botFrameworkIdentity';
-import { FakeConnector } from './fakes/fakeConnector';
+import type { FakeConnector } from './fakes/fakeConnector';
+import { startTeamsTestBed, type TeamsTestBed } from './fakes/testBed';
 import { cardProblems, cardTexts } from './fakes/validateCard';
 
 const APP_ID = '11111111-2222-3333-4444-555555555555';
-const OUTBOUND_TOKEN = 'outbound-token-for-the-fake-connector';
 const CHANNEL_THREAD = '19:general@thread.tacv2;messageid=1700000000001';
 
 type Card = { type: string; version: string; body: unknown[]; actions?: Array<{ type: string; title: string }> };
@@ -37,36 +36,21 @@ function messageActionInvoke(name: 'composeExtension/fetchTask' | 'composeExtens
 }
 
 describe('Teams "Ask whosecures" message action through the real CloudAdapter', () => {
-  let identity: FakeBotFrameworkIdentity;
+  let bed: TeamsTestBed;
   let connector: FakeConnector;
   let app: TestApp;
 
   beforeAll(async () => {
-    identity = await new FakeBotFrameworkIdentity().start();
-    connector = await new FakeConnector().start();
-    plantOutboundToken(APP_ID, OUTBOUND_TOKEN);
-    app = await startTestApp({
-      MicrosoftAppId: APP_ID,
-      MicrosoftAppPassword: 'sentinel-app-password-0f9e',
-      MicrosoftAppType: 'SingleTenant',
-      MicrosoftAppTenantId: '99999999-8888-7777-6666-555555555555',
-      BotOpenIdMetadata: identity.metadataUrl,
-      TEAMS_SERVICE_URL_ALLOWLIST: '127.0.0.1',
-    });
+    bed = await startTeamsTestBed({ appId: APP_ID });
+    ({ connector, app } = bed);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await connector?.stop();
-    await identity?.stop();
+    await bed?.close();
   });
 
   async function invoke(activity: Record<string, unknown>): Promise<{ status: number; body: TaskResponse }> {
-    const res = await fetch(`${app.baseUrl}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${identity.token({ appId: APP_ID, serviceUrl: connector.url })}` },
-      body: JSON.stringify(activity),
-    });
+    const res = await bed.postSigned(activity);
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : {}) as TaskResponse };
   }
@@ -89,7 +73,7 @@ describe('Teams "Ask whosecures" message action through the real CloudAdapter', 
     expect(body).toEqual({});
     await connector.waitForMessages(before + 1);
     const reply = connector.messages[before];
-    expect(reply.authorization).toBe(`Bearer ${OUTBOUND_TOKEN}`);
+    expect(reply.authorization).toBe(`Bearer ${bed.outboundToken}`);
     expect(decodeURIComponent(reply.path)).toContain(`/v3/conversations/${CHANNEL_THREAD}/activities`);
     expect(reply.body.text).toBe(`<at>${USER.name}</at> asked me about this message`);
     expect(reply.body.entities).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'mention', text: `<at>${USER.name}</at>`, mentioned: { id: USER.id, name: USER.name } })]));

@@ -3,14 +3,13 @@ import type { Activity } from 'botbuilder';
 import type { TeamsChannel } from '../../../src/channels/teams';
 import { VERB_ONBOARDING } from '../../../src/channels/teams/render/actions';
 import { ONBOARDING_ACTIONS } from '../../../src/onboarding/actions';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import type { TestApp } from '../../helpers/app';
 import { BOT, TENANT, USER, cardAction } from './fakes/activities';
-import { FakeBotFrameworkIdentity, plantOutboundToken } from './fakes/botFrameworkIdentity';
-import { FakeConnector, type RecordedCall } from './fakes/fakeConnector';
+import type { FakeConnector, RecordedCall } from './fakes/fakeConnector';
+import { startTeamsTestBed, type TeamsTestBed } from './fakes/testBed';
 import { cardProblems, cardTexts } from './fakes/validateCard';
 
 const APP_ID = '21111111-2222-3333-4444-555555555555';
-const OUTBOUND_TOKEN = 'outbound-token-for-onboarding';
 const CONVERSATION = 'a:conv-onboarding';
 const DAY_MS = 86_400_000;
 
@@ -22,38 +21,21 @@ const cardOf = (call: RecordedCall): Card => ((call.body.attachments as Array<{ 
 const settle = () => new Promise((r) => setTimeout(r, 500));
 
 describe('Teams onboarding through the real CloudAdapter, authenticated, against a fake connector', () => {
-  let identity: FakeBotFrameworkIdentity;
+  let bed: TeamsTestBed;
   let connector: FakeConnector;
   let app: TestApp;
   let teams: TeamsChannel;
 
   beforeAll(async () => {
-    identity = await new FakeBotFrameworkIdentity().start();
-    connector = await new FakeConnector().start();
-    plantOutboundToken(APP_ID, OUTBOUND_TOKEN);
-    app = await startTestApp({
-      MicrosoftAppId: APP_ID,
-      MicrosoftAppPassword: 'onboarding-app-password',
-      MicrosoftAppType: 'SingleTenant',
-      MicrosoftAppTenantId: '99999999-8888-7777-6666-555555555555',
-      BotOpenIdMetadata: identity.metadataUrl,
-      TEAMS_SERVICE_URL_ALLOWLIST: '127.0.0.1',
-    });
-    teams = app.app.channels.find((c) => c.name === 'teams') as TeamsChannel;
+    bed = await startTeamsTestBed({ appId: APP_ID, password: 'onboarding-app-password' });
+    ({ connector, app, teams } = bed);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await connector?.stop();
-    await identity?.stop();
+    await bed?.close();
   });
 
-  const post = (activity: Partial<Activity>) =>
-    fetch(`${app.baseUrl}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${identity.token({ appId: APP_ID, serviceUrl: connector.url })}` },
-      body: JSON.stringify(activity),
-    });
+  const post = (activity: Partial<Activity>) => bed.postSigned(activity);
 
   const install = (id: string, type: 'conversationUpdate' | 'installationUpdate'): Partial<Activity> => ({
     type,
@@ -77,7 +59,7 @@ describe('Teams onboarding through the real CloudAdapter, authenticated, against
     const sent = connector.messages.slice(before);
     expect(sent).toHaveLength(1);
     expect(sent[0].path.startsWith(`/v3/conversations/${encodeURIComponent(CONVERSATION)}/activities`)).toBe(true);
-    expect(sent[0].authorization).toBe(`Bearer ${OUTBOUND_TOKEN}`);
+    expect(sent[0].authorization).toBe(`Bearer ${bed.outboundToken}`);
     expect(sent[0].body.summary).toMatch(/^Lesson 1 of 6: /);
     expect(cardProblems(cardOf(sent[0]))).toEqual([]);
     expect(cardOf(sent[0]).actions!.map((a) => a.data?.onboarding)).toContain(ONBOARDING_ACTIONS.quiz);
@@ -107,7 +89,7 @@ describe('Teams onboarding through the real CloudAdapter, authenticated, against
     expect(sent).toHaveLength(1);
     expect(sent[0].body.summary).toMatch(/^Lesson 2 of 6: /);
     expect(sent[0].path.startsWith(`/v3/conversations/${encodeURIComponent(CONVERSATION)}/activities`)).toBe(true);
-    expect(sent[0].authorization).toBe(`Bearer ${OUTBOUND_TOKEN}`);
+    expect(sent[0].authorization).toBe(`Bearer ${bed.outboundToken}`);
     expect(cardTexts(cardOf(sent[0])).join('\n')).toMatch(/lesson 2 of 6/);
     expect(cardProblems(cardOf(sent[0]))).toEqual([]);
     expect((await app.app.store.getProgress('teams', USER.aadObjectId))!.currentLesson).toBe(2);

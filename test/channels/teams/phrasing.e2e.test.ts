@@ -1,13 +1,13 @@
 import type { TeamsChannel } from '../../../src/channels/teams';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import type { TestApp } from '../../helpers/app';
 import { FakeOpenAi, completion, explanationJson, serverError } from '../../phrasing/fakeOpenAiServer';
 import { teamsMessage } from './fakes/activities';
-import { FakeBotFrameworkIdentity, plantOutboundToken } from './fakes/botFrameworkIdentity';
-import { FakeConnector, type RecordedCall } from './fakes/fakeConnector';
+import type { FakeBotFrameworkIdentity } from './fakes/botFrameworkIdentity';
+import type { FakeConnector, RecordedCall } from './fakes/fakeConnector';
+import { startTeamsTestBed, type TeamsTestBed } from './fakes/testBed';
 import { cardProblems } from './fakes/validateCard';
 
 const APP_ID = '31111111-2222-3333-4444-555555555555';
-const OUTBOUND_TOKEN = 'outbound-token-for-phrasing';
 const EXPLANATION = 'You patch the guest operating system of your EC2 instances [1]; AWS patches the host and hypervisor [3].';
 /** Long enough that the request is certainly over before the model answers. */
 const MODEL_DELAY_MS = 400;
@@ -16,6 +16,7 @@ const MODEL_DELAY_MS = 400;
 const idOf = (connector: FakeConnector, call: RecordedCall) => `reply-${connector.calls.indexOf(call) + 1}`;
 
 describe('Teams: the answer first, the real LLM phrasing after (fake OpenAI server, fake connector)', () => {
+  let bed: TeamsTestBed;
   let identity: FakeBotFrameworkIdentity;
   let connector: FakeConnector;
   let openai: FakeOpenAi;
@@ -23,28 +24,14 @@ describe('Teams: the answer first, the real LLM phrasing after (fake OpenAI serv
   let teams: TeamsChannel;
 
   beforeAll(async () => {
-    identity = await new FakeBotFrameworkIdentity().start();
-    connector = await new FakeConnector().start();
     openai = await FakeOpenAi.start();
-    plantOutboundToken(APP_ID, OUTBOUND_TOKEN);
-    app = await startTestApp({
-      MicrosoftAppId: APP_ID,
-      MicrosoftAppPassword: 'phrasing-app-password',
-      MicrosoftAppType: 'SingleTenant',
-      MicrosoftAppTenantId: '99999999-8888-7777-6666-555555555555',
-      BotOpenIdMetadata: identity.metadataUrl,
-      TEAMS_SERVICE_URL_ALLOWLIST: '127.0.0.1',
-      OPENAI_BASE_URL: openai.baseUrl,
-      OPENAI_TIMEOUT_MS: '3000',
-    });
-    teams = app.app.channels.find((c) => c.name === 'teams') as TeamsChannel;
+    bed = await startTeamsTestBed({ appId: APP_ID, password: 'phrasing-app-password', env: { OPENAI_BASE_URL: openai.baseUrl, OPENAI_TIMEOUT_MS: '3000' } });
+    ({ identity, connector, app, teams } = bed);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await connector?.stop();
+    await bed?.close();
     await openai?.stop();
-    await identity?.stop();
   });
 
   beforeEach(() => openai.reset());
@@ -73,7 +60,7 @@ describe('Teams: the answer first, the real LLM phrasing after (fake OpenAI serv
     await connector.waitFor((calls) => calls.slice(before).some((c) => c.method === 'PUT'));
     const update = connector.calls.slice(before).find((c) => c.method === 'PUT')!;
     expect(update.path).toBe(`/v3/conversations/a%3Aconv-personal/activities/${idOf(connector, first[0])}`);
-    expect(update.authorization).toBe(`Bearer ${OUTBOUND_TOKEN}`);
+    expect(update.authorization).toBe(`Bearer ${bed.outboundToken}`);
     expect(update.body.id).toBe(idOf(connector, first[0]));
     expect(update.body.text).toBe(EXPLANATION);
     expect(update.body.entities).toEqual([

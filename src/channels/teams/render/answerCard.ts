@@ -1,6 +1,6 @@
 import type { Activity } from 'botbuilder';
 import type { Answer, AnswerRow, ResolvedCitation } from '../../../engine/types';
-import { conditionLine, OWNER_LABEL, VERDICT_LABEL } from '../../../engine/answerText';
+import { conditionLine, leadOfText, OWNER_LABEL, VERDICT_LABEL } from '../../../engine/answerText';
 import { escapeCardText, escapeMessageText, plainText } from '../text';
 import { VERB_ASK, VERB_FEEDBACK, type AskData, type FeedbackData } from './actions';
 import { adaptiveCard, cardAttachment, textBlock, type AdaptiveCardJson, type CardJson } from './adaptiveCard';
@@ -66,10 +66,12 @@ export function renderAnswerCard(answer: Answer): AdaptiveCardJson {
   return adaptiveCard(body, actionsOf(answer), plainText(answer.text, FALLBACK_MAX));
 }
 
-/** The first paragraph of the template text: the rest (lists, rows) has its own sections. */
+/**
+ * The template text before its lists (rows, what each side does, conditions), which have
+ * sections of their own: every paragraph of it, so a clarifying question keeps the answer after it.
+ */
 function leadOf(answer: Answer): string {
-  const lead = answer.text.split(/\n\s*\n/)[0]?.trim();
-  return lead || answer.headline;
+  return leadOfText(answer) || answer.headline;
 }
 
 function header(answer: Answer): CardJson {
