@@ -25,49 +25,33 @@ export const VERDICT_LABEL: Record<Verdict, string> = {
   out_of_scope: 'Out of scope',
 };
 
-export function ownerHeadline(owner: Owner): string {
-  switch (owner) {
-    case 'aws':
-      return 'AWS is responsible';
-    case 'customer':
-      return 'You are responsible';
-    case 'shared':
-      return 'Shared: AWS and you';
-    case 'depends':
-      return 'It depends on the service or setting';
-  }
-}
+/** The owner as a headline label ("Shared: AWS and you"): shown above an answer, never glued into a sentence. */
+const HEADLINE: Record<Owner, string> = {
+  aws: 'AWS is responsible',
+  customer: 'You are responsible',
+  shared: 'Shared: AWS and you',
+  depends: 'It depends on the service or setting',
+};
 
-/**
- * The owner as a clause that starts or continues a lead sentence ("AWS is responsible for
- * this"); headlines are labels ("Shared: AWS and you"), never glued into a sentence.
- */
-export function ownerClause(owner: Owner): string {
-  switch (owner) {
-    case 'aws':
-      return 'AWS is responsible for this';
-    case 'customer':
-      return 'you are responsible for this';
-    case 'shared':
-      return 'this is shared between AWS and you';
-    case 'depends':
-      return 'it depends on the service or setting';
-  }
-}
+/** The owner as a clause that starts or continues a lead sentence ("AWS is responsible for this"). */
+const CLAUSE: Record<Owner, string> = {
+  aws: 'AWS is responsible for this',
+  customer: 'you are responsible for this',
+  shared: 'this is shared between AWS and you',
+  depends: 'it depends on the service or setting',
+};
 
 /** What the rest of a cell is, once one duty of it has been answered ("is shared between AWS and you"). */
-export function restClause(owner: Owner): string {
-  switch (owner) {
-    case 'aws':
-      return "is AWS's responsibility";
-    case 'customer':
-      return 'is yours';
-    case 'shared':
-      return 'is shared between AWS and you';
-    case 'depends':
-      return 'depends on the situation';
-  }
-}
+const REST: Record<Owner, string> = {
+  aws: "is AWS's responsibility",
+  customer: 'is yours',
+  shared: 'is shared between AWS and you',
+  depends: 'depends on the situation',
+};
+
+export const ownerHeadline = (owner: Owner): string => HEADLINE[owner];
+export const ownerClause = (owner: Owner): string => CLAUSE[owner];
+export const restClause = (owner: Owner): string => REST[owner];
 
 export const upperFirst = (s: string): string => (s ? s[0].toUpperCase() + s.slice(1) : s);
 

@@ -71,8 +71,7 @@ export function createRouter(kb: KnowledgeBase): Router {
     const ctx: RouteContext = { ...read.ctx, services: [cell.service], area: cell.area, secondArea: undefined, twoQuestions: false, compareCue: false };
     const answer = lookupAnswer(ctx, cell.service, cell.area);
     if (!answer) return undefined;
-    const { answer: finished } = finish(ctx, answer);
-    delete finished.readings;
+    const { answer: finished } = finish(ctx, answer, { readings: false });
     finished.readingChosen = true;
     return finished;
   }
@@ -121,7 +120,7 @@ export function createRouter(kb: KnowledgeBase): Router {
   }
 
   /** What every answer gets after its intent: refusals with the rule, misconceptions named, calibrated confidence. */
-  function finish(ctx: RouteContext, answer: Answer): { answer: Answer; features: Features } {
+  function finish(ctx: RouteContext, answer: Answer, options: { readings?: boolean } = {}): { answer: Answer; features: Features } {
     const { form } = ctx;
 
     // A refusal still states what the sources say where the question names a cell: someone
@@ -152,7 +151,7 @@ export function createRouter(kb: KnowledgeBase): Router {
     const features = confidenceFeatures(ctx, answer);
     if (kb.calibration && answer.verdict !== null) answer.confidence = predictConfidence(kb.calibration, features);
     if (kb.calibration && answer.intent === 'lookup' && answer.confidence < CLARIFY_BELOW) {
-      const readings = answerReadings(ctx, answer);
+      const readings = options.readings === false ? [] : answerReadings(ctx, answer);
       if (readings.length) answer.readings = readings;
       addClarification(ctx, answer);
     }

@@ -40,11 +40,11 @@ export function createLlm(config: Config, deps: PhraserDeps): { phraser?: Phrase
     globalTokensPerDay: config.LLM_GLOBAL_TOKENS_PER_DAY,
   };
   const budget = new LlmBudget({ store: deps.store, limits, logger: deps.logger, metrics: deps.metrics });
-  return { phraser: createPhraser(config, deps, circuit, budget, limits), chooser: createReadingChooser(config, deps, circuit, budget) };
+  const client = openAiClient(config);
+  return { phraser: createPhraser(config, deps, client, circuit, budget, limits), chooser: createReadingChooser(config, deps, client, circuit, budget) };
 }
 
-function createPhraser(config: Config, deps: PhraserDeps, circuit: Circuit, budget: LlmBudget, limits: BudgetLimits): Phraser {
-  const client = openAiClient(config);
+function createPhraser(config: Config, deps: PhraserDeps, client: OpenAI, circuit: Circuit, budget: LlmBudget, limits: BudgetLimits): Phraser {
   deps.logger.info(
     {
       event: 'llm_enabled',
@@ -74,10 +74,10 @@ function createPhraser(config: Config, deps: PhraserDeps, circuit: Circuit, budg
  * The LLM's pick among a low-confidence answer's readings (LLM_CHOOSE_READINGS, on by default
  * when an LLM is configured): one call with a single attempt, bounded by OPENAI_TIMEOUT_MS.
  */
-function createReadingChooser(config: Config, deps: PhraserDeps, circuit: Circuit, budget: LlmBudget): ReadingChooser | undefined {
+function createReadingChooser(config: Config, deps: PhraserDeps, client: OpenAI, circuit: Circuit, budget: LlmBudget): ReadingChooser | undefined {
   if (!config.LLM_CHOOSE_READINGS) return undefined;
   return new ReadingChooser({
-    caller: new ChatCaller({ client: openAiClient(config), model: config.OPENAI_MODEL, timeoutMs: config.OPENAI_TIMEOUT_MS, maxAttempts: 1, jsonSchema: READING_JSON_SCHEMA, maxCompletionTokens: 20 }),
+    caller: new ChatCaller({ client, model: config.OPENAI_MODEL, timeoutMs: config.OPENAI_TIMEOUT_MS, maxAttempts: 1, jsonSchema: READING_JSON_SCHEMA, maxCompletionTokens: 20 }),
     logger: deps.logger,
     metrics: deps.metrics,
     deadlineMs: config.OPENAI_TIMEOUT_MS,

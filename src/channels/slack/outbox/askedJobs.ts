@@ -20,20 +20,12 @@ export interface SlackAskedPayload extends SlackJobTarget {
   botUserId?: string;
   /** Thread id for the conversation context; follow-ups in that thread keep it. */
   contextThread: string;
-  /** The interaction's id (action_ts or trigger), for the logs. */
+  /** Unique per click or shortcut use (action_ts or trigger): the claim that makes two replicas answer it once. */
   interactionId: string;
 }
 
-export interface AskedInput {
-  target: SlackJobTarget;
-  user: string;
-  text: string;
-  origin: AskedOrigin;
-  botUserId?: string;
-  contextThread: string;
-  /** Unique per click or shortcut use: the claim that makes two replicas answer it once. */
-  interactionId: string;
-}
+/** What a listener hands over: the payload's fields, with the target kept apart. */
+export type AskedInput = { target: SlackJobTarget } & Omit<SlackAskedPayload, keyof SlackJobTarget>;
 
 /**
  * The outbox admission for an asked question: the same lane (the channel), per-user limit,
