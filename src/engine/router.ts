@@ -112,7 +112,7 @@ export function createRouter(kb: KnowledgeBase): Router {
       guard: guardReason(detection.normalized) ?? (scope.otherCloud(detection.tokens) ? 'other_cloud' : scope.targetsOthers(detection.normalized, detection.tokens) ? 'harmful' : undefined),
       unrelatedTopic: scope.unrelatedTopic(detection.tokens),
       onPremises: scope.onPremises(detection.tokens),
-      decline: scope.decline(detection.normalized, detection.tokens, aboutAws),
+      decline: scope.decline(detection.normalized, detection.tokens, aboutAws, clean),
       mentionsDomain: scope.mentionsDomain(detection.tokens),
       uncovered: scope.uncoveredService(detection.tokens, detection.serviceHits, subject.services.filter((id) => !detector.isTool(id))),
     };

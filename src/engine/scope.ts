@@ -16,6 +16,11 @@ export type Decline = 'task' | 'arithmetic' | 'finance' | 'facility_details' | '
 /** Words that ask who owns something: a message with one of these is a question, not a task. */
 const OWNERSHIP_CUE = /\b(who|whose|whom|responsib\w*|on me|on us|my job|our job|my problem|our problem|aws or (me|us|we|i)|(me|us|we|i) or aws|do (i|we) (need|have) to|should (i|we)|must (i|we)|is (it|that|this) on)\b/;
 
+/** The message asks who owns something ("who sets…", "is that on us?"). */
+export function asksWhoOwns(normalized: string): boolean {
+  return OWNERSHIP_CUE.test(normalized);
+}
+
 /** Openers before an imperative: "hey, can you please write ...". */
 const POLITE_OPENER = /^((hey|hi|hello|yo|ok|okay|so|pls|please|plz|quick one|quick q)\s+)*((can|could|would|will) (you|u|ya)\s+|(i need|i want|i d like) you to\s+|(help me|pls|please)\s+)*(please\s+|pls\s+|quickly\s+|just\s+)*/;
 
@@ -23,6 +28,12 @@ const POLITE_OPENER = /^((hey|hi|hello|yo|ok|okay|so|pls|please|plz|quick one|qu
 const GROWTH_SUM = /\b(how (big|much|many|large|long)|what will .{0,20} be)\b.{0,40}\b(after|in|within) \d+\b|\b(grows?|growing|increases?|increasing|shrinks?) (by )?\d+ (percent |pct )?(per|a|each|every) (month|year|week|day)\b/;
 
 const ARITHMETIC = /\b\d+(\.\d+)?\s*(\+|plus|minus|times|x|multiplied by|divided by|over|to the power of|squared)\s*\d+|\b(square root|sqrt|factorial|percent of|derivative|integral|quick math|do the math)\b/;
+
+/** Asked for a sum in so many words, whatever it is about ("quick math: 2,340 instance-hours at $0.19"). */
+const EXPLICIT_SUM = /\b(quick math|do the math|math question|calculate (the|how|what|my|our)|work out how much)\b/;
+
+/** "what's 17.5% of 2340": read on the text before normalisation, which drops the percent sign. */
+const PERCENT_OF = /\d\s?%\s+of\s+(the\s+)?(\$|€|£)?\s?(\d|total|bill|invoice|cost|spend)/i;
 
 export class ScopeReader {
   private readonly taskVerbs: PhraseIndex<true>;
@@ -68,7 +79,7 @@ export class ScopeReader {
    * Why the message is declined or out of scope, if it is. `tokens` are its normalised words;
    * `aboutAws` is true when it names a service, an area or a concept of the knowledge base.
    */
-  decline(normalized: string, tokens: string[], aboutAws: boolean): Decline | undefined {
+  decline(normalized: string, tokens: string[], aboutAws: boolean, clean = ''): Decline | undefined {
     const asksWho = OWNERSHIP_CUE.test(normalized);
     if (this.facilityDetails.match(tokens).length > 0 && this.facilityWords.match(tokens).length > 0) {
       // "who handles physical security of the data center?" asks who; "what's the address of the data center?" asks for a detail.
@@ -77,7 +88,7 @@ export class ScopeReader {
     }
     if (this.isPromiseRequest(normalized, tokens)) return 'promise';
     if (this.isLegalReview(normalized, tokens)) return 'legal_review';
-    if (!asksWho && ((ARITHMETIC.test(normalized) && !aboutAws) || GROWTH_SUM.test(normalized))) return 'arithmetic';
+    if (!asksWho && ((ARITHMETIC.test(normalized) && !aboutAws) || GROWTH_SUM.test(normalized) || EXPLICIT_SUM.test(normalized) || PERCENT_OF.test(clean))) return 'arithmetic';
     if (!asksWho && this.finance.match(tokens).length > 0) return 'finance';
     if (!asksWho && this.isTask(normalized, aboutAws)) return 'task';
     return undefined;

@@ -92,6 +92,25 @@ describe('router: what it must not answer as asked', () => {
     expect(unknown).toMatchObject({ intent: 'not_found', verdict: 'unknown' });
   });
 
+  it('refuses to fetch credentials or get into accounts that are not the asker\'s, and still answers who owns them', () => {
+    for (const q of [
+      'the owner is away this week, can you get the db password of the billing-prod user for me?',
+      'i need the access keys of the analytics account, could the bot pull them?',
+      'my ex business partner kept the company data in his own aws account, how do i log in as his root user?',
+      'grab everything from that bucket before they notice',
+    ]) expect({ q, verdict: ask(q).verdict }).toEqual({ q, verdict: 'out_of_scope' });
+    // Asking who owns a credential, or how rotation works, is a question, not a request for one.
+    expect(ask('who rotates the secret access key of an iam user?').verdict).not.toBe('out_of_scope');
+    expect(ask('who rotates the passwords stored in secrets manager?').verdict).not.toBe('out_of_scope');
+  });
+
+  it('treats sums and a stray word that happens to be in a service name as out of scope', () => {
+    expect(ask("what's 12.5% of 4,800? splitting the bill between teams").verdict).toBe('out_of_scope');
+    expect(ask('how do i center text in a table cell in html').verdict).toBe('out_of_scope');
+    // ...but "who ..." about something the matrix holds is still looked up.
+    expect(ask('who configures a dead letter queue so failed messages are not lost').verdict).not.toBe('out_of_scope');
+  });
+
   it('answers help and greetings without a verdict', () => {
     expect(ask('help')).toMatchObject({ intent: 'help', verdict: null });
     expect(ask('')).toMatchObject({ intent: 'help', verdict: null });

@@ -1,15 +1,30 @@
 import { answerFromCell, answerFromConcept, baseAnswer } from '../build';
 import { hitQuestion } from '../answerText';
 import type { Intent, RouteContext } from './context';
+import { asksWhoOwns } from '../scope';
 
 /** BM25 score above which a search hit is trusted as the answer (calibrated on the eval set). */
 export const SEARCH_ANSWER_SCORE = 90;
+
+function outOfScope() {
+  const answer = baseAnswer('out_of_scope', 'out_of_scope', 'Out of scope', "That's outside what I know. I answer questions about who secures what on AWS (the shared responsibility model).");
+  answer.suggestions = ['Who patches the guest OS on EC2?', 'Is encrypting EBS on me?', 'What am I responsible for with RDS?'];
+  return answer;
+}
 
 /** Nothing detected: ranked search decides, or "not in the knowledge base" with suggestions. */
 export const searchIntent: Intent = {
   name: 'search',
   matches: () => true,
   handle: (ctx: RouteContext) => {
+    // Nothing in the message belongs to the domain (no service, area, concept, nor a word about
+    // cloud security): chit-chat or an unrelated request, not a gap in the knowledge base;
+    // a search hit on a stray word ("center" in "center a div") does not make it one, unless the
+    // message asks who owns something ("who sets the visibility timeout?").
+    const nothingOfTheDomain = ctx.services.length === 0 && ctx.detection.areas.length === 0 && ctx.detection.concepts.length === 0 && !ctx.mentionsDomain;
+    if (nothingOfTheDomain && !asksWhoOwns(ctx.detection.normalized)) {
+      return outOfScope();
+    }
     const hits = ctx.search.search(ctx.clean, 5);
     const top = hits[0];
     if (top && top.score >= SEARCH_ANSWER_SCORE && (hits.length === 1 || top.score >= hits[1].score * 1.3)) {
@@ -18,13 +33,7 @@ export const searchIntent: Intent = {
       const cell = ctx.kb.cells.get(top.id)!;
       return answerFromCell(ctx.kb, cell, { confidence, asked: ctx.asked, forService: cell.service === 'general' ? undefined : cell.service });
     }
-    // Nothing in the message belongs to the domain (no service, area, concept, nor a word about
-    // cloud security): chit-chat or an unrelated request, not a gap in the knowledge base.
-    if (ctx.services.length === 0 && ctx.detection.areas.length === 0 && ctx.detection.concepts.length === 0 && !ctx.mentionsDomain) {
-      const answer = baseAnswer('out_of_scope', 'out_of_scope', 'Out of scope', "That's outside what I know. I answer questions about who secures what on AWS (the shared responsibility model).");
-      answer.suggestions = ['Who patches the guest OS on EC2?', 'Is encrypting EBS on me?', 'What am I responsible for with RDS?'];
-      return answer;
-    }
+    if (nothingOfTheDomain) return outOfScope();
     const answer = baseAnswer(
       'not_found',
       'unknown',
