@@ -52,6 +52,15 @@ describe('router: verdicts come from the knowledge base', () => {
     expect(a.rows.map((r) => r.owner)).toEqual(['customer', 'aws', 'aws']);
   });
 
+  it('corrects the belief that one side does all of a shared area with the part of the other side', () => {
+    const cell = kb.cells.get('aurora.backups')!;
+    expect(cell.owner).toBe('shared');
+    const a = ask('aurora backs up our clusters automatically, so keeping the data for 10 years is handled too, right?');
+    expect(a.cells[0]).toBe('aurora.backups');
+    expect(a.verdict).toBe('customer');
+    expect(a.text).toMatch(/^No\b/);
+  });
+
   it('gives a service overview', () => {
     const a = ask('what am I responsible for with RDS?');
     expect(a.intent).toBe('overview');

@@ -54,6 +54,13 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
     // The area's own action ("who patches…" in a patching cell) is what every duty there does.
     const byVerb = own.owner === 'shared' && !asksEitherOr(affirmed) && asked.verb !== undefined && !ctx.units.areaActions(own.area).has(asked.verb);
     const unit = ctx.units.choose(asked, own, { byVerb });
+    if (own.owner === 'shared' && ctx.form.confirmation && ctx.form.claimedOwner && !unit) {
+      // "Aurora backs it up automatically, so we're covered, right?", "Redshift has no backups
+      // unless we script them, correct?": the belief that one side does all of a shared area is
+      // corrected by the part the other side does.
+      const other: Owner = ctx.form.claimedOwner === 'aws' ? 'customer' : 'aws';
+      return { cell: own, override: { owner: other, because: other === 'aws' ? 'AWS does part of this, which the question assumes is yours' : 'part of this is yours, which the question assumes is AWS\'s', reason: true }, confidence: 0.75 };
+    }
     if (own.owner === 'shared' || own.owner === 'depends') {
       // "unless we set it up" does not ask who sets it up.
       const side = askedSide(affirmed);
