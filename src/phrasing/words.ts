@@ -5,7 +5,7 @@
 
 const STOPWORDS = new Set(
   (
-    'a an the your you yours my our their its it this that these those them they he she we us i of for on in at to and or nor with by from ' +
+    'a an the your you yours yourself yourselves my myself our ourselves their themselves its it itself this that these those them they he she we us i of for on in at to and or nor with by from ' +
     'as be is are was were been being do does did done not no also just only so such than then there here under over into onto within ' +
     'about both either neither up out own any all every each some which who whom whose what when where why how can could may might must ' +
     'shall should will would need needs have has had get gets got aws amazon web services service services customer customers user users ' +
