@@ -109,7 +109,7 @@ export function createRouter(kb: KnowledgeBase): Router {
       asked: askedParty(detection.normalized),
       form,
       negated: negatedPositions(detection.tokens),
-      guard: guardReason(detection.normalized) ?? (scope.otherCloud(detection.tokens) ? 'other_cloud' : scope.targetsOthers(detection.normalized, detection.tokens) ? 'harmful' : undefined),
+      guard: guardReason(detection.normalized) ?? (scope.otherCloud(detection.tokens, subject.services.length > 0) ? 'other_cloud' : scope.targetsOthers(detection.normalized, detection.tokens) ? 'harmful' : undefined),
       unrelatedTopic: scope.unrelatedTopic(detection.tokens),
       onPremises: scope.onPremises(detection.tokens),
       decline: scope.decline(detection.normalized, detection.tokens, aboutAws, clean),

@@ -83,7 +83,7 @@ export class ScopeReader {
     const asksWho = OWNERSHIP_CUE.test(normalized);
     if (this.facilityDetails.match(tokens).length > 0 && this.facilityWords.match(tokens).length > 0) {
       // "who handles physical security of the data center?" asks who; "what's the address of the data center?" asks for a detail.
-      const detailAsked = !/\bwho (handles|owns|is responsible for|secures|protects|guards)\b/.test(normalized);
+      const detailAsked = !/\bwho (s |is )?(handles|owns|responsible for|is responsible for|secures|protects|guards)\b/.test(normalized);
       if (detailAsked) return 'facility_details';
     }
     if (this.isPromiseRequest(normalized, tokens)) return 'promise';
@@ -110,8 +110,12 @@ export class ScopeReader {
   }
 
   /** Another cloud or a SaaS vendor is named ("azure", "gke", "snowflake"). */
-  otherCloud(tokens: string[]): boolean {
-    return this.otherClouds.match(tokens).length > 0;
+  otherCloud(tokens: string[], namesAwsService = false): boolean {
+    const hits = this.otherClouds.match(tokens);
+    // "app runner: scaling, is that us? (coming from heroku)": with an AWS service named, another
+    // cloud introduced as the origin or the comparison is the asker's background, not the subject.
+    if (namesAwsService) return hits.some((h) => !/^(from|like|unlike|than|vs|versus|to)$/.test(tokens[h.start - 1] ?? ''));
+    return hits.length > 0;
   }
 
   /** Infrastructure that is not AWS is named ("on prem", "vmware", "our own servers"). */
@@ -140,10 +144,13 @@ export class ScopeReader {
     const rest = normalized.replace(POLITE_OPENER, '');
     const tokens = rest.split(' ').filter(Boolean);
     const opening = tokens.slice(0, 3);
-    if (this.textTasks.match(opening).some((h) => h.start === 0)) return true;
+    // "summarise AWS's part and our part in X" asks for the split, which the bot gives.
+    if (this.textTasks.match(opening).some((h) => h.start === 0)) return !(aboutAws && /\b(part|parts|responsibilit\w*|who|split|duties)\b/.test(rest));
     // "regex for gamertags: …", "a bash one-liner that lists …": the thing to produce, asked for by name.
+    // The object may carry a word or two of its own ("a bash one liner to…", "a python script that…").
     const named = this.taskObjects.match(opening).find((h) => h.start <= 1 && (h.start === 0 || /^(a|an|the|some)$/.test(tokens[0])));
-    if (named && /^(for|to|that|which|in|so)$/.test(tokens[named.start + named.length] ?? '')) return true;
+    const after = named ? tokens.slice(named.start + named.length, named.start + named.length + 3) : [];
+    if (named && after.some((t) => /^(for|to|that|which|so)$/.test(t))) return true;
     const verbs = this.taskVerbs.match(opening);
     if (verbs.length === 0 || verbs[0].start !== 0) return false;
     // "explain the shared responsibility model" asks for an explanation the bot gives; a task

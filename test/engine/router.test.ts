@@ -113,6 +113,19 @@ describe('router: what it must not answer as asked', () => {
     expect(ask('who rotates the passwords stored in secrets manager?').verdict).not.toBe('out_of_scope');
   });
 
+  it('reads words that are also AWS terms, and another cloud named as background, as part of an AWS question', () => {
+    // "retirement" (instances are retired), "recipe" (Image Builder), "coming from heroku", "summarise … our part".
+    for (const q of [
+      'our instance on the outposts rack has a retirement notice, do we stop and start it ourselves?',
+      'the image builder recipe uses the aws managed amazon linux ami as parent, who patches the instances we launch from it?',
+      'app runner: who scales the containers? (we are coming from heroku)',
+      "summarise AWS's part and our part in patching Elastic Beanstalk platforms",
+    ]) expect({ q, verdict: ask(q).verdict }).not.toEqual({ q, verdict: 'out_of_scope' });
+    expect(ask('a bash one liner to delete old files in /tmp?').verdict).toBe('out_of_scope');
+    expect(ask('explain how raft elects a leader (generic, not aws)').verdict).toBe('out_of_scope');
+    expect(ask("what's our vendor's api key for the payments webhook? need it now").verdict).toBe('out_of_scope');
+  });
+
   it('treats sums and a stray word that happens to be in a service name as out of scope', () => {
     expect(ask("what's 12.5% of 4,800? splitting the bill between teams").verdict).toBe('out_of_scope');
     expect(ask('how do i center text in a table cell in html').verdict).toBe('out_of_scope');

@@ -86,7 +86,8 @@ export const outOfScopeIntent: Intent = {
     ctx.decline !== undefined ||
     isAlwaysUnrelated(ctx.detection.normalized) ||
     // On-premises infrastructure is out of scope whatever area words it uses, unless it names AWS services.
-    (ctx.onPremises && ctx.services.length === 0) ||
+    // ...but "is patching theirs or ours in aws land? someone said: same as on-prem" compares.
+    (ctx.onPremises && ctx.services.length === 0 && !(ctx.area && /\b(aws|amazon)\b/.test(ctx.detection.normalized))) ||
     (ctx.unrelatedTopic && ctx.services.length === 0 && ctx.detection.areas.every((a) => a.score < 1.5) && ctx.detection.concepts.length === 0),
   handle: (ctx: RouteContext) => {
     const reason = ctx.guard ?? ctx.decline ?? 'unrelated';
