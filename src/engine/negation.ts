@@ -9,6 +9,8 @@ const TWO_WORD_TRIGGERS = new Set(['instead of', 'rather than', 'other than', 'a
 /** Words that end a negation's scope: "not Custom but the standard engine". */
 const TERMINATORS = new Set(['but', 'however', 'although', 'though', 'so', 'because', 'since', 'while', 'whereas', 'yet', 'who', 'what', 'which', 'is', 'are', 'does', 'do']);
 const SCOPE = 4;
+/** Words that say what a negation refers to without being what it sets aside ("not talking about the…"). */
+const REFERRING = new Set(['asking', 'talking', 'referring', 'about', 'to', 'the', 'mean', 'meaning', 'i', 'we', 're', 'am', 'our', 'any', 'a', 'an']);
 /** "isn't it...", "don't we...": a question asked in the negative, not a negated situation. */
 const AUXILIARY = new Set(['isnt', 'arent', 'dont', 'doesnt', 'didnt', 'wont', 'cant']);
 const SUBJECTS = new Set(['i', 'we', 'you', 'it', 'that', 'this', 'they', 'aws', 'amazon', 'there', 'he', 'she']);
@@ -44,9 +46,12 @@ export function negatedPositions(tokens: string[], isTrigger: (i: number) => boo
     if (start < 0) continue;
     // "non-RDS secret": the prefix negates one word.
     const scope = tokens[i] === 'non' ? 1 : SCOPE;
-    for (let k = start; k < Math.min(tokens.length, start + scope); k++) {
+    // "not asking about the AWS Config service": words that only say what is meant do not use up the scope.
+    for (let k = start, counted = 0; k < tokens.length && counted < scope; k++) {
       if (TERMINATORS.has(tokens[k]) || TRIGGERS.has(tokens[k])) break;
       out.add(k);
+      // Only a leading run of such words: "instead of windows update on our workspaces" still ends after four words.
+      if (!(REFERRING.has(tokens[k]) && counted === 0)) counted++;
     }
   }
   if (!backward) return out;

@@ -126,6 +126,15 @@ describe('router: what it must not answer as asked', () => {
     expect(ask("what's our vendor's api key for the payments webhook? need it now").verdict).toBe('out_of_scope');
   });
 
+  it('does not take a service the question sets aside as its subject, by name or by its generic word', () => {
+    const a = ask('backup question, but not aws backup: who keeps a copy of the key material we imported into kms?');
+    expect(a.cells[0]?.startsWith('kms.')).toBe(true);
+    const b = ask('patching the ec2 fleet in batches on sunday, not aws batch: whose job is the patching itself?');
+    expect(b.cells[0]).toBe('ec2.os-patching');
+    // "instead of the default S3 key" sets aside a key, not S3.
+    expect(ask('we want sse-kms with our own key on the bucket instead of the default s3 key, who sets that up?').cells[0]?.startsWith('s3.')).toBe(true);
+  });
+
   it('treats sums and a stray word that happens to be in a service name as out of scope', () => {
     expect(ask("what's 12.5% of 4,800? splitting the bill between teams").verdict).toBe('out_of_scope');
     expect(ask('how do i center text in a table cell in html').verdict).toBe('out_of_scope');
