@@ -35,6 +35,8 @@ const EXPLICIT_SUM = /\b(quick math|do the math|math question|calculate (the|how
 /** "what's 17.5% of 2340": read on the text before normalisation, which drops the percent sign. */
 const PERCENT_OF = /\d\s?%\s+of\s+(the\s+)?(\$|€|£)?\s?(\d|total|bill|invoice|cost|spend)/i;
 
+const TROUBLESHOOTING = /\bhow (do|can|should|would) (i|we|you) (fix|solve|resolve|debug|troubleshoot|get rid of|get past)\b|\b(pls|please|can you|could you|help me) (fix|debug|troubleshoot)\b/;
+
 export class ScopeReader {
   private readonly taskVerbs: PhraseIndex<true>;
   private readonly taskObjects: PhraseIndex<true>;
@@ -42,6 +44,7 @@ export class ScopeReader {
   private readonly circumvention: PhraseIndex<true>;
   private readonly foreignOwners: PhraseIndex<true>;
   private readonly stealth: PhraseIndex<true>;
+  private readonly unauthorized: PhraseIndex<true>;
   private readonly otherClouds: PhraseIndex<true>;
   private readonly onPremisesWords: PhraseIndex<true>;
   private readonly unrelatedTopics: PhraseIndex<true>;
@@ -62,6 +65,7 @@ export class ScopeReader {
     this.circumvention = phrases(s.circumvention);
     this.foreignOwners = phrases(s['foreign-owners']);
     this.stealth = phrases(s.stealth);
+    this.unauthorized = phrases(s.unauthorized);
     this.otherClouds = phrases(s['other-clouds']);
     this.onPremisesWords = phrases(s['on-premises']);
     this.unrelatedTopics = phrases(s['unrelated-topics']);
@@ -91,6 +95,8 @@ export class ScopeReader {
     if (!asksWho && ((ARITHMETIC.test(normalized) && !aboutAws) || GROWTH_SUM.test(normalized) || EXPLICIT_SUM.test(normalized) || PERCENT_OF.test(clean))) return 'arithmetic';
     if (!asksWho && this.finance.match(tokens).length > 0) return 'finance';
     if (!asksWho && this.isTask(normalized, aboutAws)) return 'task';
+    // "getting this error after switching clusters, how do i fix it?": a support request.
+    if (!asksWho && TROUBLESHOOTING.test(normalized) && /\b(error|errors|exception|failed|fails|failing|denied|refused|timeout|timed out|not working|doesnt work|broken)\b/.test(normalized)) return 'task';
     return undefined;
   }
 
@@ -106,7 +112,7 @@ export class ScopeReader {
     if (OWNERSHIP_CUE.test(normalized)) return false;
     // "a rival studio left a bucket open … how do i get around their policy": the owner may be
     // named before the way around, in the same message.
-    return this.foreignOwners.match(tokens).length > 0;
+    return this.foreignOwners.match(tokens).length > 0 || this.unauthorized.match(tokens).length > 0;
   }
 
   /** Another cloud or a SaaS vendor is named ("azure", "gke", "snowflake"). */
@@ -166,7 +172,7 @@ export class ScopeReader {
     if (/\b(can|could|will|would) you\b.{0,40}\b(guarantee|promise|certify|attest|confirm in writing|sign off|put (it|that|this) in writing|warrant)\b/.test(normalized)) return true;
     if (/\b(in writing|legally binding|legal opinion|indemnif\w*|lawsuit|sue|contractually|on (aws|amazon) behalf|on behalf of (aws|amazon))\b/.test(normalized)) return true;
     if (/\b(aws|amazon)\b.{0,40}\b(liable|liability|compensate|reimburse|pay for our|pay us|pay the fine|pay our)\b|\b(liable|liability)\b.{0,40}\b(aws|amazon)\b/.test(normalized)) return true;
-    return /\b(guarantee|promise)\b.{0,12}\b(we|us|our|me|i)\b.{0,30}\b(pass|compliant|certified|safe|secure|never|won t|will not|be fine|are fine|covered)\b/.test(normalized);
+    return /\b(guarantee|promise)\b.{0,12}\b(we|us|our|me|i)\b.{0,30}\b(pass|compliant|certified|safe|secure|never|won t|wont|will not|be fine|are fine|covered)\b/.test(normalized);
   }
 
   /**

@@ -192,6 +192,7 @@ export const scopeFileSchema = z
     circumvention: phraseList,
     'foreign-owners': phraseList,
     stealth: phraseList,
+    unauthorized: phraseList,
     'other-clouds': phraseList,
     'on-premises': phraseList,
     'unrelated-topics': phraseList,

@@ -135,6 +135,17 @@ describe('router: what it must not answer as asked', () => {
     expect(ask('we want sse-kms with our own key on the bucket instead of the default s3 key, who sets that up?').cells[0]?.startsWith('s3.')).toBe(true);
   });
 
+  it('refuses help against controls the asker was refused or that belong to someone else, and promises on AWS\'s behalf', () => {
+    for (const q of [
+      "i'm not an admin in the finance account and they said no, how do i get around the scp there?",
+      "how do we switch off their guardduty so they don't notice our scan?",
+      'help me brute force the login of a rival studio\'s cognito pool',
+      'send me written confirmation that aws will pay our fines after a breach',
+      'should we buy compute savings plans or reserved instances next year?',
+      'getting an access denied error from kubectl after switching contexts, how do i fix it?',
+    ]) expect({ q, verdict: ask(q).verdict }).toEqual({ q, verdict: 'out_of_scope' });
+  });
+
   it('treats sums and a stray word that happens to be in a service name as out of scope', () => {
     expect(ask("what's 12.5% of 4,800? splitting the bill between teams").verdict).toBe('out_of_scope');
     expect(ask('how do i center text in a table cell in html').verdict).toBe('out_of_scope');
