@@ -61,6 +61,14 @@ describe('router: verdicts come from the knowledge base', () => {
     expect(a.text).toMatch(/^No\b/);
   });
 
+  it('answers an action that only one side performs with that side, even over a stated situation', () => {
+    // Lambda container-image functions: you rebuild your images, AWS publishes the patched base images.
+    const a = ask('for lambda functions deployed as container images, who publishes the patched base images?');
+    expect(a.cells[0]).toBe('lambda.runtime-patching');
+    expect(a.verdict).toBe('aws');
+    expect(ask('lambda functions deployed as container images: who patches the runtime?').verdict).toBe('customer');
+  });
+
   it('gives a service overview', () => {
     const a = ask('what am I responsible for with RDS?');
     expect(a.intent).toBe('overview');

@@ -18,6 +18,8 @@ import type { Unit } from '../units';
  */
 const DEFINITE_UNIT_SCORE = 14;
 const DEFINITE_UNIT_MARGIN = 5;
+/** Evidence from its object that a duty performing the asked action needs to decide (tuned on the tuning sets). */
+const PERFORMER_OBJECT_SCORE = 8;
 
 export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string): { cell: Cell; override?: OwnerOverride; confidence: number } | undefined {
   // "who patches the hosts our ECS containers run on?": where the service lets you run the hosts
@@ -42,13 +44,22 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
     if (ctx.form.split && own.aws.length > 0 && own.customer.length > 0 && !isTrivialSide(own)) {
       return { cell: own, override: { owner: 'shared', because: 'you asked what each side does', reason: true }, confidence: 0.85 };
     }
+    const asked = ctx.units.read(ctx.detection.tokens, ctx.negated, own);
+    // "who publishes the patched base images?": an action other than the area's own, performed by
+    // duties of one side only, with enough of its object in the duty, decides even over a stated
+    // situation ("container image functions") or the cell's owner.
+    const affirmed = ctx.detection.tokens.filter((_, i) => !ctx.negated.has(i)).join(' ');
+    if (asked.verb !== undefined && !ctx.units.areaActions(own.area).has(asked.verb) && !asksEitherOr(affirmed)) {
+      const performer = ctx.units.choose(asked, own, { byVerb: true });
+      if (performer?.verbMatch && performer.objectScore >= PERFORMER_OBJECT_SCORE && performer.unit.side !== own.owner) {
+        return { cell: own, override: unitOverride(performer.unit), confidence: 0.8 };
+      }
+    }
     const stated = matchCondition(ctx.kb, own, ctx.clean);
     if (stated) return { cell: own, override: { owner: stated.owner, because: stated.when }, confidence: 0.9 };
-    const asked = ctx.units.read(ctx.detection.tokens, ctx.negated, own);
     if (own.owner !== 'aws' && own.aws.length > 0 && ctx.units.asksAboutAwsManaged(asked)) {
       return { cell: own, override: { owner: 'aws', because: 'you asked who maintains something AWS provides and manages', reason: true }, confidence: 0.8 };
     }
-    const affirmed = ctx.detection.tokens.filter((_, i) => !ctx.negated.has(i)).join(' ');
     // A "depends" cell's conditions exist because who performs its action depends: the verb
     // alone does not decide there, nor in "does AWS do it or do I?".
     // The area's own action ("who patches…" in a patching cell) is what every duty there does.
