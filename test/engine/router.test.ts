@@ -67,6 +67,10 @@ describe('router: verdicts come from the knowledge base', () => {
     expect(a.cells[0]).toBe('lambda.runtime-patching');
     expect(a.verdict).toBe('aws');
     expect(ask('lambda functions deployed as container images: who patches the runtime?').verdict).toBe('customer');
+    // A choice AWS leaves you inside an area AWS owns.
+    expect(kb.cells.get('amazon-mq.os-patching')!.owner).toBe('aws');
+    expect(ask('amazon mq: who schedules the weekly maintenance window of the broker?').verdict).toBe('customer');
+    expect(ask('amazon mq: who patches the broker os?').verdict).toBe('aws');
   });
 
   it('gives a service overview', () => {

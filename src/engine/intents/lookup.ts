@@ -20,6 +20,11 @@ const DEFINITE_UNIT_SCORE = 14;
 const DEFINITE_UNIT_MARGIN = 5;
 /** Evidence from its object that a duty performing the asked action needs to decide (tuned on the tuning sets). */
 const PERFORMER_OBJECT_SCORE = 8;
+/**
+ * In a cell AWS owns, your duties are the few choices AWS leaves you (the maintenance window, what
+ * to turn on): a question that asks who makes one of them needs less evidence (tuned likewise).
+ */
+const CHOICE_OBJECT_SCORE = 3;
 
 export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string): { cell: Cell; override?: OwnerOverride; confidence: number } | undefined {
   // "who patches the hosts our ECS containers run on?": where the service lets you run the hosts
@@ -51,7 +56,8 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
     const affirmed = ctx.detection.tokens.filter((_, i) => !ctx.negated.has(i)).join(' ');
     if (asked.verb !== undefined && !ctx.units.areaActions(own.area).has(asked.verb) && !asksEitherOr(affirmed)) {
       const performer = ctx.units.choose(asked, own, { byVerb: true });
-      if (performer?.verbMatch && performer.objectScore >= PERFORMER_OBJECT_SCORE && performer.unit.side !== own.owner) {
+      const needed = performer?.unit.side === 'customer' && own.owner === 'aws' ? CHOICE_OBJECT_SCORE : PERFORMER_OBJECT_SCORE;
+      if (performer?.verbMatch && performer.objectScore >= needed && performer.unit.side !== own.owner) {
         return { cell: own, override: unitOverride(performer.unit), confidence: 0.8 };
       }
     }
