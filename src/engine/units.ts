@@ -1,4 +1,4 @@
-import type { Cell, KnowledgeBase } from '../knowledge/types';
+import type { Cell, Condition, KnowledgeBase } from '../knowledge/types';
 import { normalizeText } from '../text/normalize';
 import type { Vocabulary } from './vocabulary';
 import { PhraseIndex } from './phrases';
@@ -153,6 +153,30 @@ export class UnitIndex {
       })
       .filter((r) => r.score > 0)
       .sort((a, b) => b.score - a.score);
+  }
+
+  /**
+   * The condition of a cell whose own words (its situation, note and phrases, read in the
+   * vocabulary's terms) the question shares most, weighted by how few of the cell's conditions
+   * use each word; none unless it clearly beats the others. For situations stated in words the
+   * curated phrases do not hold.
+   */
+  conditionByWords(question: AskedQuestion, cell: Cell, minScore: number): Condition | undefined {
+    if (cell.conditions.length === 0) return undefined;
+    const skip = this.serviceWords.get(cell.service);
+    const termsOf = (c: Condition) => new Set(this.vocabulary.terms(`${c.when} ${c.phrases.join(' ')}`, skip));
+    const sets = cell.conditions.map(termsOf);
+    const df = new Map<string, number>();
+    for (const set of sets) for (const t of set) df.set(t, (df.get(t) ?? 0) + 1);
+    const n = sets.length;
+    const scored = sets.map((set, i) => {
+      let score = 0;
+      for (const t of set) if (question.terms.has(t)) score += Math.log(1 + n / (df.get(t) ?? 1)) * (this.idf.get(t) ?? 1);
+      return { condition: cell.conditions[i], score };
+    }).sort((a, b) => b.score - a.score);
+    const [best, second] = scored;
+    if (!best || best.score < minScore || (second && best.score < second.score * 2)) return undefined;
+    return best.condition;
   }
 
   /**

@@ -25,6 +25,8 @@ const PERFORMER_OBJECT_SCORE = 8;
  * to turn on): a question that asks who makes one of them needs less evidence (tuned likewise).
  */
 const CHOICE_OBJECT_SCORE = 3;
+/** Evidence a condition's own words need to state the asker's situation without a curated phrase (tuned likewise). */
+const CONDITION_WORDS_SCORE = 22;
 
 export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string): { cell: Cell; override?: OwnerOverride; confidence: number } | undefined {
   // "who patches the hosts our ECS containers run on?": where the service lets you run the hosts
@@ -61,7 +63,9 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
         return { cell: own, override: unitOverride(performer.unit), confidence: 0.8 };
       }
     }
-    const stated = matchCondition(ctx.kb, own, ctx.clean);
+    // The situation stated in the curated phrases, or else in the condition's own words ("we never
+    // set up proactive engagement", "only one writer, no replicas") when they clearly point to one.
+    const stated = matchCondition(ctx.kb, own, ctx.clean) ?? ctx.units.conditionByWords(asked, own, CONDITION_WORDS_SCORE);
     if (stated) return { cell: own, override: { owner: stated.owner, because: stated.when }, confidence: 0.9 };
     if (own.owner !== 'aws' && own.aws.length > 0 && ctx.units.asksAboutAwsManaged(asked)) {
       return { cell: own, override: { owner: 'aws', because: 'you asked who maintains something AWS provides and manages', reason: true }, confidence: 0.8 };
