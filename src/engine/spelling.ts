@@ -26,8 +26,11 @@ export class Speller {
   /** Known words by length, for the candidates one or two letters longer or shorter. */
   private readonly byLength = new Map<number, string[]>();
   private readonly cache = new Map<string, string>();
+  /** Shorthand (knowledge/lexicon.yaml `abbreviations`), word -> the words it stands for. */
+  private readonly abbreviations = new Map<string, string[]>();
 
   constructor(kb: KnowledgeBase) {
+    for (const [short, full] of Object.entries(kb.lexicon.abbreviations)) this.abbreviations.set(short, normalizeText(full).split(' '));
     const texts: string[] = [];
     for (const service of kb.services.values()) texts.push(service.id, service.name, service.summary, ...service.aliases);
     for (const area of kb.areas.values()) texts.push(area.id.replace(/-/g, ' '), area.title, ...area.keywords);
@@ -50,7 +53,10 @@ export class Speller {
 
   /** The question's words with typing slips in knowledge-base words corrected. */
   correct(tokens: string[]): string[] {
-    return tokens.map((token) => this.correctWord(token));
+    return tokens.flatMap((token) => {
+      const expanded = this.abbreviations.get(token);
+      return expanded ?? [this.correctWord(token)];
+    });
   }
 
   private correctWord(token: string): string {

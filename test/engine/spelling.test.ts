@@ -22,4 +22,9 @@ describe('spelling: typing slips in the words of the knowledge base', () => {
     expect(slips('histroy', 'history')).toBe(1);
     expect(slips('kitten', 'sitting')).toBe(3);
   });
+
+  it('reads the shorthand of the lexicon as what it stands for, before anything else', () => {
+    expect(correct('the sg on the app tier allows rdp')).toBe('the security group on the app tier allows rdp');
+    expect(correct('our serverless funcs ship as docker imgs')).toBe('our serverless functions ship as docker images');
+  });
 });
