@@ -38,7 +38,7 @@ const GET_IN = /\b(log in|login|sign in|signin|get in|get into|access|break into
 const UNNOTICED = /\b(before|without|so|so that|until) (they|he|she|anyone|anybody|somebody|the owners?|the company|them|him|her|it s) ?(don t |dont |doesn t |doesnt |won t |wont |can t |cant |ever |even )?(notice|noticing|notices|find out|finding out|finds out|knowing|knows|know|see|sees|seeing|realise|realize|realises|realizes|catch|catches|detect|detects)\b/;
 
 /** The asker sets AWS aside: "explain raft leader election (generic, not AWS)", "nothing to do with aws". */
-const NOT_ABOUT_AWS = /\b(not|non) (aws|amazon)( specific| related)?$|\bnot (aws|amazon) (specific|related)\b|\bnothing to do with (aws|amazon)\b|\b(generic|general|generally),? not (aws|amazon)\b/;
+const NOT_ABOUT_AWS = /\bnot (about (aws|amazon)|an? (aws|amazon) question)\b|\b(not|non) (aws|amazon) (specific|related)\b|\bnothing to do with (aws|amazon)\b|\b(generic|general|generally),? not (aws|amazon)\b/;
 
 export function guardReason(normalized: string): GuardReason | undefined {
   if (NOT_ABOUT_AWS.test(normalized)) return 'unrelated';
