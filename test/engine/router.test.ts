@@ -132,6 +132,7 @@ describe('router: what it must not answer as asked', () => {
       'the image builder recipe uses the aws managed amazon linux ami as parent, who patches the instances we launch from it?',
       'app runner: who scales the containers? (we are coming from heroku)',
       "summarise AWS's part and our part in patching Elastic Beanstalk platforms",
+      'the outposts rack sits in our building, not an aws data center: firmware updates are our team\'s job now, not aws?',
     ]) expect({ q, verdict: ask(q).verdict }).not.toEqual({ q, verdict: 'out_of_scope' });
     expect(ask('a bash one liner to delete old files in /tmp?').verdict).toBe('out_of_scope');
     expect(ask('explain how raft elects a leader (generic, not aws)').verdict).toBe('out_of_scope');
