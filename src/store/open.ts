@@ -86,5 +86,5 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
   });
   logger?.info({ store: driver.kind, at: where, migrated }, 'store ready');
   if (options.resilient === false) return store;
-  return new ResilientStore(store, { ...(logger ? { logger } : {}), now, timeoutMs: options.operationTimeoutMs ?? 3000 });
+  return new ResilientStore(store, { ...(logger ? { logger } : {}), now, timeoutMs: options.operationTimeoutMs ?? 3000, batchMs: options.batchMs ?? 0 });
 }

@@ -133,6 +133,7 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
     },
     laneSpacingMs: (job) => (PACED_KINDS.has(job.kind) ? config.SLACK_POST_SPACING_MS : 0),
     maxAgeMs: config.OUTBOX_MAX_AGE_SECONDS * 1000,
+    concurrency: config.OUTBOX_CONCURRENCY,
   });
   let gate: ReturnType<typeof installOutboxGate> | undefined;
   const intake = new EventIntake({
@@ -141,6 +142,7 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
     metrics,
     ackBoundMs: config.OUTBOX_ACK_BOUND_MS,
     maxHeld: config.OUTBOX_MAX_HELD,
+    leaser: worker,
     onLateOutcome: (input, outcome) => gate?.onLateOutcome(input, outcome),
   });
   gate = installOutboxGate(app, {
