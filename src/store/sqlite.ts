@@ -50,29 +50,77 @@ export class SqliteDriver implements SqlDriver {
     return this.runNow(sql, params);
   }
 
-  async transaction<T>(work: (tx: SqlQueries) => Promise<T>): Promise<T> {
+  /** Transactions waiting for the next group commit. */
+  private queued: Array<{ work: (tx: SqlQueries) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void }> = [];
+  private drainScheduled = false;
+
+  /**
+   * Group commit: the transactions asked for in one turn of the event loop (the admissions of
+   * the events read together, the marks of the sends that finished together) run one after the
+   * other in ONE database transaction, each inside its own savepoint, and every caller resolves
+   * only once that transaction has committed. Each keeps its own all-or-nothing (a failing one
+   * is rolled back to its savepoint alone), and a COMMIT that fails fails them all. A commit is
+   * the expensive part of a small write in WAL mode, so this makes a busy bot's writes cheaper
+   * without acking anything earlier than it was durable.
+   */
+  transaction<T>(work: (tx: SqlQueries) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queued.push({ work, resolve: resolve as (v: unknown) => void, reject });
+      if (this.drainScheduled) return;
+      this.drainScheduled = true;
+      setImmediate(() => void this.drain());
+    });
+  }
+
+  private async drain(): Promise<void> {
     while (this.held) await this.held;
+    const batch = this.queued;
+    this.queued = [];
+    this.drainScheduled = false;
+    if (!batch.length) return;
     let release!: () => void;
     this.held = new Promise<void>((resolve) => (release = resolve));
     const tx: SqlQueries = {
       all: async <R>(sql: string, params: readonly unknown[] = []) => this.allNow<R>(sql, params),
       run: async (sql: string, params: readonly unknown[] = []) => this.runNow(sql, params),
     };
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     try {
       // IMMEDIATE takes the write lock at once: another process waits (busy_timeout) instead of
       // failing at COMMIT.
       this.db.exec('BEGIN IMMEDIATE');
       try {
-        const result = await work(tx);
-        this.db.exec('COMMIT');
-        return result;
+        for (const item of batch) {
+          const single = batch.length === 1;
+          if (!single) this.db.exec('SAVEPOINT work');
+          try {
+            outcomes.push({ ok: true, value: await item.work(tx) });
+            if (!single) this.db.exec('RELEASE work');
+          } catch (error) {
+            if (!single && this.db.inTransaction) this.db.exec('ROLLBACK TO work; RELEASE work');
+            if (single && this.db.inTransaction) this.db.exec('ROLLBACK');
+            outcomes.push({ ok: false, error });
+          }
+        }
+        if (this.db.inTransaction) this.db.exec('COMMIT');
       } catch (err) {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
         throw err;
       }
+      batch.forEach((item, i) => {
+        const outcome = outcomes[i]!;
+        if (outcome.ok) item.resolve(outcome.value);
+        else item.reject(outcome.error);
+      });
+    } catch (err) {
+      for (const item of batch) item.reject(err);
     } finally {
       this.held = undefined;
       release();
+      if (this.queued.length && !this.drainScheduled) {
+        this.drainScheduled = true;
+        setImmediate(() => void this.drain());
+      }
     }
   }
 
