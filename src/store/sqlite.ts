@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { SqlDriver, SqlQueries } from './driver';
 import { StoreError, messageOf } from './errors';
@@ -124,7 +125,44 @@ export class SqliteDriver implements SqlDriver {
     }
   }
 
+  private checkpointer: Worker | undefined;
+
+  /**
+   * Moves WAL checkpoints to a worker thread with its own connection (checkpointWorker.ts),
+   * every `intervalMs`; this connection keeps a far larger automatic threshold only as a safety
+   * net. False (nothing changed) where the compiled worker is not available, e.g. under ts-jest.
+   */
+  startCheckpointer(file: string, busyTimeoutMs: number, intervalMs = 250): boolean {
+    const script = path.join(__dirname, 'checkpointWorker.js');
+    if (this.checkpointer || !fs.existsSync(script)) return false;
+    try {
+      this.checkpointer = new Worker(script, { workerData: { file, intervalMs, busyTimeoutMs } });
+    } catch {
+      return false;
+    }
+    this.checkpointer.unref();
+    this.checkpointer.on('error', () => {
+      // The safety net below still checkpoints; go back to the default threshold.
+      this.checkpointer = undefined;
+      if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+    });
+    this.db.pragma('wal_autocheckpoint = 10000');
+    return true;
+  }
+
   async close(): Promise<void> {
+    const worker = this.checkpointer;
+    this.checkpointer = undefined;
+    if (worker) {
+      await new Promise<void>((resolve) => {
+        const done = () => resolve();
+        const timer = setTimeout(done, 2000);
+        worker.once('message', () => (clearTimeout(timer), done()));
+        worker.once('exit', () => (clearTimeout(timer), done()));
+        worker.postMessage('stop');
+      });
+      await worker.terminate().catch(() => undefined);
+    }
     if (this.db.open) this.db.close();
   }
 }
@@ -163,6 +201,8 @@ export function openSqliteDatabase(file: string, busyTimeoutMs: number): Databas
     // durable against process crashes in WAL mode, which is what a bot needs).
     if (file !== ':memory:') db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    // After a checkpoint the log is cut back to this size instead of keeping its largest.
+    db.pragma('journal_size_limit = 67108864');
     return db;
   } catch (err) {
     db?.close();
