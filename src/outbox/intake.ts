@@ -61,7 +61,12 @@ export class EventIntake {
     const lease = input.job && !this.closed ? leaser?.reserve(input.job.kind) : undefined;
     const write = store.admitEvent(lease ? { ...input, lease } : input);
     // Settled first (before the ack path below sees the outcome), whether in time or late.
-    if (lease && leaser) write.then((outcome) => leaser.admitted(input, outcome), () => leaser.admitted(input, undefined));
+    if (input.job && leaser) {
+      write.then(
+        (outcome) => leaser.admitted(input, outcome, lease !== undefined),
+        () => leaser.admitted(input, undefined, lease !== undefined),
+      );
+    }
     let timer: NodeJS.Timeout | undefined;
     const bound = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), this.ackBoundMs);

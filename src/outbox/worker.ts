@@ -50,8 +50,11 @@ interface Unmarked {
 export interface AdmissionLeaser {
   /** A lease for the admission's job when this worker can start it now; undefined otherwise. */
   reserve(kind: string): AdmitLease | undefined;
-  /** Exactly once per reservation, when the admission's write has settled. */
-  admitted(input: AdmitInput, outcome: AdmitOutcome | undefined): void;
+  /**
+   * When an admission with a job has settled (outcome undefined: the write failed); `reserved`
+   * says it had a lease from `reserve`, which this gives back. Exactly once per reservation.
+   */
+  admitted(input: AdmitInput, outcome: AdmitOutcome | undefined, reserved: boolean): void;
 }
 
 /**
@@ -117,8 +120,8 @@ export class OutboxWorker implements AdmissionLeaser {
     return { owner: this.owner, leaseMs: this.leaseMs };
   }
 
-  admitted(input: AdmitInput, outcome: AdmitOutcome | undefined): void {
-    this.reserved = Math.max(0, this.reserved - 1);
+  admitted(input: AdmitInput, outcome: AdmitOutcome | undefined, reserved: boolean): void {
+    if (reserved) this.reserved = Math.max(0, this.reserved - 1);
     const leased = outcome?.claimed ? outcome.leased : undefined;
     if (!leased) {
       if (outcome?.claimed && outcome.jobId !== undefined) {

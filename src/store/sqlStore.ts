@@ -260,13 +260,18 @@ export class SqlStore implements Store {
        ORDER BY o.id LIMIT $4`;
     // PostgreSQL: lock the chosen rows and skip any another replica is leasing right now; the
     // outer conditions are re-checked on the locked row, so two replicas never lease one job.
-    const pick = this.kind === 'postgres' ? `${heads} FOR UPDATE OF o SKIP LOCKED` : heads;
-    const rows = await this.db.all<Record<string, unknown>>(
-      `UPDATE outbox_jobs SET lease_owner = $1, lease_until = $2, attempts = attempts + 1
-       WHERE id IN (${pick}) AND status = 'pending' AND lease_until <= $3
-       RETURNING *`,
-      params,
-    );
+    // The pick is a materialised CTE, run once: as `id IN (subquery)` PostgreSQL may run the
+    // subquery again for the join, and SKIP LOCKED then picks further rows past `limit`.
+    const sql =
+      this.kind === 'postgres'
+        ? `WITH picked AS MATERIALIZED (${heads} FOR UPDATE OF o SKIP LOCKED)
+           UPDATE outbox_jobs SET lease_owner = $1, lease_until = $2, attempts = attempts + 1
+           FROM picked WHERE outbox_jobs.id = picked.id AND outbox_jobs.status = 'pending' AND outbox_jobs.lease_until <= $3
+           RETURNING outbox_jobs.*`
+        : `UPDATE outbox_jobs SET lease_owner = $1, lease_until = $2, attempts = attempts + 1
+           WHERE id IN (${heads}) AND status = 'pending' AND lease_until <= $3
+           RETURNING *`;
+    const rows = await this.db.all<Record<string, unknown>>(sql, params);
     return rows.map(jobFromRow).sort((a, b) => a.id - b.id);
   }
 
