@@ -24,6 +24,7 @@ async function main(): Promise<void> {
   });
   const server = (await app.start(0)) as Server;
   process.on('message', (m) => {
+    if (m === 'cpu') process.send?.({ cpu: process.cpuUsage() });
     if (m === 'stop') void app.stop().finally(() => process.exit(0));
   });
   process.send?.({ port: (server.address() as AddressInfo).port });

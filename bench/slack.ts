@@ -145,8 +145,11 @@ async function closedLoop(url: string): Promise<AutocannonResult> {
  */
 export async function benchSlackVsBolt(): Promise<Record<string, number | string>> {
   const out: Record<string, number | string> = { 'closed_loop.connections': CLOSED_LOOP_CONNECTIONS, 'closed_loop.duration_s': CLOSED_LOOP_SECONDS };
-  const figures = (name: string, r: AutocannonResult, posted: number) => {
+  // CPU per acked event: the bot's CPU time from the load's start until its replies are posted,
+  // over the events acked. Less sensitive than the rates to other work on a shared machine.
+  const figures = (name: string, r: AutocannonResult, posted: number, cpuMs: number) => {
     out[`${name}.acks_per_s`] = Math.round(r.requests.total / CLOSED_LOOP_SECONDS);
+    out[`${name}.cpu_ms_per_event`] = r.requests.total > 0 ? cpuMs / r.requests.total : Number.NaN;
     out[`${name}.ack.p50_ms`] = r.latency.p50;
     out[`${name}.ack.p99_ms`] = r.latency.p99;
     out[`${name}.errors`] = r.errors + r.timeouts + r.non2xx;
@@ -157,13 +160,15 @@ export async function benchSlackVsBolt(): Promise<Record<string, number | string
     const fake = await new FakeSlackApi().start();
     const child = fork(join(__dirname, 'bareBolt.js'), [], {
       env: { ...process.env, BARE_BOLT_SIGNING_SECRET: SECRET, BARE_BOLT_API_URL: fake.apiUrl },
+      execArgv: botNodeArgs(),
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     try {
       const port = await portOf(child);
+      const cpu0 = await cpuOf(child);
       const r = await closedLoop(`http://127.0.0.1:${port}`);
       await fake.waitFor((c) => c.filter((x) => x.method === 'chat.postMessage').length >= r.requests.total - r.non2xx, 30_000).catch(() => undefined);
-      figures('bare_bolt', r, fake.callsTo('chat.postMessage').length);
+      figures('bare_bolt', r, fake.callsTo('chat.postMessage').length, (await cpuOf(child)) - cpu0);
     } finally {
       await stopBotProcess(child);
       await fake.close();
@@ -184,9 +189,10 @@ export async function benchSlackVsBolt(): Promise<Record<string, number | string
     });
     try {
       await fake.waitForCalls('auth.test');
+      const cpu0 = await cpuOf(child);
       const r = await closedLoop(`http://127.0.0.1:${port}`);
       await fake.waitFor((c) => c.filter((x) => x.method === 'chat.postMessage').length >= r.requests.total - r.non2xx, 30_000).catch(() => undefined);
-      figures('whosecures_outbox', r, fake.callsTo('chat.postMessage').length);
+      figures('whosecures_outbox', r, fake.callsTo('chat.postMessage').length, (await cpuOf(child)) - cpu0);
     } finally {
       await stopBotProcess(child);
       await fake.close();
@@ -197,7 +203,21 @@ export async function benchSlackVsBolt(): Promise<Record<string, number | string
   out['ratio.ack_p99_outbox_over_bolt'] = ratio(out['whosecures_outbox.ack.p99_ms'], out['bare_bolt.ack.p99_ms']);
   out['ratio.ack_p50_outbox_over_bolt'] = ratio(out['whosecures_outbox.ack.p50_ms'], out['bare_bolt.ack.p50_ms']);
   out['ratio.throughput_outbox_over_bolt'] = ratio(out['whosecures_outbox.acks_per_s'], out['bare_bolt.acks_per_s']);
+  out['ratio.cpu_per_event_outbox_over_bolt'] = ratio(out['whosecures_outbox.cpu_ms_per_event'], out['bare_bolt.cpu_ms_per_event']);
   return out;
+}
+
+/** CPU time (user + system, ms) the child process has used so far. */
+function cpuOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const onMessage = (m: { cpu?: NodeJS.CpuUsage }) => {
+      if (!m.cpu) return;
+      child.off('message', onMessage);
+      resolve((m.cpu.user + m.cpu.system) / 1000);
+    };
+    child.on('message', onMessage);
+    child.send('cpu');
+  });
 }
 
 function portOf(child: ChildProcess): Promise<number> {
@@ -209,8 +229,16 @@ function portOf(child: ChildProcess): Promise<number> {
 
 const CHILD_FLAG = 'WHOSECURES_BENCH_SLACK_CHILD';
 
+/**
+ * BENCH_BOT_NODE_ARGS: extra node flags for the bots' processes only, not the load generator's
+ * (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" writes one profile per bot process).
+ */
+function botNodeArgs(): string[] {
+  return (process.env.BENCH_BOT_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+}
+
 function startBotProcess(env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(__filename, [], { env: { ...process.env, ...env, [CHILD_FLAG]: '1' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(__filename, [], { env: { ...process.env, ...env, [CHILD_FLAG]: '1' }, execArgv: botNodeArgs(), stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', (m: { port?: number; error?: string }) => (m.port ? resolve({ child, port: m.port }) : reject(new Error(m.error))));
     child.once('exit', (code) => reject(new Error(`bench bot exited with ${code}`)));
@@ -232,6 +260,7 @@ async function runBotProcess(): Promise<void> {
     const app = await buildApp(config, { logger: createLogger(config.LOG_LEVEL, sink) });
     const port = await app.listen();
     process.on('message', (m) => {
+      if (m === 'cpu') process.send?.({ cpu: process.cpuUsage() });
       if (m === 'stop') void app.stop().finally(() => process.exit(0));
     });
     process.send?.({ port });

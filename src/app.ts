@@ -51,6 +51,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
       encryptionKey: config.STORE_ENCRYPTION_KEY,
       questionLogEnabled: config.QUESTION_LOG_ENABLED,
       questionLogDays: config.QUESTION_LOG_DAYS,
+      batchMs: config.STORE_BATCH_MS,
       logger,
     }));
   const metrics = createMetrics();

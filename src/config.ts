@@ -49,6 +49,12 @@ export const envSchema = z.object({
   STORE_ENCRYPTION_KEY: optionalString,
   QUESTION_LOG_ENABLED: bool(true),
   QUESTION_LOG_DAYS: int(90, 1, 3650),
+  /**
+   * Question-log rows and cache entries (thread context, kept answers, phrasings) are written in
+   * one transaction at most this long after they were made; 0 writes each at once. A SIGKILL
+   * loses what was made in the last STORE_BATCH_MS; a normal stop writes it first.
+   */
+  STORE_BATCH_MS: int(250, 0, 10000),
 
   SLACK_BOT_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith('xoxb-'), 'must be a bot token (xoxb-...)'),
   SLACK_SIGNING_SECRET: optionalString,
@@ -87,6 +93,8 @@ export const envSchema = z.object({
   OUTBOX_MAX_AGE_SECONDS: int(600, 10, 86400),
   /** Acked events held in memory while the store is slow or away, before events are refused. */
   OUTBOX_MAX_HELD: int(1000, 0, 100000),
+  /** Channels (lanes) one replica sends to at once; each has at most one send in flight. */
+  OUTBOX_CONCURRENCY: int(64, 1, 1000),
 
   MicrosoftAppId: optionalString,
   MicrosoftAppPassword: optionalString,

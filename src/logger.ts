@@ -1,12 +1,17 @@
 import pino, { type Logger } from 'pino';
 
-/** Paths that may hold secrets anywhere in a log object; pino replaces them before writing. */
-const REDACT = [
-  '*.token', '*.botToken', '*.bot_token', '*.appToken', '*.signingSecret', '*.password', '*.apiKey', '*.api_key',
-  '*.authorization', '*.Authorization', 'req.headers.authorization', 'req.headers["x-slack-signature"]',
-  '*.MicrosoftAppPassword', '*.OPENAI_API_KEY', '*.SLACK_BOT_TOKEN', '*.SLACK_SIGNING_SECRET', '*.SLACK_APP_TOKEN',
-  '*.STORE_ENCRYPTION_KEY', '*.clientSecret',
-];
+/**
+ * Keys whose values are replaced wherever they appear in a log object, at any depth. (Checked in
+ * the same walk that scrubs secret values below: pino's own path redaction clones every logged
+ * object and cost more than the rest of writing an answer's log line.)
+ */
+const REDACTED_KEYS = new Set([
+  'token', 'botToken', 'bot_token', 'appToken', 'signingSecret', 'password', 'apiKey', 'api_key',
+  'authorization', 'Authorization', 'x-slack-signature',
+  'MicrosoftAppPassword', 'OPENAI_API_KEY', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN',
+  'STORE_ENCRYPTION_KEY', 'clientSecret',
+]);
+const CENSOR = '[redacted]';
 
 /** Token shapes scrubbed from any logged text: OpenAI keys, Slack bot/user/app/refresh tokens. */
 const TOKEN_PATTERNS = /\b(?:sk-[A-Za-z0-9_-]{8,}|xox[abposre]-[A-Za-z0-9-]{8,}|xapp-[A-Za-z0-9-]{8,}|xoxe(?:\.xox[bp])?-[A-Za-z0-9-]{8,})/g;
@@ -17,8 +22,8 @@ const TOKEN_PATTERNS = /\b(?:sk-[A-Za-z0-9_-]{8,}|xox[abposre]-[A-Za-z0-9-]{8,}|
  * before it reaches a log line.
  */
 export function scrubSecrets(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(TOKEN_PATTERNS, '[redacted]');
-  for (const secret of secrets) if (secret.length >= 6 && out.includes(secret)) out = out.split(secret).join('[redacted]');
+  let out = text.replace(TOKEN_PATTERNS, CENSOR);
+  for (const secret of secrets) if (secret.length >= 6 && out.includes(secret)) out = out.split(secret).join(CENSOR);
   return out;
 }
 
@@ -30,7 +35,7 @@ function scrubValue(value: unknown, secrets: readonly string[], depth = 0): unkn
   }
   if (Array.isArray(value)) return value.map((v) => scrubValue(v, secrets, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = scrubValue(v, secrets, depth + 1);
+  for (const [k, v] of Object.entries(value)) out[k] = REDACTED_KEYS.has(k) && v !== undefined && v !== null ? CENSOR : scrubValue(v, secrets, depth + 1);
   return out;
 }
 
@@ -41,7 +46,6 @@ export function createLogger(level = 'info', destination?: pino.DestinationStrea
     {
       level,
       base: { service: 'whosecures' },
-      redact: { paths: REDACT, censor: '[redacted]' },
       formatters: { log: (object) => scrubValue(object, known) as Record<string, unknown> },
       hooks: {
         logMethod(args, method) {

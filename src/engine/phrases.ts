@@ -22,6 +22,12 @@ export interface PhraseEntry<T> {
 export class PhraseIndex<T> {
   private readonly byFirstToken = new Map<string, PhraseEntry<T>[]>();
   private readonly singleTokens = new Map<string, T[]>();
+  /**
+   * The nearest single-word phrase found for a word (null: none within its budget). The
+   * dictionary does not change once built, and questions reuse few words, so each word is
+   * compared with every phrase once instead of on every question.
+   */
+  private readonly nearest = new Map<string, { phrase: string; values: T[] } | null>();
   private maxLength = 1;
 
   add(phrase: string, value: T): void {
@@ -36,6 +42,23 @@ export class PhraseIndex<T> {
     this.byFirstToken.set(tokens[0], list);
     if (tokens.length === 1 && !(this.singleTokens.get(tokens[0]) ?? []).includes(value)) this.singleTokens.set(tokens[0], [...(this.singleTokens.get(tokens[0]) ?? []), value]);
     this.maxLength = Math.max(this.maxLength, tokens.length);
+    this.nearest.clear();
+  }
+
+  private nearestPhrase(word: string): { phrase: string; values: T[] } | null {
+    const known = this.nearest.get(word);
+    if (known !== undefined) return known;
+    const budget = word.length >= 9 ? 2 : 1;
+    let best: { phrase: string; values: T[]; d: number } | undefined;
+    for (const [phrase, values] of this.singleTokens) {
+      if (phrase.length < 4 || Math.abs(phrase.length - word.length) > budget) continue;
+      const d = distance(word, phrase);
+      if (d <= budget && (!best || d < best.d)) best = { phrase, values, d };
+    }
+    const found = best ? { phrase: best.phrase, values: best.values } : null;
+    if (this.nearest.size >= 20_000) this.nearest.clear();
+    this.nearest.set(word, found);
+    return found;
   }
 
   /**
@@ -70,13 +93,7 @@ export class PhraseIndex<T> {
       for (let start = 0; start < tokens.length; start++) {
         const word = tokens[start];
         if (word.length < 5 || matchedStarts.has(start) || options.protectedWords?.has(rawTokens[start]) || options.protectedWords?.has(word) || /^\d+$/.test(word)) continue;
-        const budget = word.length >= 9 ? 2 : 1;
-        let best: { phrase: string; values: T[]; d: number } | undefined;
-        for (const [phrase, values] of this.singleTokens) {
-          if (phrase.length < 4 || Math.abs(phrase.length - word.length) > budget) continue;
-          const d = distance(word, phrase);
-          if (d <= budget && (!best || d < best.d)) best = { phrase, values, d };
-        }
+        const best = this.nearestPhrase(word);
         if (best) for (const value of best.values) candidates.push({ value, phrase: best.phrase, start, length: 1, fuzzy: true });
       }
     }

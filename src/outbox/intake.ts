@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics';
 import type { AdmitInput, AdmitOutcome, Store } from '../store/types';
-import { backoffMs } from './worker';
+import { backoffMs, type AdmissionLeaser } from './worker';
 
 export type IntakeResult =
   /** Written (or found already claimed) within the bound. */
@@ -21,6 +21,11 @@ export interface EventIntakeOptions {
   maxHeld?: number;
   /** How long a held admission is retried before it is given up (and counted as lost). */
   holdForMs?: number;
+  /**
+   * The worker that sends these jobs: a reply job that can be sent at once is leased to it in
+   * its admission's transaction and started without a lease query.
+   */
+  leaser?: AdmissionLeaser;
   /** Called once a held admission reaches the store (or is given up: undefined). */
   onLateOutcome: (input: AdmitInput, outcome: AdmitOutcome | undefined) => void;
 }
@@ -52,7 +57,16 @@ export class EventIntake {
   async admit(input: AdmitInput): Promise<IntakeResult> {
     const { store, metrics } = this.options;
     if (this.held.has(input.eventKey)) return { durable: false, held: true }; // a redelivery of one already held
-    const write = store.admitEvent(input);
+    const leaser = this.options.leaser;
+    const lease = input.job && !this.closed ? leaser?.reserve(input.job.kind) : undefined;
+    const write = store.admitEvent(lease ? { ...input, lease } : input);
+    // Settled first (before the ack path below sees the outcome), whether in time or late.
+    if (input.job && leaser) {
+      write.then(
+        (outcome) => leaser.admitted(input, outcome, lease !== undefined),
+        () => leaser.admitted(input, undefined, lease !== undefined),
+      );
+    }
     let timer: NodeJS.Timeout | undefined;
     const bound = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), this.ackBoundMs);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics';
-import type { OutboxJob, Store } from '../store/types';
+import type { AdmitInput, AdmitLease, AdmitOutcome, OutboxJob, Store } from '../store/types';
 import { GiveUp, RetryLater } from './errors';
 
 /** What a handler reports: the job's final state and, optionally, work to run once it is marked. */
@@ -42,6 +42,19 @@ interface Unmarked {
   job: OutboxJob;
   outcome: JobOutcome;
   laneNextAt: number;
+  /** Leased in its admission on this replica (see `reserve`). */
+  adopted: boolean;
+}
+
+/** What the event intake needs from a worker to have reply jobs leased in their admission. */
+export interface AdmissionLeaser {
+  /** A lease for the admission's job when this worker can start it now; undefined otherwise. */
+  reserve(kind: string): AdmitLease | undefined;
+  /**
+   * When an admission with a job has settled (outcome undefined: the write failed); `reserved`
+   * says it had a lease from `reserve`, which this gives back. Exactly once per reservation.
+   */
+  admitted(input: AdmitInput, outcome: AdmitOutcome | undefined, reserved: boolean): void;
 }
 
 /**
@@ -51,7 +64,7 @@ interface Unmarked {
  * store is away is retried from memory, never by sending again. What a crash between the send
  * and its mark leaves is a job whose lease expires and is sent again (attempts > 1, logged).
  */
-export class OutboxWorker {
+export class OutboxWorker implements AdmissionLeaser {
   readonly owner: string;
   private readonly leaseMs: number;
   private readonly pollMs: number;
@@ -60,6 +73,16 @@ export class OutboxWorker {
   private readonly maxAgeMs: number;
   private readonly now: () => number;
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Slots promised to admissions whose write (with the lease) has not settled yet. */
+  private reserved = 0;
+  /**
+   * The store may hold due work this worker has not leased (set by admissions queued without a
+   * lease and by lease queries that filled every free slot). While it is false, a job leased
+   * in its admission finishes without a lease query: the poll finds anything else.
+   */
+  private dirty = true;
+  /** Lanes with a job admitted here but queued behind another: they get their pacing wake. */
+  private readonly lanesWithMore = new Set<string>();
   private readonly unmarked: Unmarked[] = [];
   private readonly followUps = new Set<Promise<void>>();
   private poll?: NodeJS.Timeout;
@@ -74,7 +97,7 @@ export class OutboxWorker {
     this.owner = options.owner ?? `${process.pid}-${randomUUID().slice(0, 8)}`;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.pollMs = options.pollMs ?? 500;
-    this.concurrency = options.concurrency ?? 16;
+    this.concurrency = options.concurrency ?? 64;
     this.maxAttempts = options.maxAttempts ?? 6;
     this.maxAgeMs = options.maxAgeMs ?? 600_000;
     this.now = options.now ?? Date.now;
@@ -88,6 +111,34 @@ export class OutboxWorker {
     this.statsTimer = setInterval(() => void this.refreshStats(), 5000);
     this.statsTimer.unref();
     this.wake();
+  }
+
+  reserve(kind: string): AdmitLease | undefined {
+    if (!this.started || this.stopping || !this.options.handlers[kind]) return undefined;
+    if (this.inFlight.size + this.reserved >= this.concurrency) return undefined;
+    this.reserved += 1;
+    return { owner: this.owner, leaseMs: this.leaseMs };
+  }
+
+  admitted(input: AdmitInput, outcome: AdmitOutcome | undefined, reserved: boolean): void {
+    if (reserved) this.reserved = Math.max(0, this.reserved - 1);
+    const leased = outcome?.claimed ? outcome.leased : undefined;
+    if (!leased) {
+      if (outcome?.claimed && outcome.jobId !== undefined) {
+        // Queued behind another job of its lane (or the lane is pacing): found by a lease query.
+        this.dirty = true;
+        if (this.lanesWithMore.size >= 10_000) this.lanesWithMore.clear(); // the poll still finds them
+        if (input.job) this.lanesWithMore.add(input.job.lane);
+      }
+      return;
+    }
+    if (this.stopping || this.inFlight.has(leased.lane)) {
+      // Too late to start it here: give the lease back so the next process takes it at once.
+      this.dirty = true;
+      void this.options.store.releaseLeases(this.owner, [leased.id]).catch(() => undefined);
+      return;
+    }
+    this.launch(leased, true);
   }
 
   /** Look for work now (a job was just admitted on this replica, or a lane's pause ended). */
@@ -158,24 +209,34 @@ export class OutboxWorker {
 
   private async tick(): Promise<void> {
     if (this.unmarked.length) await this.markUnmarked();
-    const room = this.concurrency - this.inFlight.size;
-    if (room <= 0 || this.stopping) return;
+    const room = this.concurrency - this.inFlight.size - this.reserved;
+    if (this.stopping) return;
+    if (room <= 0) {
+      this.dirty = true;
+      return;
+    }
     let jobs: OutboxJob[];
     try {
       jobs = await this.options.store.leaseJobs({ owner: this.owner, leaseMs: this.leaseMs, limit: room, skipLanes: [...this.inFlight.keys()], kinds: this.kinds });
     } catch {
+      this.dirty = true;
       return; // the store is away: the poll tries again (the store logs the outage once)
     }
-    for (const job of jobs) {
-      const run = this.run(job).finally(() => {
-        this.inFlight.delete(job.lane);
-        this.wake();
-      });
-      this.inFlight.set(job.lane, run);
-    }
+    // A full batch may have left more behind; a short one took everything due just now.
+    this.dirty = jobs.length >= room;
+    for (const job of jobs) this.launch(job, false);
   }
 
-  private async run(job: OutboxJob): Promise<void> {
+  private launch(job: OutboxJob, adopted: boolean): void {
+    const run = this.run(job, adopted).finally(() => {
+      this.inFlight.delete(job.lane);
+      // A job from a lease query may have left its lane's next job (or others) due.
+      if (!adopted || this.dirty) this.wake();
+    });
+    this.inFlight.set(job.lane, run);
+  }
+
+  private async run(job: OutboxJob, adopted: boolean): Promise<void> {
     const { store, logger, metrics } = this.options;
     const started = this.now();
     if (job.attempts === 1) metrics.outboxQueueSeconds.observe({ kind: job.kind }, Math.max(0, started - job.createdAt.getTime()) / 1000);
@@ -192,7 +253,7 @@ export class OutboxWorker {
     const sentAt = this.now();
     metrics.outboxJobs.inc({ kind: job.kind, outcome: outcome.status });
     if (outcome.status === 'sent') metrics.eventToPostSeconds.observe({ kind: job.kind }, Math.max(0, sentAt - job.eventAt.getTime()) / 1000);
-    const entry: Unmarked = { job, outcome, laneNextAt: sentAt + this.options.laneSpacingMs(job) };
+    const entry: Unmarked = { job, outcome, laneNextAt: sentAt + this.options.laneSpacingMs(job), adopted };
     const marked = await store.finishJob({ id: job.id, owner: this.owner, status: outcome.status, lane: job.lane, laneNextAt: new Date(entry.laneNextAt) }).then(
       (ok) => ok,
       () => undefined,
@@ -211,7 +272,13 @@ export class OutboxWorker {
       metrics.outboxJobs.inc({ kind: entry.job.kind, outcome: 'lease_lost' });
       logger.error({ event: 'outbox_lease_lost', jobId: entry.job.id, kind: entry.job.kind }, 'an outbox job was sent after its lease expired; it may have been sent twice');
     }
-    this.scheduleWake(entry.laneNextAt);
+    // The lane's next job is due once its pacing ends. A job leased in its admission had no job
+    // behind it then; unless one was queued since, there is nothing to wake for.
+    const lane = entry.job.lane;
+    if (!entry.adopted || this.dirty || this.lanesWithMore.has(lane)) {
+      this.lanesWithMore.delete(lane);
+      this.scheduleWake(entry.laneNextAt);
+    }
     const follow = entry.outcome.afterwards;
     if (follow) {
       const p = follow()

@@ -19,7 +19,9 @@ async function openDriver(options: OpenStoreOptions, logger: Logger | undefined)
     const db = openSqliteDatabase(target.file, options.busyTimeoutMs ?? 5000);
     try {
       const migrated = migrateSqlite(db);
-      return { driver: new SqliteDriver(db), where: target.file, migrated };
+      const driver = new SqliteDriver(db);
+      if (target.file !== ':memory:') driver.startCheckpointer(target.file, options.busyTimeoutMs ?? 5000);
+      return { driver, where: target.file, migrated };
     } catch (err) {
       db.close();
       throw isStoreError(err) ? err : sqliteOpenError(target.file, err);
@@ -86,5 +88,5 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
   });
   logger?.info({ store: driver.kind, at: where, migrated }, 'store ready');
   if (options.resilient === false) return store;
-  return new ResilientStore(store, { ...(logger ? { logger } : {}), now, timeoutMs: options.operationTimeoutMs ?? 3000 });
+  return new ResilientStore(store, { ...(logger ? { logger } : {}), now, timeoutMs: options.operationTimeoutMs ?? 3000, batchMs: options.batchMs ?? 0 });
 }

@@ -28,6 +28,8 @@ import type {
   QuizAnswer,
   SlackInstallationLike,
   Store,
+  CacheEntry,
+  WriteBatch,
 } from './types';
 
 export interface ResilientOptions {
@@ -35,7 +37,17 @@ export interface ResilientOptions {
   now?: () => Date;
   /** A call slower than this counts as a failure, so a hung database cannot stall answers. */
   timeoutMs?: number;
+  /**
+   * Batch question-log rows and cache entries for at most this long (0: write each at once):
+   * one transaction instead of two per answer, off the answer's path.
+   */
+  batchMs?: number;
 }
+
+/** A batch this big is written at once instead of waiting for its timer. */
+const BATCH_ROWS = 200;
+/** Rows and entries kept waiting while a batch is slow to write; past it the oldest are dropped. */
+const BATCH_LIMIT = 10_000;
 
 /** Errors about the caller's input or the data, not the database being away: always surfaced. */
 const CALLER_ERRORS: readonly StoreErrorCode[] = [
@@ -71,6 +83,10 @@ class BoundedMap<V> extends Map<string, V> {
  * - quiz answers fall back to an in-process "answered" set;
  * - installations and conversation references are served from the last value seen;
  * - Bot Framework state reads as empty and writes are dropped (the turn still runs).
+ * With `batchMs`, question-log rows and cache entries are not written one by one: they wait up
+ * to `batchMs` (or until 200 are waiting) and are written in one transaction, and cache reads
+ * see them meanwhile. A SIGKILL loses the last `batchMs` of them (log rows, thread context, a
+ * kept answer); close() writes them first. Nothing the outbox needs is ever batched.
  * Reads with no safe substitute (progress, curator lists) throw STORE_UNAVAILABLE so the
  * caller can apologise. saveInstallation also throws: an OAuth install must not look successful
  * when its tokens were not stored.
@@ -85,6 +101,13 @@ export class ResilientStore implements Store {
   private readonly memoryAnswers = new BoundedMap<true>();
   private readonly lastInstallations = new BoundedMap<SlackInstallationLike>();
   private readonly lastReferences = new BoundedMap<object>();
+  private readonly batchMs: number;
+  private batchedQuestions: QuestionLogInput[] = [];
+  private batchedCache = new Map<string, CacheEntry>();
+  /** The cache entries of the batch being written, still served to readers. */
+  private writingCache: Map<string, CacheEntry> | undefined;
+  private batchTimer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
 
   constructor(
     readonly inner: Store,
@@ -94,6 +117,7 @@ export class ResilientStore implements Store {
     this.logger = options.logger;
     this.now = options.now ?? (() => new Date());
     this.timeoutMs = options.timeoutMs ?? 3000;
+    this.batchMs = Math.max(0, options.batchMs ?? 0);
   }
 
   /** False from the first failed call until the next successful one. */
@@ -222,11 +246,59 @@ export class ResilientStore implements Store {
   }
 
   logQuestion(q: QuestionLogInput): Promise<void> {
-    return this.write('logQuestion', { intent: q.intent, platform: q.platform }, () => this.inner.logQuestion(q), () => undefined);
+    if (!this.batchMs) return this.write('logQuestion', { intent: q.intent, platform: q.platform }, () => this.inner.logQuestion(q), () => undefined);
+    this.batchedQuestions.push(q);
+    if (this.batchedQuestions.length > BATCH_LIMIT) this.batchedQuestions.shift();
+    this.batched();
+    return Promise.resolve();
   }
 
-  listQuestions(since: Date): Promise<QuestionLogRow[]> {
+  async listQuestions(since: Date): Promise<QuestionLogRow[]> {
+    await this.flush();
     return this.read('listQuestions', () => this.inner.listQuestions(since));
+  }
+
+  writeBatch(batch: WriteBatch): Promise<void> {
+    return this.write('writeBatch', { questions: batch.questions.length, cache: batch.cache.length }, () => this.inner.writeBatch(batch), () => undefined);
+  }
+
+  private batched(): void {
+    if (this.batchedQuestions.length + this.batchedCache.size >= BATCH_ROWS) {
+      void this.flush();
+      return;
+    }
+    if (this.batchTimer) return;
+    this.batchTimer = setTimeout(() => {
+      this.batchTimer = undefined;
+      void this.flush();
+    }, this.batchMs);
+    this.batchTimer.unref();
+  }
+
+  /**
+   * Writes what is batched (question-log rows, cache entries) in one transaction; one batch at
+   * a time, in order. Never throws: a batch the store does not take is logged and dropped, as a
+   * single failed write is. Called by the timer, by readers of the log, and by close().
+   */
+  async flush(): Promise<void> {
+    if (this.batchTimer) {
+      clearTimeout(this.batchTimer);
+      this.batchTimer = undefined;
+    }
+    while (this.flushing) await this.flushing;
+    if (!this.batchedQuestions.length && !this.batchedCache.size) return;
+    const batch: WriteBatch = { questions: this.batchedQuestions, cache: [...this.batchedCache.values()] };
+    this.writingCache = this.batchedCache;
+    this.batchedQuestions = [];
+    this.batchedCache = new Map();
+    const done = this.writeBatch(batch)
+      .catch(() => undefined)
+      .finally(() => {
+        this.flushing = undefined;
+        this.writingCache = undefined;
+      });
+    this.flushing = done;
+    await done;
   }
 
   hashUserId(platform: string, userId: string): string {
@@ -238,6 +310,8 @@ export class ResilientStore implements Store {
   }
 
   async getCached(key: string): Promise<string | undefined> {
+    const batched = this.batchedCache.get(key) ?? this.writingCache?.get(key);
+    if (batched) return batched.expiresAt.getTime() > this.now().getTime() ? batched.value : undefined;
     // A cache miss is always a safe answer: the template phraser takes over.
     try {
       return await this.attempt('getCached', () => this.inner.getCached(key), false);
@@ -248,7 +322,15 @@ export class ResilientStore implements Store {
   }
 
   putCached(key: string, value: string, ttlSeconds: number): Promise<void> {
-    return this.write('putCached', {}, () => this.inner.putCached(key, value, ttlSeconds), () => undefined);
+    if (!this.batchMs || !Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
+      // (An invalid TTL goes to the store, which refuses it with STORE_INVALID_INPUT.)
+      return this.write('putCached', {}, () => this.inner.putCached(key, value, ttlSeconds), () => undefined);
+    }
+    this.batchedCache.delete(key);
+    this.batchedCache.set(key, { key, value, expiresAt: new Date(this.now().getTime() + ttlSeconds * 1000) });
+    if (this.batchedCache.size > BATCH_LIMIT) this.batchedCache.delete(this.batchedCache.keys().next().value as string);
+    this.batched();
+    return Promise.resolve();
   }
 
   async saveInstallation<T extends SlackInstallationLike>(installation: T): Promise<void> {
@@ -366,7 +448,8 @@ export class ResilientStore implements Store {
     return this.attempt('pingWrite', () => this.inner.pingWrite());
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.flush();
     return this.inner.close();
   }
 }

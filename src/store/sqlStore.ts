@@ -31,6 +31,7 @@ import type {
   QuizAnswer,
   SlackInstallationLike,
   Store,
+  WriteBatch,
 } from './types';
 
 export interface SqlStoreConfig {
@@ -171,15 +172,69 @@ export class SqlStore implements Store {
           return { claimed: true, queued: 'flood', jobId: await this.insertJob(tx, notice, input.eventKey, now) };
         }
       }
+      let depth: number | undefined;
       if (limits) {
-        const [depth] = await tx.all<{ n: unknown }>(`SELECT COUNT(*) AS n FROM outbox_jobs WHERE lane = $1 AND status = 'pending'`, [job.lane]);
-        if (toNumber(depth?.n) >= limits.maxLaneDepth) {
+        const [row] = await tx.all<{ n: unknown }>(`SELECT COUNT(*) AS n FROM outbox_jobs WHERE lane = $1 AND status = 'pending'`, [job.lane]);
+        depth = toNumber(row?.n);
+        if (depth >= limits.maxLaneDepth) {
           const notice = input.overflowNotice;
           return { claimed: true, queued: 'overflow', ...(notice ? { jobId: await this.insertJob(tx, notice, input.eventKey, now) } : {}) };
         }
       }
+      if (input.lease && (await this.laneFree(tx, job.lane, now, depth))) {
+        const leased = await this.insertLeasedJob(tx, job, input.eventKey, now, input.lease);
+        return { claimed: true, queued: 'job', jobId: leased.id, leased };
+      }
       return { claimed: true, queued: 'job', jobId: await this.insertJob(tx, job, input.eventKey, now) };
     });
+  }
+
+  /**
+   * Inside an admission: may a new job of `lane` be sent at once? Only when the lane has no
+   * pending job (so the new one is its head and nothing of the lane is in flight anywhere) and
+   * is not pacing. On PostgreSQL the lane's row is locked first (created if missing), so two
+   * replicas admitting into one lane at once are serialised and only one of them leases.
+   */
+  private async laneFree(tx: SqlQueries, lane: string, now: number, knownDepth: number | undefined): Promise<boolean> {
+    let nextAt: unknown;
+    if (this.kind === 'postgres') {
+      const [row] = await tx.all<{ next_at: unknown }>(
+        `INSERT INTO outbox_lanes (lane, next_at) VALUES ($1, 0) ON CONFLICT (lane) DO UPDATE SET next_at = outbox_lanes.next_at RETURNING next_at`,
+        [lane],
+      );
+      nextAt = row?.next_at;
+      // The depth counted before the lock may miss a job another replica just committed.
+      knownDepth = undefined;
+    } else {
+      const [row] = await tx.all<{ next_at: unknown }>(`SELECT next_at FROM outbox_lanes WHERE lane = $1`, [lane]);
+      nextAt = row?.next_at;
+    }
+    if (nextAt !== undefined && nextAt !== null && toNumber(nextAt) > now) return false;
+    if (knownDepth !== undefined) return knownDepth === 0;
+    const pending = await tx.all(`SELECT 1 AS one FROM outbox_jobs WHERE lane = $1 AND status = 'pending' LIMIT 1`, [lane]);
+    return pending.length === 0;
+  }
+
+  private async insertLeasedJob(q: SqlQueries, job: OutboxJobInput, eventKey: string, now: number, lease: { owner: string; leaseMs: number }): Promise<OutboxJob> {
+    const eventAt = job.eventAt?.getTime() ?? now;
+    const rows = await q.all<{ id: unknown }>(
+      `INSERT INTO outbox_jobs (event_key, kind, lane, user_key, payload, status, attempts, created_at, event_at, available_at, lease_owner, lease_until)
+       VALUES ($1, $2, $3, $4, $5, 'pending', 1, $6, $7, $6, $8, $9) RETURNING id`,
+      [eventKey, job.kind, job.lane, job.userKey ?? null, JSON.stringify(job.payload), now, eventAt, lease.owner, now + lease.leaseMs],
+    );
+    const leased: OutboxJob = {
+      id: toNumber(rows[0]?.id),
+      eventKey,
+      kind: job.kind,
+      lane: job.lane,
+      payload: job.payload,
+      status: 'pending',
+      attempts: 1,
+      createdAt: new Date(now),
+      eventAt: new Date(eventAt),
+    };
+    if (job.userKey) leased.userKey = job.userKey;
+    return leased;
   }
 
   async enqueueJob(job: OutboxJobInput): Promise<number> {
@@ -195,21 +250,28 @@ export class SqlStore implements Store {
     // always of a kind its platform's worker knows).
     const kindSql = request.kinds?.length ? ` AND o.kind IN (${request.kinds.map((kind) => { params.push(kind); return `$${params.length}`; }).join(', ')})` : '';
     // The head (oldest pending job) of each lane, if it is due, unleased and its lane is not
-    // pacing. A leased head blocks its lane: one send in flight per lane, in order.
+    // pacing. A leased head blocks its lane: one send in flight per lane, in order. Pending jobs
+    // are walked oldest first (outbox_jobs_pending_id) until `limit` heads are found; "no older
+    // pending job in its lane" is one probe of outbox_jobs_pending (lane, id).
     const heads = `SELECT o.id FROM outbox_jobs o
-       JOIN (SELECT lane, MIN(id) AS id FROM outbox_jobs WHERE status = 'pending' GROUP BY lane) h ON h.id = o.id
        LEFT JOIN outbox_lanes l ON l.lane = o.lane
-       WHERE o.available_at <= $3 AND o.lease_until <= $3 AND (l.next_at IS NULL OR l.next_at <= $3)${skipSql}${kindSql}
+       WHERE o.status = 'pending' AND o.available_at <= $3 AND o.lease_until <= $3 AND (l.next_at IS NULL OR l.next_at <= $3)${skipSql}${kindSql}
+         AND NOT EXISTS (SELECT 1 FROM outbox_jobs p WHERE p.lane = o.lane AND p.status = 'pending' AND p.id < o.id)
        ORDER BY o.id LIMIT $4`;
     // PostgreSQL: lock the chosen rows and skip any another replica is leasing right now; the
     // outer conditions are re-checked on the locked row, so two replicas never lease one job.
-    const pick = this.kind === 'postgres' ? `${heads} FOR UPDATE OF o SKIP LOCKED` : heads;
-    const rows = await this.db.all<Record<string, unknown>>(
-      `UPDATE outbox_jobs SET lease_owner = $1, lease_until = $2, attempts = attempts + 1
-       WHERE id IN (${pick}) AND status = 'pending' AND lease_until <= $3
-       RETURNING *`,
-      params,
-    );
+    // The pick is a materialised CTE, run once: as `id IN (subquery)` PostgreSQL may run the
+    // subquery again for the join, and SKIP LOCKED then picks further rows past `limit`.
+    const sql =
+      this.kind === 'postgres'
+        ? `WITH picked AS MATERIALIZED (${heads} FOR UPDATE OF o SKIP LOCKED)
+           UPDATE outbox_jobs SET lease_owner = $1, lease_until = $2, attempts = attempts + 1
+           FROM picked WHERE outbox_jobs.id = picked.id AND outbox_jobs.status = 'pending' AND outbox_jobs.lease_until <= $3
+           RETURNING outbox_jobs.*`
+        : `UPDATE outbox_jobs SET lease_owner = $1, lease_until = $2, attempts = attempts + 1
+           WHERE id IN (${heads}) AND status = 'pending' AND lease_until <= $3
+           RETURNING *`;
+    const rows = await this.db.all<Record<string, unknown>>(sql, params);
     return rows.map(jobFromRow).sort((a, b) => a.id - b.id);
   }
 
@@ -464,11 +526,24 @@ export class SqlStore implements Store {
 
   async logQuestion(q: QuestionLogInput): Promise<void> {
     if (!this.cfg.questionLogEnabled) return;
-    await this.db.run(
+    await this.insertQuestion(this.db, q);
+  }
+
+  private async insertQuestion(db: SqlQueries, q: QuestionLogInput): Promise<void> {
+    await db.run(
       `INSERT INTO question_log (question, intent, verdict, cells, confidence, platform, user_hash, at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [q.question, q.intent, q.verdict, JSON.stringify(q.cells), q.confidence, q.platform, this.hashUserId(q.platform, q.userId), q.at.getTime()],
     );
+  }
+
+  async writeBatch(batch: WriteBatch): Promise<void> {
+    const questions = this.cfg.questionLogEnabled ? batch.questions : [];
+    if (!questions.length && !batch.cache.length) return;
+    await this.db.transaction(async (tx) => {
+      for (const q of questions) await this.insertQuestion(tx, q);
+      for (const c of batch.cache) await this.upsertCached(tx, c.key, c.value, c.expiresAt.getTime());
+    });
   }
 
   async listQuestions(since: Date): Promise<QuestionLogRow[]> {
@@ -507,10 +582,14 @@ export class SqlStore implements Store {
 
   async putCached(key: string, value: string, ttlSeconds: number): Promise<void> {
     const expires = this.nowMs() + positiveSeconds(ttlSeconds, 'putCached');
-    await this.db.run(
+    await this.upsertCached(this.db, key, value, expires);
+  }
+
+  private async upsertCached(db: SqlQueries, key: string, value: string, expiresAt: number): Promise<void> {
+    await db.run(
       `INSERT INTO phrasing_cache (key, value, expires_at) VALUES ($1, $2, $3)
        ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
-      [key, value, expires],
+      [key, value, expiresAt],
     );
   }
 

@@ -113,12 +113,28 @@ export interface AdmitInput {
   /** Built when the lane is full or the user is over the limit: a private notice job. */
   overflowNotice?: OutboxJobInput;
   floodNotice?: OutboxJobInput;
+  /**
+   * Lease the reply job to this worker in the same transaction when it can be sent at once (its
+   * lane has nothing pending and is not pacing), so the worker starts it without a lease query.
+   */
+  lease?: AdmitLease;
+}
+
+export interface AdmitLease {
+  owner: string;
+  leaseMs: number;
 }
 
 export type AdmitOutcome =
   /** The event was claimed before (a retry, or another replica has it): do nothing. */
   | { claimed: false }
-  | { claimed: true; queued: 'job' | 'none' | 'overflow' | 'flood' | 'flood_silent'; jobId?: number };
+  | {
+      claimed: true;
+      queued: 'job' | 'none' | 'overflow' | 'flood' | 'flood_silent';
+      jobId?: number;
+      /** The reply job, already leased to `lease.owner` (attempt 1): the caller starts it. */
+      leased?: OutboxJob;
+    };
 
 export interface LeaseRequest {
   owner: string;
@@ -284,6 +300,17 @@ export interface InstallationQuery {
   isEnterpriseInstall: boolean;
 }
 
+export interface CacheEntry {
+  key: string;
+  value: string;
+  expiresAt: Date;
+}
+
+export interface WriteBatch {
+  questions: QuestionLogInput[];
+  cache: CacheEntry[];
+}
+
 export interface BotStateItem {
   value: Record<string, unknown>;
   eTag: string;
@@ -323,6 +350,8 @@ export interface Store extends Outbox, Budgets, Escalations {
    */
   getCached(key: string): Promise<string | undefined>;
   putCached(key: string, value: string, ttlSeconds: number): Promise<void>;
+  /** Question-log rows and cache entries in one transaction (what a batch of the two writes above makes). */
+  writeBatch(batch: WriteBatch): Promise<void>;
 
   /** Throws STORE_ENCRYPTION_KEY_MISSING when no encryption key was configured. */
   saveInstallation<T extends SlackInstallationLike>(installation: T): Promise<void>;
@@ -369,4 +398,10 @@ export interface OpenStoreOptions {
   connectTimeoutMs?: number;
   /** Upper bound for one store call in the resilient wrapper before falling back (default 3000). */
   operationTimeoutMs?: number;
+  /**
+   * STORE_BATCH_MS: question-log rows and cache entries are written together, in one
+   * transaction, at most this long after they were made (0: each write at once). See
+   * ResilientStore for what a crash can lose.
+   */
+  batchMs?: number;
 }

@@ -110,6 +110,42 @@ function outboxContract(makeDb: () => Promise<TestDb>): void {
     expect(await store.getJob(j.id)).toBeUndefined();
   });
 
+  test('an admission can lease its job to a worker at once, only when the lane could send it now', async () => {
+    const lease = { owner: 'r1', leaseMs: 30_000 };
+    const first = await store.admitEvent({ ...admit('e1', job('A', 'U1', 'a1')), lease });
+    expect(first).toMatchObject({ claimed: true, queued: 'job', leased: { kind: 'answer', lane: 'A', attempts: 1, payload: { text: 'a1' }, eventKey: 'e1' } });
+    const leased = first.claimed ? first.leased! : undefined;
+    expect(leased?.id).toBe(first.claimed ? first.jobId : undefined);
+    // Leased for real: no other worker takes it, and the lease holder marks it once.
+    expect(await store.leaseJobs({ owner: 'r2', leaseMs: 30_000, limit: 10 })).toEqual([]);
+    // The lane has a job in flight: the next one is queued behind it, not leased.
+    const second = await store.admitEvent({ ...admit('e2', job('A', 'U2', 'a2')), lease });
+    expect(second).toMatchObject({ claimed: true, queued: 'job' });
+    expect(second.claimed && second.leased).toBeFalsy();
+    expect(await store.finishJob({ id: leased!.id, owner: 'r1', status: 'sent', lane: 'A', laneNextAt: new Date(clock.now().getTime() + 1000) })).toBe(true);
+    // Pacing: the lane's next job waits for it, whether admitted now or queued before.
+    const third = await store.admitEvent({ ...admit('e3', job('B', 'U3', 'b1')), lease });
+    expect(third.claimed && third.leased).toBeTruthy();
+    await store.finishJob({ id: third.claimed ? third.jobId! : 0, owner: 'r1', status: 'sent', lane: 'B', laneNextAt: new Date(clock.now().getTime() + 1000) });
+    const paced = await store.admitEvent({ ...admit('e4', job('B', 'U4', 'b2')), lease });
+    expect(paced.claimed && paced.leased).toBeFalsy();
+    clock.advance(1000);
+    expect((await store.leaseJobs({ owner: 'r2', leaseMs: 30_000, limit: 10 })).map((j) => j.payload.text)).toEqual(['a2', 'b2']);
+    // A duplicate delivery leases nothing.
+    expect(await store.admitEvent({ ...admit('e1', job('A')), lease })).toEqual({ claimed: false });
+  });
+
+  test('the lease query takes lane heads oldest first however long the queue, skipping leased and pacing lanes', async () => {
+    for (let i = 0; i < 60; i++) await store.admitEvent(admit(`q${i}`, job(`L${i % 20}`, `U${i}`, `m${i}`)));
+    const [head] = await store.leaseJobs({ owner: 'r1', leaseMs: 30_000, limit: 1 });
+    expect(head.payload.text).toBe('m0');
+    await store.finishJob({ id: head.id, owner: 'r1', status: 'sent', lane: 'L0', laneNextAt: new Date(clock.now().getTime() + 5000) });
+    const next = await store.leaseJobs({ owner: 'r1', leaseMs: 30_000, limit: 5, skipLanes: ['L1'] });
+    // L0 is pacing and L1 skipped: the heads of L2..L6, in order.
+    expect(next.map((j) => j.payload.text)).toEqual(['m2', 'm3', 'm4', 'm5', 'm6']);
+    expect((await store.leaseJobs({ owner: 'r2', leaseMs: 30_000, limit: 100 })).map((j) => j.payload.text)).toEqual(['m1', ...Array.from({ length: 13 }, (_, k) => `m${k + 7}`)]);
+  });
+
   test('readiness writes: pingWrite succeeds on a healthy store', async () => {
     await expect(store.pingWrite()).resolves.toBeUndefined();
   });

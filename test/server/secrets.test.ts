@@ -20,6 +20,14 @@ describe('secrets never reach a log line', () => {
     expect(text()).toContain('[redacted]');
   });
 
+  it('censors values under secret-named keys at any depth (token, authorization, password...)', () => {
+    const { logger, text } = capture([]);
+    logger.info({ token: 'plain-value-1', req: { headers: { authorization: 'Basic plain-value-2', 'x-slack-signature': 'v0=plain-value-3' } }, config: { SLACK_BOT_TOKEN: 'plain-value-4', nested: { password: 'plain-value-5' } }, kept: 'visible' }, 'request');
+    expect(text()).not.toMatch(/plain-value-/);
+    expect(text()).toContain('visible');
+    expect(JSON.parse(text()).config.nested.password).toBe('[redacted]');
+  });
+
   it('scrubs token shapes it was not told about (sk-, xoxb-, xapp-)', () => {
     const { logger, text } = capture([]);
     logger.warn({ detail: 'bad key sk-proj-AbCdEf0123456789 and xoxb-1234-5678-abcdefgh and xapp-1-A0-123456789' }, 'oops');

@@ -11,13 +11,14 @@ import { claimEvents } from './middleware/claimEvent';
 import { ignoreBotsAndEdits } from './middleware/ignoreBots';
 import { ChannelPacer } from './reply/channelPacer';
 import { errorSummary } from './reply/postAnswer';
-import { webClientOptions } from './webClientOptions';
+import { SLACK_API_TIMEOUT_MS, slackApiBase, webClientOptions } from './webClientOptions';
 import { createInstallProvider } from './oauth/installProvider';
 import { oauthRoutes } from './oauth/oauthRoutes';
 import { registerUninstallListener } from './oauth/uninstallListener';
 import { isInstallationUnavailable } from './oauth/installationCache';
 import type { HttpRoute } from '../../server';
 import { EventIntake } from '../../outbox/intake';
+import { chatPoster, type ChatPoster } from './outbox/chatPoster';
 import { OutboxWorker } from '../../outbox/worker';
 import { installOutboxGate } from './outbox/gate';
 import { slackJobHandlers, type TokenFor } from './outbox/handlers';
@@ -120,7 +121,22 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
     if (!result.botToken) throw Object.assign(new Error('no bot token for this workspace'), { code: 'slack_oauth_installer_authorization_error' });
     return result.botToken;
   };
-  const handlerDeps = { assistant, logger, clientFor, tokenFor, escalation: Boolean(escalationChannel) };
+  // Answers, notices and onboarding messages: chat calls as lean JSON posts (chatPoster.ts).
+  const onRateLimited = (method: string, retryAfter: string | undefined) => {
+    metrics.errors.inc({ component: 'slack_api_rate_limited' });
+    logger.warn({ event: 'slack_api_rate_limited', method, retryAfter }, 'Slack Web API rate limit; retrying after Retry-After');
+  };
+  const posters = new Map<string, ChatPoster>();
+  const chatFor = (token: string): ChatPoster => {
+    let poster = posters.get(token);
+    if (!poster) {
+      if (posters.size >= 1000) posters.delete(posters.keys().next().value as string);
+      poster = chatPoster({ slackApiUrl: slackApiBase(config.SLACK_API_URL), token, timeoutMs: SLACK_API_TIMEOUT_MS, onRateLimited });
+      posters.set(token, poster);
+    }
+    return poster;
+  };
+  const handlerDeps = { assistant, logger, clientFor, chatFor, tokenFor, escalation: Boolean(escalationChannel) };
   const worker = new OutboxWorker({
     store,
     logger,
@@ -133,6 +149,7 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
     },
     laneSpacingMs: (job) => (PACED_KINDS.has(job.kind) ? config.SLACK_POST_SPACING_MS : 0),
     maxAgeMs: config.OUTBOX_MAX_AGE_SECONDS * 1000,
+    concurrency: config.OUTBOX_CONCURRENCY,
   });
   let gate: ReturnType<typeof installOutboxGate> | undefined;
   const intake = new EventIntake({
@@ -141,6 +158,7 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
     metrics,
     ackBoundMs: config.OUTBOX_ACK_BOUND_MS,
     maxHeld: config.OUTBOX_MAX_HELD,
+    leaser: worker,
     onLateOutcome: (input, outcome) => gate?.onLateOutcome(input, outcome),
   });
   gate = installOutboxGate(app, {

@@ -84,6 +84,7 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
     handlers: teamsJobHandlers({ assistant, logger, metrics, background, continueConversation, proactive }),
     laneSpacingMs: (job) => (job.kind === TEAMS_ANSWER || job.kind.startsWith('teams.onboarding') ? config.TEAMS_POST_SPACING_MS : 0),
     maxAgeMs: config.OUTBOX_MAX_AGE_SECONDS * 1000,
+    concurrency: config.OUTBOX_CONCURRENCY,
   });
   const intake = new EventIntake({
     store,
@@ -91,6 +92,7 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
     metrics,
     ackBoundMs: config.OUTBOX_ACK_BOUND_MS,
     maxHeld: config.OUTBOX_MAX_HELD,
+    leaser: worker,
     onLateOutcome: (input, outcome) => replies?.onLateOutcome(input, outcome),
   });
   replies = new TeamsReplies({

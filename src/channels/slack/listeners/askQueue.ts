@@ -33,6 +33,7 @@ export async function queueAsked(deps: AskQueueDeps, input: AskedInput): Promise
   }
   deps.metrics.outboxAdmissions.inc({ outcome: outcome.queued });
   if (outcome.queued === 'flood' || outcome.queued === 'flood_silent') deps.metrics.rateLimited.inc({ platform: 'slack' });
-  deps.worker.wake();
+  // A job leased in its admission is already running.
+  if (!outcome.leased) deps.worker.wake();
   return outcome.queued === 'job' ? 'queued' : 'limited';
 }

@@ -53,7 +53,8 @@ export function installOutboxGate(app: App, deps: GateDeps): { onLateOutcome: (i
     if (outcome.queued === 'flood' || outcome.queued === 'flood_silent') metrics.rateLimited.inc({ platform: 'slack' });
     if (outcome.queued !== 'none') {
       if (outcome.queued !== 'job') logger.info({ event: 'slack_event_limited', reason: outcome.queued, eventKey: input.eventKey }, 'question not queued: over a limit');
-      worker.wake();
+      // A job leased in its admission is already running.
+      if (!outcome.leased) worker.wake();
       return;
     }
     if (!event) return;

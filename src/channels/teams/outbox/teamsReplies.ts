@@ -53,7 +53,8 @@ export class TeamsReplies {
     metrics.outboxAdmissions.inc({ outcome: outcome.queued });
     if (outcome.queued === 'flood' || outcome.queued === 'flood_silent') metrics.rateLimited.inc({ platform: 'teams' });
     if (outcome.queued !== 'job') logger.info({ event: 'teams_question_limited', reason: outcome.queued, eventKey: input.eventKey }, 'question not queued: over a limit');
-    worker.wake();
+    // A job leased in its admission is already running.
+    if (!outcome.leased) worker.wake();
     return outcome.queued === 'job' ? 'queued' : 'limited';
   }
 

@@ -96,7 +96,7 @@ export async function startBotHarness(
   const proactive = new TeamsProactiveSender({ adapter: continuing, store, appId: TEST_APP_ID, policy, logger, deliver: (reference, activity) => replies!.deliver(reference, activity) });
   const continueConversation = (reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>) => adapter!.continueWith(reference, logic);
   const worker = new OutboxWorker({ store, logger, metrics, handlers: teamsJobHandlers({ assistant, logger, metrics, background, continueConversation, proactive }), laneSpacingMs: () => 0, pollMs: 50 });
-  const intake = new EventIntake({ store, logger, metrics, onLateOutcome: (input, outcome) => replies?.onLateOutcome(input, outcome) });
+  const intake = new EventIntake({ store, logger, metrics, leaser: worker, onLateOutcome: (input, outcome) => replies?.onLateOutcome(input, outcome) });
   replies = new TeamsReplies({ store, logger, metrics, intake, worker, limits: { maxConversationDepth: 1000, perUserPerMinute: 1000 } });
   const teamsReplies = replies;
   const onboarding =
