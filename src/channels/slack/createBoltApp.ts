@@ -11,7 +11,7 @@ import { claimEvents } from './middleware/claimEvent';
 import { ignoreBotsAndEdits } from './middleware/ignoreBots';
 import { ChannelPacer } from './reply/channelPacer';
 import { errorSummary } from './reply/postAnswer';
-import { SLACK_API_TIMEOUT_MS, slackApiBase, webClientOptions } from './webClientOptions';
+import { observedFetch, SLACK_API_TIMEOUT_MS, slackApiBase, webClientOptions } from './webClientOptions';
 import { createInstallProvider } from './oauth/installProvider';
 import { oauthRoutes } from './oauth/oauthRoutes';
 import { registerUninstallListener } from './oauth/uninstallListener';
@@ -122,16 +122,13 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
     return result.botToken;
   };
   // Answers, notices and onboarding messages: chat calls as lean JSON posts (chatPoster.ts).
-  const onRateLimited = (method: string, retryAfter: string | undefined) => {
-    metrics.errors.inc({ component: 'slack_api_rate_limited' });
-    logger.warn({ event: 'slack_api_rate_limited', method, retryAfter }, 'Slack Web API rate limit; retrying after Retry-After');
-  };
+  const slackFetch = observedFetch({ logger, metrics });
   const posters = new Map<string, ChatPoster>();
   const chatFor = (token: string): ChatPoster => {
     let poster = posters.get(token);
     if (!poster) {
       if (posters.size >= 1000) posters.delete(posters.keys().next().value as string);
-      poster = chatPoster({ slackApiUrl: slackApiBase(config.SLACK_API_URL), token, timeoutMs: SLACK_API_TIMEOUT_MS, onRateLimited });
+      poster = chatPoster({ slackApiUrl: slackApiBase(config.SLACK_API_URL), token, fetch: slackFetch, timeoutMs: SLACK_API_TIMEOUT_MS });
       posters.set(token, poster);
     }
     return poster;
