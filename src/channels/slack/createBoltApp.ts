@@ -11,14 +11,13 @@ import { claimEvents } from './middleware/claimEvent';
 import { ignoreBotsAndEdits } from './middleware/ignoreBots';
 import { ChannelPacer } from './reply/channelPacer';
 import { errorSummary } from './reply/postAnswer';
-import { observedFetch, SLACK_API_TIMEOUT_MS, slackApiBase, webClientOptions } from './webClientOptions';
+import { webClientOptions } from './webClientOptions';
 import { createInstallProvider } from './oauth/installProvider';
 import { oauthRoutes } from './oauth/oauthRoutes';
 import { registerUninstallListener } from './oauth/uninstallListener';
 import { isInstallationUnavailable } from './oauth/installationCache';
 import type { HttpRoute } from '../../server';
 import { EventIntake } from '../../outbox/intake';
-import { chatPoster, type ChatPoster } from './outbox/chatPoster';
 import { OutboxWorker } from '../../outbox/worker';
 import { installOutboxGate } from './outbox/gate';
 import { slackJobHandlers, type TokenFor } from './outbox/handlers';
@@ -121,19 +120,7 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
     if (!result.botToken) throw Object.assign(new Error('no bot token for this workspace'), { code: 'slack_oauth_installer_authorization_error' });
     return result.botToken;
   };
-  // Answers, notices and onboarding messages: chat calls as lean JSON posts (chatPoster.ts).
-  const slackFetch = observedFetch({ logger, metrics });
-  const posters = new Map<string, ChatPoster>();
-  const chatFor = (token: string): ChatPoster => {
-    let poster = posters.get(token);
-    if (!poster) {
-      if (posters.size >= 1000) posters.delete(posters.keys().next().value as string);
-      poster = chatPoster({ slackApiUrl: slackApiBase(config.SLACK_API_URL), token, fetch: slackFetch, timeoutMs: SLACK_API_TIMEOUT_MS });
-      posters.set(token, poster);
-    }
-    return poster;
-  };
-  const handlerDeps = { assistant, logger, clientFor, chatFor, tokenFor, escalation: Boolean(escalationChannel) };
+  const handlerDeps = { assistant, logger, clientFor, tokenFor, escalation: Boolean(escalationChannel) };
   const worker = new OutboxWorker({
     store,
     logger,

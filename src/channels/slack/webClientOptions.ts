@@ -15,25 +15,8 @@ export interface WebClientSettings {
  * wrapper only observes: it counts and logs 429s so throttling shows up in metrics.
  */
 export function webClientOptions(settings: WebClientSettings): webApi.WebClientOptions {
-  return {
-    ...(settings.slackApiUrl ? { slackApiUrl: slackApiBase(settings.slackApiUrl) } : {}),
-    retryConfig: { retries: 3, factor: 2, minTimeout: 100, maxTimeout: 2000 },
-    timeout: SLACK_API_TIMEOUT_MS,
-    fetch: observedFetch(settings),
-  };
-}
-
-export const SLACK_API_TIMEOUT_MS = 10_000;
-
-/** The Web API's base URL, ending with a slash. */
-export function slackApiBase(url = 'https://slack.com/api/'): string {
-  return withTrailingSlash(url);
-}
-
-/** fetch that counts and logs Slack's 429s, for every Web API call the bot makes. */
-export function observedFetch(settings: WebClientSettings): typeof fetch {
   const { logger, metrics } = settings;
-  return async (input, init) => {
+  const observedFetch: typeof fetch = async (input, init) => {
     const response = await fetch(input, init);
     if (response.status === 429) {
       const method = String(input instanceof Request ? input.url : input).split('/').pop();
@@ -41,6 +24,12 @@ export function observedFetch(settings: WebClientSettings): typeof fetch {
       logger.warn({ event: 'slack_api_rate_limited', method, retryAfter: response.headers.get('retry-after') }, 'Slack Web API rate limit; retrying after Retry-After');
     }
     return response;
+  };
+  return {
+    ...(settings.slackApiUrl ? { slackApiUrl: withTrailingSlash(settings.slackApiUrl) } : {}),
+    retryConfig: { retries: 3, factor: 2, minTimeout: 100, maxTimeout: 2000 },
+    timeout: 10_000,
+    fetch: observedFetch,
   };
 }
 

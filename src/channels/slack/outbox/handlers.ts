@@ -5,7 +5,6 @@ import type { Query } from '../../../engine/types';
 import { GiveUp, RetryLater } from '../../../outbox/errors';
 import type { JobHandler } from '../../../outbox/worker';
 import { isInstallationUnavailable } from '../oauth/installationCache';
-import type { ChatPoster } from './chatPoster';
 import { escalateOption, renderSlackAnswer } from '../renderAnswer';
 import { questionFromSlackText } from '../slackText';
 import { errorSummary } from '../reply/postAnswer';
@@ -29,8 +28,6 @@ export interface SlackHandlerDeps {
   logger: Logger;
   /** A client for one bot token, without retries of its own: the outbox retries, with Retry-After. */
   clientFor: (token: string) => webApi.WebClient;
-  /** The chat calls of every answer, posted as lean JSON requests; the client's own when absent. */
-  chatFor?: (token: string) => ChatPoster;
   tokenFor: TokenFor;
   /** ESCALATION_CHANNEL is set: answers carry "Ask the security team". */
   escalation?: boolean;
@@ -89,12 +86,10 @@ export async function authorized(deps: SlackHandlerDeps, target: SlackJobTarget)
   }
 }
 
-function chat(deps: SlackHandlerDeps, token: string): ChatPoster {
-  return deps.chatFor?.(token) ?? (deps.clientFor(token).chat as unknown as ChatPoster);
-}
-
 function ephemeral(deps: SlackHandlerDeps, token: string, target: SlackJobTarget, user: string, text: string) {
-  return call(() => chat(deps, token).postEphemeral({ channel: target.channel, user, text, ...(target.threadTs ? { thread_ts: target.threadTs } : {}) }));
+  return call(() =>
+    deps.clientFor(token).chat.postEphemeral({ channel: target.channel, user, text, ...(target.threadTs ? { thread_ts: target.threadTs } : {}) }),
+  );
 }
 
 export function slackJobHandlers(deps: SlackHandlerDeps): Record<string, JobHandler> {
@@ -116,9 +111,9 @@ export function slackJobHandlers(deps: SlackHandlerDeps): Record<string, JobHand
     const result = await deps.assistant.answer(query, { skipRateLimit: true });
     const options = escalateOption(deps.escalation, query.text);
     const message = renderSlackAnswer(result, options);
-    const client = chat(deps, token);
+    const client = deps.clientFor(token);
     const posted = await call(() =>
-      client.postMessage({
+      client.chat.postMessage({
         channel: p.channel,
         ...(p.threadTs ? { thread_ts: p.threadTs } : {}),
         text: message.text,
@@ -134,7 +129,7 @@ export function slackJobHandlers(deps: SlackHandlerDeps): Record<string, JobHand
         const phrased = await deps.assistant.phrase(result, query, { workspace: slackWorkspace(p) });
         if (!phrased || !posted.ts) return;
         const update = renderSlackAnswer(phrased, options);
-        await client
+        await client.chat
           .update({ channel: posted.channel ?? p.channel, ts: posted.ts, text: update.text, blocks: update.blocks })
           .catch((err: unknown) => deps.logger.warn({ err: errorSummary(err), event: 'slack_update_failed', answerId: result.id }, 'could not update the answer with its phrasing'));
       },
@@ -153,7 +148,7 @@ export function slackJobHandlers(deps: SlackHandlerDeps): Record<string, JobHand
     const token = await authorized(deps, p);
     // The blocks were rendered by renderOnboarding when the course decided on the message.
     const message = { channel: p.channel, text: p.text, ...(p.blocks ? { blocks: p.blocks } : {}), unfurl_links: false, unfurl_media: false };
-    await call(() => chat(deps, token).postMessage(message));
+    await call(() => deps.clientFor(token).chat.postMessage(message as webApi.ChatPostMessageArguments));
     return { status: 'sent' };
   };
 
