@@ -111,6 +111,12 @@ export const MIGRATIONS: readonly Migration[] = [
       ];
     },
   },
+  {
+    version: 5,
+    name: 'escalation_asker_name',
+    // The asker's display name: a Teams mention needs the name with the id (Slack's ids render as names).
+    statements: () => [`ALTER TABLE escalations ADD COLUMN asker_name TEXT`],
+  },
 ];
 
 const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`;
