@@ -9,6 +9,8 @@ import { aiMessageEntity } from './aiEntities';
 
 /** Follow-up buttons shown under an answer; more would crowd the card on mobile. */
 const MAX_FOLLOW_UPS = 3;
+/** The most actions a card shows (the Adaptive Card host config's maxActions, 5 by default). */
+const MAX_ACTIONS = 5;
 const FALLBACK_MAX = 1000;
 
 /** Container styles Teams supports, chosen so AWS / you / shared read differently at a glance. */
@@ -151,7 +153,10 @@ function footer(answer: Answer): CardJson {
 }
 
 function actionsOf(answer: Answer, options: TeamsRenderOptions): CardJson[] {
-  const actions: CardJson[] = answer.suggestions.slice(0, MAX_FOLLOW_UPS).map((question) => {
+  const escalate = options.escalate && isEscalatable(answer, options.escalate.question) ? options.escalate : undefined;
+  // Hosts show at most MAX_ACTIONS buttons: follow-ups give way to feedback and the escalation.
+  const room = MAX_ACTIONS - (answer.cells.length ? 2 : 0) - (escalate ? 1 : 0);
+  const actions: CardJson[] = answer.suggestions.slice(0, Math.min(MAX_FOLLOW_UPS, room)).map((question) => {
     const data: AskData = { question: question.slice(0, 500) };
     return { type: 'Action.Execute', verb: VERB_ASK, title: plainText(question, 60), data };
   });
@@ -161,8 +166,8 @@ function actionsOf(answer: Answer, options: TeamsRenderOptions): CardJson[] {
       actions.push({ type: 'Action.Execute', verb: VERB_FEEDBACK, title: helpful ? 'Helpful' : 'Not helpful', data });
     }
   }
-  if (options.escalate && isEscalatable(answer, options.escalate.question)) {
-    const data: EscalateData = escalationRequest(answer, options.escalate.question);
+  if (escalate) {
+    const data: EscalateData = escalationRequest(answer, escalate.question);
     actions.push({ type: 'Action.Execute', verb: VERB_ESCALATE, title: 'Ask the security team', data });
   }
   return actions;

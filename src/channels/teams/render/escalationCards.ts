@@ -69,9 +69,10 @@ export function renderCuratorCard(e: CuratorCardView, answeredBy?: string): Part
   } else {
     body.push(textBlock('Closed.', { size: 'Small', isSubtle: true }));
   }
-  const card: AdaptiveCardJson = adaptiveCard(body, actions, plainText(`Question for the security team: ${e.question}`, 300));
+  // Fallback and preview text stay free of the user's words: no client can turn them into a link or a mention.
+  const card: AdaptiveCardJson = adaptiveCard(body, actions, `Question for the security team (escalation #${e.id})`);
   if (asker) card.msteams = { width: 'Full', entities: [asker.entity] };
-  return { type: 'message', summary: plainText(`Question for the security team: ${e.question}`, 200), attachments: [cardAttachment(card)] };
+  return { type: 'message', summary: `Question for the security team (escalation #${e.id})`, attachments: [cardAttachment(card)] };
 }
 
 /** The dialog a curator's **Answer** opens: the question and a text box; Send comes back as task/submit. */
@@ -101,7 +102,7 @@ export function renderCuratorReply(asker: { id: string; name?: string }, curator
   const card = adaptiveCard(
     [textBlock(`The security team (${escapeCardText(plainText(curatorName || 'a curator', 100))}) answered:`, { weight: 'Bolder' }), quoted(answer, CURATOR_ANSWER_MAX)],
     [],
-    plainText(`The security team answered: ${answer}`, 1000),
+    'The security team answered your question.',
   );
   return {
     type: 'message',
@@ -120,7 +121,7 @@ export function renderTeamsDigest(report: GapReport, week: string): Partial<Acti
     ...paragraphs.slice(0, 40).map((p) => textBlock(escapeCardText(plainLines(p, 3000)), { spacing: 'Small' })),
     textBlock(escapeCardText("Examples are users' own words. The full list: npx whosecures kb gaps --since 7d"), { size: 'Small', isSubtle: true, spacing: 'Medium' }),
   ];
-  const card = adaptiveCard(body, [], plainText(`Weekly gaps digest (${week}): ${text}`, 1000));
+  const card = adaptiveCard(body, [], `Weekly gaps digest (${week})`);
   return { type: 'message', summary: plainText(`Weekly gaps digest (${week})`, 200), attachments: [cardAttachment(card)] };
 }
 
