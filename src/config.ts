@@ -36,6 +36,9 @@ const optionalUrl = optionalString.refine((v) => v === undefined || /^https?:\/\
 /** The public Teams/Bot Framework service hosts proactive messages may go to. */
 export const DEFAULT_TEAMS_SERVICE_HOSTS = ['smba.trafficmanager.net', '*.botframework.com', '*.teams.microsoft.com'];
 
+/** A Teams channel's conversation id, as Teams shows it in a channel link (the part before any `;messageid=`). */
+export const TEAMS_CHANNEL_ID = /^19:[A-Za-z0-9_.-]{1,200}@thread\.(tacv2|skype)$/;
+
 export const envSchema = z.object({
   PORT: int(3978, 0, 65535),
   /** Loopback for a local run; the container image sets 0.0.0.0 (reached through its published port). */
@@ -84,6 +87,13 @@ export const envSchema = z.object({
    * sent once per ISO week across replicas. Absent: no digest.
    */
   DIGEST_CHANNEL: optionalString.refine((v) => v === undefined || /^[CG][A-Z0-9]{2,20}$/.test(v), 'DIGEST_CHANNEL must be a Slack channel id (C… or G…)'),
+  /**
+   * The curators' Teams channel (a channel conversation id, 19:…@thread.tacv2 or @thread.skype):
+   * when set, every Teams answer carries "Ask the security team", posted there. Absent: no button.
+   */
+  TEAMS_ESCALATION_CHANNEL: optionalString.refine((v) => v === undefined || TEAMS_CHANNEL_ID.test(v), 'TEAMS_ESCALATION_CHANNEL must be a Teams channel id (19:…@thread.tacv2 or 19:…@thread.skype)'),
+  /** A Teams channel id for the curators' weekly gaps digest, sent once per ISO week across replicas. Absent: no digest. */
+  TEAMS_DIGEST_CHANNEL: optionalString.refine((v) => v === undefined || TEAMS_CHANNEL_ID.test(v), 'TEAMS_DIGEST_CHANNEL must be a Teams channel id (19:…@thread.tacv2 or 19:…@thread.skype)'),
   RATE_LIMIT_PER_MINUTE: int(20, 1, 10000),
   /** Longest an event's ack waits for its outbox write before it is acked and held in memory. */
   OUTBOX_ACK_BOUND_MS: int(500, 0, 2500),

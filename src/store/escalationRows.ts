@@ -3,12 +3,13 @@ import type { Escalation, EscalationInput, EscalationState } from './types';
 
 /** Column list of the escalations table, in the order `escalationFromRow` reads. */
 export const ESCALATION_COLUMNS =
-  'id, platform, workspace, asker, channel, thread_ts, question, answer_id, verdict, summary, cell, state, created_at, updated_at, curator_channel, curator_ts, curator, curator_answer, answered_at, proposal';
+  'id, platform, workspace, asker, channel, thread_ts, question, answer_id, verdict, summary, cell, state, created_at, updated_at, curator_channel, curator_ts, curator, curator_answer, answered_at, proposal, asker_name';
 
 const text = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
 
 export function escalationFromRow(r: Record<string, unknown>): Escalation {
   const optional: Partial<Escalation> = {
+    askerName: text(r.asker_name),
     threadTs: text(r.thread_ts),
     verdict: text(r.verdict),
     summary: text(r.summary),
@@ -36,7 +37,7 @@ export function escalationFromRow(r: Record<string, unknown>): Escalation {
   return e;
 }
 
-/** The insert's parameters $1..$12 (created_at = updated_at = $12). */
+/** The insert's parameters $1..$13 (created_at = updated_at = $12). */
 export function escalationInsertParams(input: EscalationInput, now: number): unknown[] {
   return [
     input.platform,
@@ -51,5 +52,6 @@ export function escalationInsertParams(input: EscalationInput, now: number): unk
     input.cell ?? null,
     'open',
     now,
+    input.askerName ?? null,
   ];
 }

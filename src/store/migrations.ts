@@ -118,6 +118,12 @@ export const MIGRATIONS: readonly Migration[] = [
     // of grouping every pending job by lane: its cost no longer grows with the backlog.
     statements: () => [`CREATE INDEX outbox_jobs_pending_id ON outbox_jobs (id) WHERE status = 'pending'`],
   },
+  {
+    version: 6,
+    name: 'escalation_asker_name',
+    // The asker's display name: a Teams mention needs the name with the id (Slack's ids render as names).
+    statements: () => [`ALTER TABLE escalations ADD COLUMN asker_name TEXT`],
+  },
 ];
 
 const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`;

@@ -436,8 +436,8 @@ export class SqlStore implements Store {
       // The unique (platform, workspace, answer, asker) index makes a double click, or two
       // replicas taking the same click, open one escalation.
       const inserted = await tx.all<Record<string, unknown>>(
-        `INSERT INTO escalations (platform, workspace, asker, channel, thread_ts, question, answer_id, verdict, summary, cell, state, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
+        `INSERT INTO escalations (platform, workspace, asker, channel, thread_ts, question, answer_id, verdict, summary, cell, state, created_at, updated_at, asker_name)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)
          ON CONFLICT (platform, workspace, answer_id, asker) DO NOTHING
          RETURNING ${ESCALATION_COLUMNS}`,
         escalationInsertParams(input, now),

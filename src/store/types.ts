@@ -225,6 +225,8 @@ export interface EscalationInput {
   workspace: string;
   /** The asker's platform id: the curators' reply mentions them in their thread. */
   asker: string;
+  /** The asker's display name, where a mention needs it with the id (Teams). */
+  askerName?: string;
   /** Where the bot's answer is: the curator's reply goes there. */
   channel: string;
   threadTs?: string;

@@ -3,6 +3,7 @@ import type { Answer, AnswerRow } from '../../engine/types';
 import { OWNER_LABEL, VERDICT_LABEL, conditionLine, leadOfText } from '../../engine/answerText';
 import { ACTION, encodeFeedbackValue } from './actionIds';
 import { mrkdwnLink, plainText, safeText, splitMrkdwn, truncate, withoutUrls } from './mrkdwn';
+import { isEscalatable } from '../../curator/escalations';
 import { encodeEscalateValue } from './escalation/escalateValue';
 import { SLACK_LIMITS } from './slackLimits';
 import { isSlackUserId } from './slackText';
@@ -38,9 +39,6 @@ export interface RenderOptions {
    */
   escalate?: { question: string };
 }
-
-/** Kinds of reply that answer nothing a curator could add to. */
-const NOT_ESCALATED = new Set<Answer['intent']>(['help', 'greeting', 'invalid_input']);
 
 /** The render option that adds "Ask the security team" when the feature is on. */
 export function escalateOption(enabled: boolean | string | undefined, question: string): Pick<RenderOptions, 'escalate'> {
@@ -165,7 +163,7 @@ function answerActions(answer: Answer, share: boolean, escalate?: { question: st
   if (share) {
     elements.push({ type: 'button', action_id: ACTION.share, style: 'primary', text: { type: 'plain_text', text: 'Share in channel', emoji: false }, value: answer.id });
   }
-  if (escalate && escalate.question.trim() && !NOT_ESCALATED.has(answer.intent)) {
+  if (escalate && isEscalatable(answer, escalate.question)) {
     elements.push({ type: 'button', action_id: ACTION.escalate, text: { type: 'plain_text', text: 'Ask the security team', emoji: false }, value: encodeEscalateValue(answer, escalate.question.trim()) });
   }
   return elements.length ? { type: 'actions', block_id: 'answer_actions', elements } : undefined;

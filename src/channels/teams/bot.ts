@@ -7,6 +7,8 @@ import {
   type MessagingExtensionQuery,
   type MessagingExtensionResponse,
   type StatePropertyAccessor,
+  type TaskModuleRequest,
+  type TaskModuleResponse,
   TurnContext,
   type UserState,
 } from 'botbuilder';
@@ -24,7 +26,8 @@ import { parseOnboardingCommand } from './onboarding/commands';
 import { parseOnboardingData, type TeamsOnboarding } from './onboarding/teamsOnboarding';
 import type { TeamsReplies } from './outbox/teamsReplies';
 import { APOLOGY } from './turnError';
-import { VERB_ASK, VERB_FEEDBACK, VERB_ONBOARDING, askDataSchema, feedbackDataSchema } from './render/actions';
+import { VERB_ASK, VERB_ESCALATE, VERB_ESCALATION_CLOSE, VERB_FEEDBACK, VERB_ONBOARDING, askDataSchema, escalateDataSchema, feedbackDataSchema } from './render/actions';
+import type { TeamsEscalations } from './escalation';
 import { renderSearchMessage, renderSearchResults } from './render/searchResults';
 import { renderTeamsWelcome } from './render/welcomeCard';
 import type { ServiceUrlPolicy } from './serviceUrls';
@@ -52,6 +55,8 @@ export interface TeamsBotDeps {
   replies: TeamsReplies;
   /** "Ask whosecures" on a message (MESSAGE_ACTION_ENABLED); on unless false. */
   messageActions?: boolean;
+  /** "Ask the security team" (TEAMS_ESCALATION_CHANNEL set). */
+  escalations?: TeamsEscalations;
 }
 
 interface WelcomeState {
@@ -134,6 +139,8 @@ export class WhosecuresTeamsBot extends TeamsActivityHandler {
   private async handleMembersAdded(context: TurnContext): Promise<void> {
     const { activity } = context;
     const botAdded = (activity.membersAdded ?? []).some((m) => m.id === activity.recipient?.id);
+    // Added to a team: its reference lets the bot post in the team's channels (the curators', the digest's).
+    if (botAdded && activity.conversation?.conversationType === 'channel') await saveReferenceIfAuthenticated(context, this.deps);
     if (!botAdded || activity.conversation?.conversationType !== 'personal') return;
     await this.handleInstall(context);
   }
@@ -177,6 +184,13 @@ export class WhosecuresTeamsBot extends TeamsActivityHandler {
       if (outcome === 'duplicate') return messageResponse('Already answered.');
       return messageResponse(outcome === 'refused' ? APOLOGY : 'Answering in the conversation.');
     }
+    const escalations = this.deps.escalations?.enabled ? this.deps.escalations : undefined;
+    if (verb === VERB_ESCALATE && escalations) {
+      const parsed = escalateDataSchema.safeParse(data);
+      if (!parsed.success) return badRequest('escalation data is invalid');
+      return messageResponse(await escalations.escalate(context, parsed.data));
+    }
+    if (verb === VERB_ESCALATION_CLOSE && escalations) return escalations.close(context, data);
     if (verb === VERB_ONBOARDING) {
       const parsed = parseOnboardingData(data);
       if (!parsed || !this.deps.onboarding) return badRequest('onboarding action is invalid');
@@ -203,6 +217,18 @@ export class WhosecuresTeamsBot extends TeamsActivityHandler {
   protected override async handleTeamsMessagingExtensionSubmitAction(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
     if (this.deps.messageActions === false || action.commandId !== ASK_MESSAGE_COMMAND) return super.handleTeamsMessagingExtensionSubmitAction(context, action);
     return submitMessageAction(context, action, this.deps);
+  }
+
+  /** A curator's **Answer** on an escalation card (Action.Submit with msteams task/fetch). */
+  protected override async handleTeamsTaskModuleFetch(context: TurnContext, request: TaskModuleRequest): Promise<TaskModuleResponse> {
+    if (!this.deps.escalations?.enabled) return super.handleTeamsTaskModuleFetch(context, request);
+    return this.deps.escalations.fetchTask(context, request);
+  }
+
+  /** The answer dialog's **Send**. */
+  protected override async handleTeamsTaskModuleSubmit(context: TurnContext, request: TaskModuleRequest): Promise<TaskModuleResponse> {
+    if (!this.deps.escalations?.enabled) return super.handleTeamsTaskModuleSubmit(context, request);
+    return this.deps.escalations.submitTask(context, request);
   }
 
   /** The knowledge-base answers matching a search, best first: the same answers a question would get. */

@@ -24,13 +24,16 @@ export function isAuthenticatedTurn(context: TurnContext, appId: string | undefi
   return Boolean(identity?.isAuthenticated && identity.getClaimValue('aud') === appId);
 }
 
-/** Keys a reference is stored under: the conversation, and the user for one-to-one chats. */
+/** Keys a reference is stored under: the conversation, the user for one-to-one chats, and the channel of a channel conversation. */
 export function referenceKeys(activity: Partial<Activity>): string[] {
   const keys: string[] = [];
   const tenant = activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? 'none';
   if (activity.conversation?.id) keys.push(`teams:conversation:${activity.conversation.id}`);
   const user = activity.from?.aadObjectId ?? activity.from?.id;
   if (user && activity.conversation?.conversationType === 'personal') keys.push(`teams:user:${tenant}:${user}`);
+  // A channel, whatever thread the activity is in: posts to the curators' channel and the digest start there.
+  const channel = (activity.channelData as { channel?: { id?: unknown } } | undefined)?.channel?.id ?? (activity.conversation?.conversationType === 'channel' ? activity.conversation.id?.split(';')[0] : undefined);
+  if (typeof channel === 'string' && channel) keys.push(`teams:channel:${channel}`);
   return keys;
 }
 

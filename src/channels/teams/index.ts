@@ -18,7 +18,9 @@ import type { ServiceUrlPolicy } from './serviceUrls';
 import { teamsTurnErrorHandler } from './turnError';
 import { EventIntake } from '../../outbox/intake';
 import { OutboxWorker } from '../../outbox/worker';
-import { teamsJobHandlers } from './outbox/handlers';
+import { teamsJobHandlers, teamsSenders } from './outbox/handlers';
+import { TEAMS_DIGEST, TEAMS_ESCALATION, TEAMS_ESCALATION_ANSWER } from './outbox/escalationJobs';
+import { TeamsEscalations } from './escalation';
 import { TEAMS_ANSWER } from './outbox/jobs';
 import { TeamsReplies } from './outbox/teamsReplies';
 
@@ -33,6 +35,8 @@ export interface TeamsChannel extends Channel {
   background: BackgroundTasks;
   /** The reply outbox: answers, onboarding cards and notes, sent by its worker. */
   replies: TeamsReplies;
+  /** "Ask the security team" and the curators' weekly digest. */
+  escalations: TeamsEscalations;
 }
 
 export interface TeamsChannelOptions {
@@ -40,6 +44,9 @@ export interface TeamsChannelOptions {
   /** How often due onboarding lessons are looked for. */
   lessonSweepMs?: number;
 }
+
+/** Jobs that post into a conversation: spaced TEAMS_POST_SPACING_MS apart in it. */
+const PACED_KINDS = new Set([TEAMS_ANSWER, TEAMS_ESCALATION, TEAMS_ESCALATION_ANSWER, TEAMS_DIGEST]);
 
 /** Lessons are due at a fixed hour on working days; looking every few minutes delivers them on time. */
 export const LESSON_SWEEP_MS = 5 * 60_000;
@@ -77,15 +84,36 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
   // The outbox's sends run in turns of their own; `deliver` is set once the outbox exists.
   let replies: TeamsReplies | undefined;
   const proactive = new TeamsProactiveSender({ adapter, store, appId, policy, logger, deliver: (reference, activity) => replies!.deliver(reference, activity) });
+  // "Ask the security team" and the digest post proactively: only a bot with an app id can.
+  const curatorChannels = { escalationChannel: config.TEAMS_ESCALATION_CHANNEL, digestChannel: config.TEAMS_DIGEST_CHANNEL };
+  if (!appId && (curatorChannels.escalationChannel || curatorChannels.digestChannel)) {
+    logger.warn({ channel: 'teams', event: 'teams_escalation_off' }, 'TEAMS_ESCALATION_CHANNEL and TEAMS_DIGEST_CHANNEL need an authenticated bot (MicrosoftAppId); both are off');
+  }
+  // The worker takes the escalations' job handlers; they wake it once it exists.
+  let wakeWorker: () => void = () => undefined;
+  const escalations = new TeamsEscalations({
+    store,
+    kb,
+    logger,
+    metrics,
+    worker: { wake: () => wakeWorker() },
+    proactive,
+    senders: teamsSenders({ continueConversation, proactive, logger }),
+    appId,
+    policy,
+    ...(appId && curatorChannels.escalationChannel ? { escalationChannel: curatorChannels.escalationChannel } : {}),
+    ...(appId && curatorChannels.digestChannel ? { digestChannel: curatorChannels.digestChannel } : {}),
+  });
   const worker = new OutboxWorker({
     store,
     logger,
     metrics,
-    handlers: teamsJobHandlers({ assistant, logger, metrics, background, continueConversation, proactive }),
-    laneSpacingMs: (job) => (job.kind === TEAMS_ANSWER || job.kind.startsWith('teams.onboarding') ? config.TEAMS_POST_SPACING_MS : 0),
+    handlers: { ...teamsJobHandlers({ assistant, logger, metrics, background, continueConversation, proactive, escalation: escalations.enabled }), ...escalations.jobHandlers() },
+    laneSpacingMs: (job) => (PACED_KINDS.has(job.kind) || job.kind.startsWith('teams.onboarding') ? config.TEAMS_POST_SPACING_MS : 0),
     maxAgeMs: config.OUTBOX_MAX_AGE_SECONDS * 1000,
     concurrency: config.OUTBOX_CONCURRENCY,
   });
+  wakeWorker = () => worker.wake();
   const intake = new EventIntake({
     store,
     logger,
@@ -116,9 +144,10 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
       })
     : undefined;
   if (!course) logger.info({ channel: 'teams' }, 'no onboarding course in the knowledge folder; onboarding off');
-  const bot = new WhosecuresTeamsBot({ assistant, store, kb, search, logger, metrics, userState, appId, policy, onboarding, replies, messageActions: config.MESSAGE_ACTION_ENABLED });
+  const bot = new WhosecuresTeamsBot({ assistant, store, kb, search, logger, metrics, userState, appId, policy, onboarding, replies, messageActions: config.MESSAGE_ACTION_ENABLED, escalations });
   const timer = onboarding ? new LessonTimer(() => onboarding.deliverDueLessons(), options.lessonSweepMs ?? LESSON_SWEEP_MS, logger) : undefined;
 
+  let stopDigest: () => void = () => undefined;
   let accepting = true;
   let inFlight = 0;
   let drained: (() => void) | undefined;
@@ -142,6 +171,7 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
     onboarding,
     background,
     replies,
+    escalations,
     routes: [
       {
         ...route,
@@ -160,12 +190,15 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
       // Jobs left by an earlier process (a crash, a deploy) are resumed from here.
       worker.start();
       timer?.start();
+      stopDigest();
+      stopDigest = escalations.startDigest();
     },
     async stop() {
       // TEAMS_SHUTDOWN_DRAIN_MS of sending, then 2 s for sends in flight and their marks, at
       // most 1 s for turns in flight (they only write to the outbox) and 1 s for phrasing
       // updates: within the process's 10 s however slow the LLM or the connector is.
       accepting = false;
+      stopDigest();
       const turnsDone = inFlight > 0 ? new Promise<void>((resolve) => (drained = resolve)) : Promise.resolve();
       const [, , held] = await Promise.all([within(1000, timer?.stop()), within(1000, turnsDone), intake.close(1000)]);
       const left = await worker.stop(config.TEAMS_SHUTDOWN_DRAIN_MS, 2000);

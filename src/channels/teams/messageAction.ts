@@ -25,6 +25,8 @@ export interface MessageActionDeps {
   store: Store;
   logger: Logger;
   metrics: Metrics;
+  /** "Ask the security team" on the answer (TEAMS_ESCALATION_CHANNEL set). */
+  escalations?: { enabled: boolean };
 }
 
 /** The chosen message's text only: Teams sends it as HTML; mentions (`<at>`) are names, not the question. */
@@ -92,7 +94,7 @@ export async function submitMessageAction(context: TurnContext, action: Messagin
     threadId: conversationId,
   };
   const answer = await deps.assistant.answer(query);
-  const reply = renderTeamsAnswer(answer);
+  const reply = renderTeamsAnswer(answer, deps.escalations?.enabled ? { escalate: { question } } : {});
   const name = escapeMessageText(plainText(activity.from?.name || 'Someone', 100));
   const mention = `<at>${name}</at>`;
   const message = {

@@ -2,7 +2,7 @@ import type { ConversationReference, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Assistant } from '../../conversation/assistant';
 import type { Answer, Query } from '../../engine/types';
-import { renderTeamsAnswer } from './render/answerCard';
+import { renderTeamsAnswer, type TeamsRenderOptions } from './render/answerCard';
 
 /** Runs `logic` in a new turn on a stored conversation (CloudAdapter.continueConversationAsync with the bot's app id). */
 export type ContinueConversation = (reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>) => Promise<void>;
@@ -20,11 +20,12 @@ export async function replaceWithPhrasing(
   answer: Answer,
   query: Query,
   workspace?: string,
+  render: TeamsRenderOptions = {},
 ): Promise<boolean> {
   const phrased = await deps.assistant.phrase(answer, query, { workspace });
   if (!phrased) return false;
   await deps.continueConversation(sent.reference, async (context) => {
-    await context.updateActivity({ ...renderTeamsAnswer(phrased), id: sent.activityId });
+    await context.updateActivity({ ...renderTeamsAnswer(phrased, render), id: sent.activityId });
   });
   deps.logger.info({ event: 'teams_answer_phrased', answerId: answer.id }, 'answer replaced with its phrasing');
   return true;

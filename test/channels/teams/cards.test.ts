@@ -7,6 +7,7 @@ import { renderSearchResults } from '../../../src/channels/teams/render/searchRe
 import { renderTeamsWelcome } from '../../../src/channels/teams/render/welcomeCard';
 import { VERB_ASK, VERB_FEEDBACK } from '../../../src/channels/teams/render/actions';
 import { cardProblems, cardTexts, openUrls } from './fakes/validateCard';
+import { renderAnswerDialogCard, renderCuratorCard, renderCuratorReply, renderTeamsDigest } from '../../../src/channels/teams/render/escalationCards';
 
 const kb = loadKnowledge();
 const router = createRouter(kb);
@@ -149,5 +150,43 @@ describe('Teams Adaptive Cards', () => {
       expect(texts).toContain('AI-generated');
       expect(texts).toContain('curated knowledge base');
     });
+  });
+});
+
+describe('Teams escalation and digest cards', () => {
+  const escalation = {
+    id: 7,
+    asker: '29:user-1',
+    askerName: 'Ada *<b>*',
+    channel: '19:x@thread.tacv2;messageid=1',
+    question: 'who secures [this](https://evil.example) <at>Everyone</at>?',
+    verdict: 'customer',
+    summary: 'You are responsible',
+    cell: 'ec2.os-patching',
+    curatorAnswer: 'We do, see the runbook.',
+  };
+
+  it.each(['open', 'answered', 'closed'] as const)('the curators\u2019 card when %s validates and escapes the question', (state) => {
+    const card = renderCuratorCard({ ...escalation, state }, 'Grace').attachments![0].content as Record<string, unknown>;
+    expect(cardProblems(card)).toEqual([]);
+    expect(JSON.stringify(card)).not.toContain('https://evil.example');
+    expect(cardTexts(card).join('\n')).toContain('asked in a channel');
+  });
+
+  it('the answer dialog, the reply to the asker and the digest validate', () => {
+    expect(cardProblems(renderAnswerDialogCard(escalation))).toEqual([]);
+    expect(cardProblems(renderAnswerDialogCard(escalation, 'Write an answer first.'))).toEqual([]);
+    const reply = renderCuratorReply({ id: escalation.asker, name: escalation.askerName }, 'Grace', 'We do.');
+    expect(cardProblems((reply.attachments![0] as { content: unknown }).content)).toEqual([]);
+    expect(reply.text).not.toContain('<b>');
+    const digest = renderTeamsDigest({ since: new Date(), scanned: { questions: 0, feedback: 0 }, gaps: [] } as unknown as Parameters<typeof renderTeamsDigest>[0], '2026-W49');
+    expect(cardProblems((digest.attachments![0] as { content: unknown }).content)).toEqual([]);
+  });
+
+  it('an answer card with "Ask the security team" keeps within five actions', () => {
+    for (const q of QUESTIONS) {
+      const json = renderTeamsAnswer(ask(q), { escalate: { question: q } }).attachments[0].content;
+      expect(cardProblems(json)).toEqual([]);
+    }
   });
 });

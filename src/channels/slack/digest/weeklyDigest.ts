@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { collectGaps } from '../../../curator';
+import { queueWeeklyDigest as queueSharedDigest, scheduleWeeklyDigest as scheduleSharedDigest, type DigestPayload, type WeeklyDigestDeps } from '../../../curator/weeklyDigest';
 import type { KnowledgeBase } from '../../../knowledge/types';
 import type { Metrics } from '../../../metrics';
 import type { JobHandler } from '../../../outbox/worker';
@@ -15,25 +16,10 @@ import { SLACK_LIMITS } from '../slackLimits';
 /** The curators' weekly digest of gaps, posted to DIGEST_CHANNEL through the outbox. */
 export const SLACK_DIGEST = 'slack.digest';
 
-const DAY_MS = 86_400_000;
-/** How often each replica checks whether this week's digest was sent. */
-export const DIGEST_CHECK_MS = 3_600_000;
+export { isoWeek } from '../../../curator/weeklyDigest';
 
-export interface SlackDigestPayload {
-  channel: string;
+export interface SlackDigestPayload extends DigestPayload {
   isEnterpriseInstall: boolean;
-  week: string;
-  since: string;
-}
-
-/** The ISO week of a date, e.g. `2026-W49`: one digest per week and channel. */
-export function isoWeek(date: Date): string {
-  const d = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
-  const day = d.getUTCDay() || 7;
-  d.setUTCDate(d.getUTCDate() + 4 - day);
-  const yearStart = Date.UTC(d.getUTCFullYear(), 0, 1);
-  const week = Math.ceil(((d.getTime() - yearStart) / DAY_MS + 1) / 7);
-  return `${d.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
 }
 
 export interface DigestDeps {
@@ -45,37 +31,23 @@ export interface DigestDeps {
   now?: () => Date;
 }
 
-/**
- * Once per ISO week and channel, across replicas: the week's claim and the digest job are
- * written in one transaction (the outbox's admission), so whichever replica checks first in a
- * new week queues it and every other check that week finds the claim taken.
- */
-export async function queueWeeklyDigest(deps: DigestDeps): Promise<boolean> {
-  const now = deps.now?.() ?? new Date();
-  const week = isoWeek(now);
-  const payload: SlackDigestPayload = { channel: deps.channel, isEnterpriseInstall: false, week, since: new Date(now.getTime() - 7 * DAY_MS).toISOString() };
-  const outcome = await deps.store.admitEvent({
-    eventKey: `digest:slack:${deps.channel}:${week}`,
-    claimTtlSeconds: 8 * 86_400,
-    job: { kind: SLACK_DIGEST, lane: slackLane({ channel: deps.channel }), payload: payload as unknown as Record<string, unknown> },
-  });
-  if (!outcome.claimed) return false;
-  deps.logger.info({ event: 'digest_queued', week }, 'weekly gaps digest queued');
-  deps.worker.wake();
-  return true;
+const slackDigest = (deps: DigestDeps): WeeklyDigestDeps => ({
+  ...deps,
+  platform: 'slack',
+  job: (week) => {
+    const payload: SlackDigestPayload = { ...week, isEnterpriseInstall: false };
+    return { kind: SLACK_DIGEST, lane: slackLane({ channel: deps.channel }), payload: payload as unknown as Record<string, unknown> };
+  },
+});
+
+/** Once per ISO week and channel, across replicas (src/curator/weeklyDigest.ts). */
+export function queueWeeklyDigest(deps: DigestDeps): Promise<boolean> {
+  return queueSharedDigest(slackDigest(deps));
 }
 
 /** Checks at start and then hourly; the returned function stops it. */
 export function scheduleWeeklyDigest(deps: DigestDeps): () => void {
-  const check = () =>
-    void queueWeeklyDigest(deps).catch((err: unknown) => {
-      deps.metrics.errors.inc({ component: 'slack_digest' });
-      deps.logger.warn({ event: 'digest_check_failed', err: String((err as Error)?.message ?? err).slice(0, 300) }, 'could not check the weekly digest; next check in an hour');
-    });
-  check();
-  const timer = setInterval(check, DIGEST_CHECK_MS);
-  timer.unref();
-  return () => clearInterval(timer);
+  return scheduleSharedDigest(slackDigest(deps));
 }
 
 /** Renders the week's gaps when the job runs, so the digest is as fresh as its send. */

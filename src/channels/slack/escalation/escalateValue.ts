@@ -1,32 +1,25 @@
+import { ESCALATION_QUESTION_MAX as QUESTION_MAX, ESCALATION_SUMMARY_MAX as SUMMARY_MAX, escalationRequest, type EscalationRequest } from '../../../curator/escalations';
 import type { Answer } from '../../../engine/types';
 import { SLACK_LIMITS } from '../slackLimits';
 
 /**
- * What the "Ask the security team" button carries: enough to open the escalation without the
- * answer itself, which is gone once an ephemeral answer is dismissed. Slack signs the click,
- * so the value is what this bot rendered; it is still parsed defensively.
+ * What the "Ask the security team" button carries (src/curator/escalations.ts), packed into
+ * Slack's 2,000-character button value: enough to open the escalation without the answer
+ * itself, which is gone once an ephemeral answer is dismissed. Slack signs the click, so the
+ * value is what this bot rendered; it is still parsed defensively.
  */
-export interface EscalateValue {
-  answerId: string;
-  question: string;
-  verdict?: string;
-  /** The answer's headline: the short answer the curators see. */
-  summary?: string;
-  cell?: string;
-}
-
-const QUESTION_MAX = 1200;
-const SUMMARY_MAX = 300;
+export type EscalateValue = EscalationRequest;
 
 export function encodeEscalateValue(answer: Answer, question: string): string {
-  let q = question.slice(0, QUESTION_MAX);
+  const request = escalationRequest(answer, question);
+  let q = request.question;
   const make = () =>
     JSON.stringify({
-      a: answer.id,
+      a: request.answerId,
       q,
-      ...(answer.verdict ? { v: answer.verdict } : {}),
-      s: answer.headline.slice(0, SUMMARY_MAX),
-      ...(answer.cells[0] ? { c: answer.cells[0].slice(0, 100) } : {}),
+      ...(request.verdict ? { v: request.verdict } : {}),
+      s: request.summary,
+      ...(request.cell ? { c: request.cell } : {}),
     });
   let value = make();
   // JSON escaping can make a question longer than its characters: shorten until it fits.

@@ -1,6 +1,5 @@
 import type { types } from '@slack/bolt';
-import { VERDICT_LABEL } from '../../../engine/answerText';
-import type { Verdict } from '../../../engine/types';
+import { CURATOR_ANSWER_MAX, verdictLabel } from '../../../curator/escalations';
 import type { Escalation } from '../../../store/types';
 import { ACTION, ESCALATION_MODAL } from '../actionIds';
 import { plainText, safeText, truncate } from '../mrkdwn';
@@ -11,7 +10,7 @@ import { isSlackUserId } from '../slackText';
 type KnownBlock = types.KnownBlock;
 
 /** The longest curator answer the modal takes (it is posted as one section). */
-export const CURATOR_ANSWER_MAX = 2500;
+export { CURATOR_ANSWER_MAX, verdictLabel };
 export const MODAL_BLOCK = 'curator_answer';
 export const MODAL_INPUT = 'answer';
 
@@ -24,10 +23,6 @@ const mention = (user: string | undefined) => (user && isSlackUserId(user) ? `<@
 const where = (channel: string) => (/^[CG][A-Z0-9]{2,20}$/.test(channel) ? `in <#${channel}>` : 'in a direct message with me');
 const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, SLACK_LIMITS.sectionText), verbatim: true } });
 const quoted = (text: string) => safeText(text).split('\n').map((l) => `>${l}`).join('\n');
-
-export function verdictLabel(verdict: string | undefined): string {
-  return verdict && verdict in VERDICT_LABEL ? VERDICT_LABEL[verdict as Verdict] : 'No verdict';
-}
 
 /**
  * The escalation as the curators see it. Every piece of user or answer text is escaped: only

@@ -1,5 +1,5 @@
 import type { App, BlockButtonAction, ViewSubmitAction } from '@slack/bolt';
-import { escalationProposal } from '../../../curator/escalationProposal';
+import { saveCuratorAnswer } from '../../../curator/escalations';
 import type { OutboxWorker } from '../../../outbox/worker';
 import type { Escalation } from '../../../store/types';
 import { ACTION, ESCALATION_MODAL } from '../actionIds';
@@ -126,14 +126,8 @@ export function registerEscalation(app: App, deps: EscalationDeps): void {
     if (!answer) return refuse('Write an answer first.');
     if (!Number.isInteger(id) || !isSlackUserId(curator)) return refuse('This form is no longer valid; press Reply again.');
     try {
-      const e = await deps.store.getEscalation(id);
-      if (!e) return await refuse('This escalation is no longer in the store.');
-      if (e.state !== 'open') return await refuse(answeredBy(e));
-      const at = new Date();
-      const proposal = escalationProposal({ escalation: e, curator, answer, at });
-      const origin: EscalationOrigin = { channel: e.channel, ...(e.threadTs ? { threadTs: e.threadTs } : {}), ephemeral: !e.threadTs };
-      const saved = await deps.store.answerEscalation({ id, curator, answer, proposal }, (row) =>
-        escalationAnswerJob(workspaceOf(body, context), origin, {
+      const saved = await saveCuratorAnswer(deps.store, { id, curator, answer }, (row) =>
+        escalationAnswerJob(workspaceOf(body, context), { channel: row.channel, ...(row.threadTs ? { threadTs: row.threadTs } : {}), ephemeral: !row.threadTs }, {
           escalationId: row.id,
           asker: row.asker,
           curator,
@@ -142,10 +136,7 @@ export function registerEscalation(app: App, deps: EscalationDeps): void {
           ...(row.curatorTs ? { curatorTs: row.curatorTs } : {}),
         }),
       );
-      if (!saved) {
-        const now = await deps.store.getEscalation(id);
-        return await refuse(now ? answeredBy(now) : 'This escalation is no longer open.');
-      }
+      if (!saved.saved) return await refuse(saved.reason === 'unknown' ? 'This escalation is no longer in the store.' : answeredBy(saved.escalation));
       await ack();
       deps.metrics.escalations.inc({ state: 'answered' });
       deps.logger.info({ event: 'escalation_answered', escalationId: id }, 'a curator answered an escalation');

@@ -22,6 +22,8 @@ export interface TeamsHandlerDeps {
   background: BackgroundTasks;
   continueConversation: ContinueConversation;
   proactive: TeamsProactiveSender;
+  /** TEAMS_ESCALATION_CHANNEL is set: answers carry "Ask the security team". */
+  escalation?: boolean;
 }
 
 /**
@@ -38,7 +40,14 @@ export function classifyConnectorError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
-export function teamsJobHandlers(deps: TeamsHandlerDeps): Record<string, JobHandler> {
+/** Sending from an outbox job: a turn of its own on a conversation, and a private note to one user. */
+export interface TeamsSenders {
+  inConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>, replyToId?: string): Promise<void>;
+  /** A note only the asker reads: in a personal chat, else the asker's stored personal chat (false: none, not sent). */
+  notify(p: Pick<TeamsNoticePayload, 'reference' | 'personal' | 'userReferenceKey'>, text: string): Promise<boolean>;
+}
+
+export function teamsSenders(deps: Pick<TeamsHandlerDeps, 'continueConversation' | 'proactive' | 'logger'>): TeamsSenders {
   /**
    * One turn of its own on the conversation, marked as the outbox's. The failure is caught
    * inside the turn: the adapter would otherwise hand it to onTurnError (an apology) and the
@@ -83,6 +92,11 @@ export function teamsJobHandlers(deps: TeamsHandlerDeps): Record<string, JobHand
     await inConversation(personal, async (context) => void (await context.sendActivity(renderTeamsNotice(text))));
     return true;
   };
+  return { inConversation, notify };
+}
+
+export function teamsJobHandlers(deps: TeamsHandlerDeps): Record<string, JobHandler> {
+  const { inConversation, notify } = teamsSenders(deps);
 
   const answer: JobHandler = async (job, { stale }) => {
     const p = job.payload as unknown as TeamsAnswerPayload;
@@ -104,11 +118,12 @@ export function teamsJobHandlers(deps: TeamsHandlerDeps): Record<string, JobHand
       await inConversation(p.reference, async (context) => void (await context.sendActivity(APOLOGY)), p.activityId);
       return { status: 'sent' };
     }
+    const render = deps.escalation ? { escalate: { question: p.question } } : {};
     let sentId: string | undefined;
     await inConversation(
       p.reference,
       async (context) => {
-        sentId = (await context.sendActivity(renderTeamsAnswer(result)))?.id;
+        sentId = (await context.sendActivity(renderTeamsAnswer(result, render)))?.id;
       },
       p.activityId,
     );
@@ -119,7 +134,7 @@ export function teamsJobHandlers(deps: TeamsHandlerDeps): Record<string, JobHand
         if (!sentId || !result.cells.length) return;
         const target = { reference: p.reference, activityId: sentId };
         const { assistant, continueConversation, logger } = deps;
-        deps.background.run('phrasing', () => replaceWithPhrasing({ assistant, continueConversation, logger }, target, result, query, p.workspace).then(() => undefined));
+        deps.background.run('phrasing', () => replaceWithPhrasing({ assistant, continueConversation, logger }, target, result, query, p.workspace, render).then(() => undefined));
       },
     };
   };

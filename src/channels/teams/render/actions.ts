@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CURATOR_ANSWER_MAX, ESCALATION_QUESTION_MAX, ESCALATION_SUMMARY_MAX } from '../../../curator/escalations';
 import { ONBOARDING_ACTIONS, type OnboardingActionId } from '../../../onboarding/actions';
 
 /**
@@ -14,6 +15,27 @@ export const feedbackDataSchema = z.object({
   cells: z.array(z.string().max(200)).max(20),
 });
 export type FeedbackData = z.infer<typeof feedbackDataSchema>;
+
+/** "Ask the security team" on an answer: the request src/curator/escalations.ts defines. */
+export const VERB_ESCALATE = 'whosecures.escalate';
+export const escalateDataSchema = z.object({
+  answerId: z.string().min(1).max(100),
+  question: z.string().min(1).max(ESCALATION_QUESTION_MAX),
+  verdict: z.string().max(40).optional(),
+  summary: z.string().max(ESCALATION_SUMMARY_MAX).optional(),
+  cell: z.string().max(100).optional(),
+});
+export type EscalateData = z.infer<typeof escalateDataSchema>;
+
+/** "Close" on the curators' card (Action.Execute; the response is the updated card). */
+export const VERB_ESCALATION_CLOSE = 'whosecures.escalation.close';
+/**
+ * "Answer" on the curators' card is an Action.Submit with `msteams: { type: 'task/fetch' }`: it
+ * opens the answer dialog (task/fetch); the dialog's Send comes back as task/submit with the
+ * text box's value under `answer`.
+ */
+export const escalationRefSchema = z.object({ escalation: z.number().int().positive() });
+export const curatorAnswerSchema = escalationRefSchema.extend({ answer: z.string().max(CURATOR_ANSWER_MAX * 2).optional() });
 
 export const askDataSchema = z.object({ question: z.string().min(1).max(500) });
 export type AskData = z.infer<typeof askDataSchema>;

@@ -15,7 +15,8 @@ export interface AdaptiveCardJson {
   body: CardJson[];
   actions?: CardJson[];
   fallbackText?: string;
-  msteams?: { width: 'Full' };
+  /** `entities`: the mentions a card's text carries (`<at>Name</at>`), as Teams reads them on cards. */
+  msteams?: { width: 'Full'; entities?: CardJson[] };
 }
 
 export function adaptiveCard(body: CardJson[], actions: CardJson[], fallbackText: string): AdaptiveCardJson {

@@ -2,12 +2,15 @@ import type { Activity } from 'botbuilder';
 import type { Answer, AnswerRow, ResolvedCitation } from '../../../engine/types';
 import { conditionLine, leadOfText, OWNER_LABEL, VERDICT_LABEL } from '../../../engine/answerText';
 import { escapeCardText, escapeMessageText, plainText } from '../text';
-import { VERB_ASK, VERB_FEEDBACK, type AskData, type FeedbackData } from './actions';
+import { escalationRequest, isEscalatable } from '../../../curator/escalations';
+import { VERB_ASK, VERB_ESCALATE, VERB_FEEDBACK, type AskData, type EscalateData, type FeedbackData } from './actions';
 import { adaptiveCard, cardAttachment, textBlock, type AdaptiveCardJson, type CardJson } from './adaptiveCard';
 import { aiMessageEntity } from './aiEntities';
 
 /** Follow-up buttons shown under an answer; more would crowd the card on mobile. */
 const MAX_FOLLOW_UPS = 3;
+/** The most actions a card shows (the Adaptive Card host config's maxActions, 5 by default). */
+const MAX_ACTIONS = 5;
 const FALLBACK_MAX = 1000;
 
 /** Container styles Teams supports, chosen so AWS / you / shared read differently at a glance. */
@@ -29,8 +32,16 @@ export interface TeamsAnswerMessage extends Partial<Activity> {
  * feedback buttons. When an LLM phrased the explanation it goes in the message text with `[n]`
  * markers, marked AI-generated, with citation entities Teams renders as pills. Pure function.
  */
-export function renderTeamsAnswer(answer: Answer): TeamsAnswerMessage {
-  const card = renderAnswerCard(answer);
+export interface TeamsRenderOptions {
+  /**
+   * Add "Ask the security team" (TEAMS_ESCALATION_CHANNEL set): the question the answer
+   * answers, so the curators see what was asked.
+   */
+  escalate?: { question: string };
+}
+
+export function renderTeamsAnswer(answer: Answer, options: TeamsRenderOptions = {}): TeamsAnswerMessage {
+  const card = renderAnswerCard(answer, options);
   const message: TeamsAnswerMessage = {
     type: 'message',
     summary: plainText(answer.topic ? `${answer.headline}: ${answer.topic.title}` : answer.headline, 200),
@@ -45,7 +56,7 @@ export function renderTeamsAnswer(answer: Answer): TeamsAnswerMessage {
   return message;
 }
 
-export function renderAnswerCard(answer: Answer): AdaptiveCardJson {
+export function renderAnswerCard(answer: Answer, options: TeamsRenderOptions = {}): AdaptiveCardJson {
   const body: CardJson[] = [header(answer)];
   // With an LLM phrasing, the explanation is the message text above the card; do not repeat it.
   if (!answer.phrased) body.push(textBlock(escapeCardText(leadOf(answer)), { spacing: 'Medium' }));
@@ -63,7 +74,7 @@ export function renderAnswerCard(answer: Answer): AdaptiveCardJson {
   }
   if (answer.citations.length) body.push(sourcesSection(answer.citations));
   body.push(footer(answer));
-  return adaptiveCard(body, actionsOf(answer), plainText(answer.text, FALLBACK_MAX));
+  return adaptiveCard(body, actionsOf(answer, options), plainText(answer.text, FALLBACK_MAX));
 }
 
 /**
@@ -141,8 +152,11 @@ function footer(answer: Answer): CardJson {
   return textBlock(escapeCardText(parts.join(' · ')), { size: 'Small', isSubtle: true, spacing: 'Medium' });
 }
 
-function actionsOf(answer: Answer): CardJson[] {
-  const actions: CardJson[] = answer.suggestions.slice(0, MAX_FOLLOW_UPS).map((question) => {
+function actionsOf(answer: Answer, options: TeamsRenderOptions): CardJson[] {
+  const escalate = options.escalate && isEscalatable(answer, options.escalate.question) ? options.escalate : undefined;
+  // Hosts show at most MAX_ACTIONS buttons: follow-ups give way to feedback and the escalation.
+  const room = MAX_ACTIONS - (answer.cells.length ? 2 : 0) - (escalate ? 1 : 0);
+  const actions: CardJson[] = answer.suggestions.slice(0, Math.min(MAX_FOLLOW_UPS, room)).map((question) => {
     const data: AskData = { question: question.slice(0, 500) };
     return { type: 'Action.Execute', verb: VERB_ASK, title: plainText(question, 60), data };
   });
@@ -151,6 +165,10 @@ function actionsOf(answer: Answer): CardJson[] {
       const data: FeedbackData = { answerId: answer.id, helpful, cells: answer.cells.slice(0, 20) };
       actions.push({ type: 'Action.Execute', verb: VERB_FEEDBACK, title: helpful ? 'Helpful' : 'Not helpful', data });
     }
+  }
+  if (escalate) {
+    const data: EscalateData = escalationRequest(answer, escalate.question);
+    actions.push({ type: 'Action.Execute', verb: VERB_ESCALATE, title: 'Ask the security team', data });
   }
   return actions;
 }
