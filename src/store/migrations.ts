@@ -166,6 +166,10 @@ function lockKey(schema: string): string {
  */
 export async function migratePostgres(pool: Pool, schema: string): Promise<number[]> {
   const client = await pool.connect();
+  // As in postgres.ts: a checked-out client's 'error' must have a listener or it crashes the process;
+  // the query in flight rejects with the same error and fails the migration.
+  const ignoreClientError = () => undefined;
+  client.on('error', ignoreClientError);
   const key = lockKey(schema);
   try {
     await client.query('SELECT pg_advisory_lock($1::bigint)', [key]);
@@ -189,6 +193,7 @@ export async function migratePostgres(pool: Pool, schema: string): Promise<numbe
       await client.query('SELECT pg_advisory_unlock($1::bigint)', [key]).catch(() => undefined);
     }
   } finally {
+    client.off('error', ignoreClientError);
     client.release();
   }
 }

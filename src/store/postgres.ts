@@ -42,6 +42,13 @@ export class PostgresDriver implements SqlDriver {
     if (this.closed) throw new StoreError('STORE_CLOSED', 'store is closed');
     const client = await this.pool.connect();
     let broken = false;
+    // A checked-out client whose server goes away emits 'error' on the client, not the pool; with
+    // no listener that crashes the process (seen with PostgreSQL stopped mid-transaction). The
+    // query in flight fails on its own; the client must not go back to the pool.
+    const onError = () => {
+      broken = true;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const tx: SqlQueries = {
@@ -58,6 +65,7 @@ export class PostgresDriver implements SqlDriver {
       throw err;
     } finally {
       // A connection whose ROLLBACK failed is in an unknown state: the pool must not reuse it.
+      client.off('error', onError);
       client.release(broken);
     }
   }
