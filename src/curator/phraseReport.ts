@@ -1,5 +1,5 @@
 import type { Area, Cell, KnowledgeBase } from '../knowledge/types';
-import { createRouter, type RouterParts } from '../engine/router';
+import { createRouter, type Router, type RouterParts } from '../engine/router';
 import { Detector } from '../engine/detect';
 import { SearchIndex } from '../engine/search';
 import { ScopeReader } from '../engine/scope';
@@ -42,10 +42,13 @@ export interface PhraseRef {
 }
 
 export interface PhraseResult extends PhraseRef {
-  /** Tuning questions that contain the phrase (by the pre-filter). */
+  /** Tuning questions that contain the phrase (by the pre-filter); none of them changes its answer without it. */
   questions: number;
-  /** Of those, the ones whose verdict or first cell changes without the phrase. */
-  changed: number;
+  /**
+   * Another phrase of the same list that reads the same once plural-folded ("building",
+   * "buildings"): each is judged alone, so both may be listed while only one can go.
+   */
+  sameAs?: string;
 }
 
 export interface PhraseReport {
@@ -59,9 +62,11 @@ export interface PhraseReport {
   noChange: PhraseResult[];
   /** Phrases no tuning question contains: they change no answer either, untested. */
   unmatched: PhraseResult[];
-  /** Routers built (one per phrase some question contains) and questions answered again. */
+  /** Routers built (one per phrase some question contains) and questions answered again (stopping at the first that changes). */
   routers: number;
   reroutes: number;
+  /** How long the report took. */
+  seconds: number;
 }
 
 /** What the router answered: the verdict and the first cell (what the evaluation scores). */
@@ -115,8 +120,8 @@ function withReplaced(kb: KnowledgeBase, change: { cell?: Cell; area?: Area }): 
   };
 }
 
-/** The knowledge base without one phrase: fresh objects for what changes. */
-function without(kb: KnowledgeBase, ref: PhraseRef): KnowledgeBase {
+/** The knowledge base without one phrase: fresh objects for what changes, the shipped ones untouched. */
+export function withoutPhrase(kb: KnowledgeBase, ref: PhraseRef): KnowledgeBase {
   const drop = <T>(list: T[]) => list.filter((_, i) => i !== ref.index);
   if (ref.kind === 'area-keyword') {
     const area = kb.areas.get(ref.owner)!;
@@ -131,19 +136,39 @@ function without(kb: KnowledgeBase, ref: PhraseRef): KnowledgeBase {
 /** How many words of the search index's keyword field an area lends each of its cells (search.ts). */
 const AREA_KEYWORDS_SEARCHED = 4;
 
+/** The parts of a router over `kb`, built once and shared by the routers of every phrase removed. */
+export function routerParts(kb: KnowledgeBase): RouterParts {
+  return { detector: new Detector(kb), search: new SearchIndex(kb), scope: new ScopeReader(kb), units: new UnitIndex(kb, new Vocabulary(kb)), speller: new Speller(kb) };
+}
+
+/**
+ * A router over `kb` without the phrase `ref`: the parts that read it are built again over the
+ * reduced knowledge base (the search index only when a question searches), the rest are `base`'s.
+ * `spellerChanges` says whether the phrase holds a word the rest of the knowledge base lacks.
+ */
+export function routerWithout(kb: KnowledgeBase, ref: PhraseRef, base: RouterParts, spellerChanges = true): Router {
+  const reduced = withoutPhrase(kb, ref);
+  const keyword = ref.kind !== 'condition';
+  const searched = ref.kind === 'cell-keyword' || (ref.kind === 'area-keyword' && ref.index < AREA_KEYWORDS_SEARCHED);
+  return createRouter(reduced, {
+    ...base,
+    ...(keyword ? { detector: new Detector(reduced) } : {}),
+    ...(searched ? { search: new SearchIndex(reduced, { lazy: true }) } : {}),
+    ...(spellerChanges ? { speller: new Speller(reduced) } : {}),
+  });
+}
+
 export interface PhraseReportOptions {
   /** Called after each phrase with how many are done, for a progress line. */
   progress?: (done: number, total: number) => void;
 }
 
-export function phraseReport(kb: KnowledgeBase, questions: EvalQuestion[], options: PhraseReportOptions = {}): PhraseReport {
-  const base: RouterParts = {
-    detector: new Detector(kb),
-    search: new SearchIndex(kb),
-    scope: new ScopeReader(kb),
-    units: new UnitIndex(kb, new Vocabulary(kb)),
-    speller: new Speller(kb),
-  };
+export function phraseReport(shipped: KnowledgeBase, questions: EvalQuestion[], options: PhraseReportOptions = {}): PhraseReport {
+  // The calibration sets only the confidence (and, below a threshold, the readings offered,
+  // which search the index): never the verdict or the cell compared here.
+  const started = Date.now();
+  const kb: KnowledgeBase = { ...shipped, calibration: undefined };
+  const base = routerParts(kb);
   const router = createRouter(kb, base);
   const query = (q: EvalQuestion) => ({ text: q.q, platform: 'cli' as const, userId: 'eval', conversationId: 'eval', context: q.context });
   const before = questions.map((q) => outcome(router.route(query(q))));
@@ -194,30 +219,34 @@ export function phraseReport(kb: KnowledgeBase, questions: EvalQuestion[], optio
   };
 
   const refs = curatedPhrases(kb);
+  // Phrases of one list that read alike: each covers the other.
+  const listKey = (r: PhraseRef) => `${r.kind} ${r.owner} ${r.condition?.index ?? ''}`;
+  const readings = new Map<string, PhraseRef[]>();
+  for (const r of refs) {
+    const key = `${listKey(r)}\u0000${words(r.phrase).join(' ')}`;
+    readings.set(key, [...(readings.get(key) ?? []), r]);
+  }
+  const sameAs = (ref: PhraseRef): { sameAs?: string } => {
+    const twin = readings.get(`${listKey(ref)}\u0000${words(ref.phrase).join(' ')}`)?.find((r) => r !== ref);
+    return twin ? { sameAs: twin.phrase } : {};
+  };
   const checked: Record<PhraseKind, number> = { condition: 0, 'cell-keyword': 0, 'area-keyword': 0 };
-  const report: PhraseReport = { questions: questions.length, checked, deciding: 0, noChange: [], unmatched: [], routers: 0, reroutes: 0 };
+  const report: PhraseReport = { questions: questions.length, checked, deciding: 0, noChange: [], unmatched: [], routers: 0, reroutes: 0, seconds: 0 };
   refs.forEach((ref, done) => {
     checked[ref.kind]++;
     const asked = containing(ref);
     if (asked.length === 0) {
-      report.unmatched.push({ ...ref, questions: 0, changed: 0 });
+      report.unmatched.push({ ...ref, questions: 0, ...sameAs(ref) });
     } else {
-      const reduced = without(kb, ref);
-      const keyword = ref.kind !== 'condition';
-      const parts: RouterParts = {
-        ...base,
-        ...(keyword ? { detector: new Detector(reduced) } : {}),
-        ...(ref.kind === 'cell-keyword' || (ref.kind === 'area-keyword' && ref.index < AREA_KEYWORDS_SEARCHED) ? { search: new SearchIndex(reduced, { lazy: true }) } : {}),
-        ...(changesSpeller(ref.phrase) ? { speller: new Speller(reduced) } : {}),
-      };
-      const other = createRouter(reduced, parts);
+      const other = routerWithout(kb, ref, base, changesSpeller(ref.phrase));
       report.routers++;
       report.reroutes += asked.length;
-      const changed = asked.filter((i) => outcome(other.route(query(questions[i]))) !== before[i]).length;
-      if (changed > 0) report.deciding++;
-      else report.noChange.push({ ...ref, questions: asked.length, changed });
+      // One changed answer settles it.
+      if (asked.some((i) => outcome(other.route(query(questions[i]))) !== before[i])) report.deciding++;
+      else report.noChange.push({ ...ref, questions: asked.length, ...sameAs(ref) });
     }
     options.progress?.(done + 1, refs.length);
   });
+  report.seconds = (Date.now() - started) / 1000;
   return report;
 }
