@@ -182,7 +182,11 @@ export function phraseReport(shipped: KnowledgeBase, questions: EvalQuestion[], 
   });
   const byWord = new Map<string, number[]>();
   forms.forEach((pair, i) => {
-    for (const w of new Set(pair.flat())) byWord.set(w, [...(byWord.get(w) ?? []), i]);
+    for (const w of new Set(pair.flat())) {
+      const list = byWord.get(w);
+      if (list) list.push(i);
+      else byWord.set(w, [i]);
+    }
   });
 
   const vocabulary = new Map<string, number>();
@@ -240,9 +244,12 @@ export function phraseReport(shipped: KnowledgeBase, questions: EvalQuestion[], 
     } else {
       const other = routerWithout(kb, ref, base, changesSpeller(ref.phrase));
       report.routers++;
-      report.reroutes += asked.length;
       // One changed answer settles it.
-      if (asked.some((i) => outcome(other.route(query(questions[i]))) !== before[i])) report.deciding++;
+      const changes = (i: number) => {
+        report.reroutes++;
+        return outcome(other.route(query(questions[i]))) !== before[i];
+      };
+      if (asked.some(changes)) report.deciding++;
       else report.noChange.push({ ...ref, questions: asked.length, ...sameAs(ref) });
     }
     options.progress?.(done + 1, refs.length);
