@@ -1,8 +1,8 @@
 import { createEngine } from '../engine';
 import { checkKnowledge } from '../knowledge/check';
-import { writeFileSync, readdirSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { evaluate, formatBlindReport, formatReport, loadEvalQuestions, defaultEvalDir, type EvalQuestion } from '../eval/evaluate';
+import { evaluate, formatBlindReport, formatReport, loadEvalQuestions, loadTuningQuestions, defaultEvalDir } from '../eval/evaluate';
 import { calibrationReport, fitCalibration, formatReliability } from '../eval/calibrate';
 import { CALIBRATION_FILE } from '../knowledge/schema';
 import { readFirstScore, writeFirstScore, type FirstScore } from '../eval/firstScore';
@@ -24,7 +24,7 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
     const { kb, router } = createEngine();
     const questions = loadEvalQuestions(typeof values.dir === 'string' ? values.dir : undefined);
     if (values.calibrate) {
-      const { sets, questions: tuning } = tuningQuestions();
+      const { sets, questions: tuning } = loadTuningQuestions();
       const firstScores = sets.map((s) => readFirstScore(resolve(defaultEvalDir(), '..', s.replace(/^test\//, '')))).filter((f): f is FirstScore => f !== undefined);
       const data = fitCalibration(kb, tuning, sets, firstScores);
       const path = join(kb.dir, CALIBRATION_FILE);
@@ -62,11 +62,4 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
     if (values['no-gate']) return unresolved.length === 0 ? 0 : 1;
     return report.verdictAccuracy >= 0.95 && unresolved.length === 0 ? 0 : 1;
   });
-}
-
-/** The tuning sets: test/eval and every test/heldout* folder (blind sets are never fitted on). */
-function tuningQuestions(): { sets: string[]; questions: EvalQuestion[] } {
-  const testDir = resolve(defaultEvalDir(), '..');
-  const sets = ['eval', ...readdirSync(testDir).filter((d) => /^heldout\d*$/.test(d)).sort()];
-  return { sets: sets.map((s) => `test/${s}`), questions: sets.flatMap((s) => loadEvalQuestions(join(testDir, s))) };
 }

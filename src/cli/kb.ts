@@ -4,14 +4,14 @@ import { checkStyle } from '../knowledge/style';
 import { KnowledgeError } from '../knowledge/errors';
 import { checkCourse } from '../onboarding/checkCourse';
 import { loadCourse } from '../onboarding/course';
-import { kbGaps, kbMatrix, kbStats } from '../curator/commands';
+import { kbGaps, kbMatrix, kbPhrases, kbStats } from '../curator/commands';
 import type { CliIo } from './io';
 import { COMMANDS, UsageError, commandSpec, groupHelp, runCommand, usageErrorLine, wantsHelp, type Parsed } from './spec';
 
 const SUBCOMMANDS = COMMANDS.filter((c) => c.name.startsWith('kb ')).map((c) => c.name.slice(3));
 
 /**
- * `whosecures kb ...`: check the knowledge base, and the curator tools (matrix, gaps, stats).
+ * `whosecures kb ...`: check the knowledge base, and the curator tools (matrix, gaps, stats, phrases).
  * `env` is where gaps finds the store; tests pass their own.
  */
 export async function kbCommand(args: string[], io: CliIo, env: Record<string, string | undefined> = process.env): Promise<number> {
@@ -30,6 +30,7 @@ export async function kbCommand(args: string[], io: CliIo, env: Record<string, s
       if (sub === 'check') return kbCheck(parsed, io);
       if (sub === 'matrix') return kbMatrix(rest, io);
       if (sub === 'gaps') return await kbGaps(rest, io, env);
+      if (sub === 'phrases') return kbPhrases(rest, io);
       return kbStats(rest, io);
     } catch (err) {
       if (err instanceof KnowledgeError) {

@@ -99,6 +99,20 @@ export const COMMANDS: CommandSpec[] = [
     ],
   },
   {
+    name: 'kb phrases',
+    summary: 'curated phrases (condition phrases, cell and area keywords) that change no answer on the tuning questions',
+    details: [
+      'Each phrase is removed in turn and the tuning questions that contain it (test/eval, test/heldout*) are answered again;',
+      'a phrase after which no verdict or first cell changes is listed, and phrases no tuning question contains are listed apart.',
+      'A report: exit 0. It takes a few minutes on the shipped knowledge base.',
+    ],
+    flags: [
+      { name: 'format', type: 'string', value: 'text|json', description: 'output format (default text)' },
+      { name: 'limit', type: 'string', value: 'N', description: 'list at most N phrases in each list' },
+      DIR,
+    ],
+  },
+  {
     name: 'eval',
     summary: 'accuracy over the evaluation questions (exits 1 below 95% unless --no-gate)',
     flags: [

@@ -11,6 +11,9 @@ import { parseSince } from './since';
 import { knowledgeStats } from './stats';
 import { STATS_FORMATS, formatStats, type StatsFormat } from './statsFormat';
 import { openStoreFromEnv, type Env } from './storeFromEnv';
+import { loadTuningQuestions, type EvalQuestion } from '../eval/evaluate';
+import { phraseReport } from './phraseReport';
+import { PHRASE_FORMATS, formatPhraseReport, type PhraseFormat } from './phraseFormat';
 
 export { UsageError };
 
@@ -79,5 +82,26 @@ export function kbStats(args: string[], io: CliIo, load: (dir?: string) => Knowl
   const staleMonths = positiveNumber(str(values, 'stale'), '--stale') ?? 12;
   const kb = load(str(values, 'dir'));
   io.out(formatStats(knowledgeStats(kb, { staleMonths, today }), format));
+  return 0;
+}
+
+/**
+ * `kb phrases [--format text|json] [--limit N]`: the curated phrases whose removal changes no
+ * answer on the tuning sets (test/eval, test/heldout*; never a blind set). A report: exit 0.
+ */
+export function kbPhrases(
+  args: string[],
+  io: CliIo,
+  load: (dir?: string) => KnowledgeBase = loadKnowledge,
+  tuning: () => { sets: string[]; questions: EvalQuestion[] } = loadTuningQuestions,
+): number {
+  const { values } = parseCommand(commandSpec('kb phrases'), args);
+  const format: PhraseFormat = oneOf(str(values, 'format'), PHRASE_FORMATS, 'text', '--format');
+  const limit = positiveNumber(str(values, 'limit'), '--limit');
+  if (limit !== undefined && !Number.isInteger(limit)) throw new UsageError('--limit takes a whole number');
+  const kb = load(str(values, 'dir'));
+  const { sets, questions } = tuning();
+  const report = phraseReport(kb, questions);
+  io.out(formatPhraseReport(report, format, { limit, sets }));
   return 0;
 }

@@ -10,3 +10,5 @@ export { formatStats, formatStatsTable } from './statsFormat';
 export { parseSince } from './since';
 export { escalationProposal, type ProposalInput } from './escalationProposal';
 export { answeredByCurators, formatCuratorAnswersText, type CuratorAnswer } from './curatorAnswers';
+export { phraseReport, curatedPhrases, routerParts, routerWithout, withoutPhrase, PHRASE_KINDS, type PhraseKind, type PhraseRef, type PhraseResult, type PhraseReport } from './phraseReport';
+export { formatPhraseReport, formatPhraseReportJson, formatPhraseReportText, PHRASE_FORMATS, type PhraseFormat } from './phraseFormat';

@@ -28,16 +28,17 @@ export class PhraseIndex<T> {
    * compared with every phrase once instead of on every question.
    */
   private readonly nearest = new Map<string, { phrase: string; values: T[] } | null>();
+  /** Each phrase with its value once: "patch" and "patches" stem alike, and would count twice. */
+  private readonly entries = new Set<string>();
   private maxLength = 1;
 
   add(phrase: string, value: T): void {
     const tokens = phrase.split(' ').filter(Boolean).map(stemToken);
     if (tokens.length === 0) return;
+    const entry = `${tokens.join(' ')}\u0000${JSON.stringify(value)}`;
+    if (this.entries.has(entry)) return;
+    this.entries.add(entry);
     const list = this.byFirstToken.get(tokens[0]) ?? [];
-    // "patch" and "patches" stem alike: one entry per phrase and value, or it would count twice.
-    const key = tokens.join(' ');
-    const valueKey = JSON.stringify(value);
-    if (list.some((e) => e.tokens.join(' ') === key && (e.value === value || JSON.stringify(e.value) === valueKey))) return;
     list.push({ tokens, value });
     this.byFirstToken.set(tokens[0], list);
     if (tokens.length === 1 && !(this.singleTokens.get(tokens[0]) ?? []).includes(value)) this.singleTokens.set(tokens[0], [...(this.singleTokens.get(tokens[0]) ?? []), value]);

@@ -45,12 +45,26 @@ export interface Router {
   readonly search: SearchIndex;
 }
 
-export function createRouter(kb: KnowledgeBase): Router {
-  const detector = new Detector(kb);
-  const search = new SearchIndex(kb);
-  const scope = new ScopeReader(kb);
-  const units = new UnitIndex(kb, new Vocabulary(kb));
-  const speller = new Speller(kb);
+/**
+ * The indexes a router reads its knowledge base through. Each is built from the knowledge base
+ * at construction; `createRouter` may be given some already built, from a knowledge base equal
+ * in everything that part reads (`kb phrases` builds one router per curated phrase removed and
+ * rebuilds only the parts that read that phrase).
+ */
+export interface RouterParts {
+  detector: Detector;
+  search: SearchIndex;
+  scope: ScopeReader;
+  units: UnitIndex;
+  speller: Speller;
+}
+
+export function createRouter(kb: KnowledgeBase, parts: Partial<RouterParts> = {}): Router {
+  const detector = parts.detector ?? new Detector(kb);
+  const search = parts.search ?? new SearchIndex(kb);
+  const scope = parts.scope ?? new ScopeReader(kb);
+  const units = parts.units ?? new UnitIndex(kb, new Vocabulary(kb));
+  const speller = parts.speller ?? new Speller(kb);
 
   function route(query: Query): Answer {
     return routeExplained(query).answer;

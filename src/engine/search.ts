@@ -28,19 +28,14 @@ const STOP_WORDS = new Set(
  * did-you-mean suggestions.
  */
 export class SearchIndex {
-  private readonly index: MiniSearch<Doc>;
+  private built?: MiniSearch<Doc>;
+  private readonly docs: Doc[];
 
-  constructor(kb: KnowledgeBase) {
-    this.index = new MiniSearch<Doc>({
-      fields: ['title', 'keywords', 'body'],
-      storeFields: ['kind', 'title'],
-      // Called for every term of every document: keep it cheap (the full normalisation runs on queries only).
-      processTerm: (term) => {
-        const t = term.toLowerCase().replace(/[^a-z0-9]/g, '');
-        return t && !STOP_WORDS.has(t) ? t : null;
-      },
-      searchOptions: { boost: { title: 3, keywords: 2 }, prefix: (t) => t.length > 3, fuzzy: (t) => (t.length > 4 ? 0.2 : false) },
-    });
+  /**
+   * `lazy` builds the index on the first search instead of now: for routers built by the
+   * hundred over variants of one knowledge base (`kb phrases`), most of which never search.
+   */
+  constructor(kb: KnowledgeBase, options: { lazy?: boolean } = {}) {
     const docs: Doc[] = [];
     for (const cell of kb.cells.values()) {
       const service = kb.services.get(cell.service);
@@ -56,7 +51,28 @@ export class SearchIndex {
     for (const concept of kb.concepts.values()) {
       docs.push({ id: `concept:${concept.id}`, kind: 'concept', title: concept.title, keywords: concept.keywords.join(' '), body: concept.summary });
     }
-    this.index.addAll(docs);
+    this.docs = docs;
+    if (!options.lazy) this.built = this.build();
+  }
+
+  private get index(): MiniSearch<Doc> {
+    this.built ??= this.build();
+    return this.built;
+  }
+
+  private build(): MiniSearch<Doc> {
+    const index = new MiniSearch<Doc>({
+      fields: ['title', 'keywords', 'body'],
+      storeFields: ['kind', 'title'],
+      // Called for every term of every document: keep it cheap (the full normalisation runs on queries only).
+      processTerm: (term) => {
+        const t = term.toLowerCase().replace(/[^a-z0-9]/g, '');
+        return t && !STOP_WORDS.has(t) ? t : null;
+      },
+      searchOptions: { boost: { title: 3, keywords: 2 }, prefix: (t) => t.length > 3, fuzzy: (t) => (t.length > 4 ? 0.2 : false) },
+    });
+    index.addAll(this.docs);
+    return index;
   }
 
   /** The best cell of one service for a question that named the service but no area. */

@@ -31,18 +31,7 @@ export class Speller {
 
   constructor(kb: KnowledgeBase) {
     for (const [short, full] of Object.entries(kb.lexicon.abbreviations)) this.abbreviations.set(short, normalizeText(full).split(' '));
-    const texts: string[] = [];
-    for (const service of kb.services.values()) texts.push(service.id, service.name, service.summary, ...service.aliases);
-    for (const area of kb.areas.values()) texts.push(area.id.replace(/-/g, ' '), area.title, ...area.keywords);
-    for (const cell of kb.cells.values()) {
-      texts.push(cell.summary, ...cell.aws, ...cell.customer, ...cell.keywords);
-      for (const condition of cell.conditions) texts.push(condition.when, condition.note ?? '', ...condition.phrases);
-    }
-    for (const concept of kb.concepts.values()) texts.push(...concept.keywords);
-    for (const group of kb.lexicon.synonyms) texts.push(...group);
-    for (const list of Object.values(kb.scope)) if (Array.isArray(list)) texts.push(...list.filter((x): x is string => typeof x === 'string'));
-    for (const entry of kb.uncovered) texts.push(entry.name, ...entry.aliases);
-    for (const text of texts) for (const word of normalizeText(text).split(' ')) if (word) this.known.add(word);
+    for (const word of spellerWords(kb)) this.known.add(word);
     for (const word of this.known) {
       if (word.length < MIN_LENGTH - 1) continue;
       const list = this.byLength.get(word.length) ?? [];
@@ -88,6 +77,25 @@ export class Speller {
     this.cache.set(token, out);
     return out;
   }
+}
+
+/**
+ * Every word the speller corrects towards, once per occurrence in the knowledge base's texts
+ * (names, aliases, keywords, duties, summaries, condition phrases, the lexicon and scope lists).
+ */
+export function spellerWords(kb: KnowledgeBase): string[] {
+  const texts: string[] = [];
+  for (const service of kb.services.values()) texts.push(service.id, service.name, service.summary, ...service.aliases);
+  for (const area of kb.areas.values()) texts.push(area.id.replace(/-/g, ' '), area.title, ...area.keywords);
+  for (const cell of kb.cells.values()) {
+    texts.push(cell.summary, ...cell.aws, ...cell.customer, ...cell.keywords);
+    for (const condition of cell.conditions) texts.push(condition.when, condition.note ?? '', ...condition.phrases);
+  }
+  for (const concept of kb.concepts.values()) texts.push(...concept.keywords);
+  for (const group of kb.lexicon.synonyms) texts.push(...group);
+  for (const list of Object.values(kb.scope)) if (Array.isArray(list)) texts.push(...list.filter((x): x is string => typeof x === 'string'));
+  for (const entry of kb.uncovered) texts.push(entry.name, ...entry.aliases);
+  return texts.flatMap((text) => normalizeText(text).split(' ').filter(Boolean));
 }
 
 /** Edits between two words where swapping two neighbouring letters counts as one (optimal string alignment). */

@@ -45,6 +45,15 @@ export function loadEvalQuestions(dir = defaultEvalDir()): EvalQuestion[] {
   return out;
 }
 
+/**
+ * The tuning sets: test/eval and every test/heldout* folder beside it (blind sets are never
+ * tuned or fitted on). `testDir` is the folder holding them (default: the shipped test/).
+ */
+export function loadTuningQuestions(testDir = resolve(defaultEvalDir(), '..')): { sets: string[]; questions: EvalQuestion[] } {
+  const sets = ['eval', ...(existsSync(testDir) ? readdirSync(testDir).filter((d) => /^heldout\d*$/.test(d)).sort() : [])];
+  return { sets: sets.map((s) => `test/${s}`), questions: sets.flatMap((s) => loadEvalQuestions(join(testDir, s))) };
+}
+
 export interface EvalResult {
   question: EvalQuestion;
   answer: Answer;
