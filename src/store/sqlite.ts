@@ -192,6 +192,21 @@ export function ensureWritableDir(dir: string): void {
 
 export function openSqliteDatabase(file: string, busyTimeoutMs: number): Database.Database {
   if (file !== ':memory:') ensureWritableDir(path.dirname(path.resolve(file)));
+  // Two replicas starting at once on a new file: switching it to WAL needs an exclusive lock,
+  // and SQLite can report "locked" at once rather than wait. Opening is retried within the
+  // busy timeout (it happens once, at start-up, so a blocking pause is acceptable here).
+  const deadline = Date.now() + Math.max(0, busyTimeoutMs);
+  for (;;) {
+    try {
+      return openOnce(file, busyTimeoutMs);
+    } catch (err) {
+      if (!(err instanceof StoreError && err.code === 'STORE_LOCKED') || Date.now() >= deadline) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    }
+  }
+}
+
+function openOnce(file: string, busyTimeoutMs: number): Database.Database {
   let db: Database.Database | undefined;
   try {
     db = new Database(file, { timeout: busyTimeoutMs });
