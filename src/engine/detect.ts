@@ -176,10 +176,9 @@ export class Detector {
     // named only where the question sets it aside is not the subject.
     const aside = setAsidePositions(tokens);
     const setAside = (h: PhraseHit<string>) => aside.has(h.start) || (h.start > 0 && /^(non|not|except|without|unlike)$/.test(tokens[h.start - 1]));
-    // A service set aside anywhere ("backup question, but not AWS Backup") is not named by its
-    // generic aliases elsewhere in the message either.
-    // Only a plain "not X" / "non-X" right before the name: "instead of the default S3 key" sets aside a key, not S3.
-    // "not the S3 default" sets aside S3's default key, not S3: the name must end the set-aside phrase.
+    // A service set aside with a plain "not X" / "non-X" ("backup question, but not AWS Backup")
+    // is not named by its generic aliases elsewhere in the message either. Not "instead of the
+    // default S3 key", nor "not the S3 default": there a key is set aside, not the service.
     const explicitlyAside = (h: PhraseHit<string>) =>
       tokens.slice(Math.max(0, h.start - 3), h.start).some((t) => /^(not|non)$/.test(t)) && !/^(default|defaults|key|keys|managed|owned|one|way|version|console)$/.test(tokens[h.start + h.length] ?? '');
     const asideIds = new Set(allHits.filter((h) => setAside(h) && explicitlyAside(h)).map((h) => h.value));

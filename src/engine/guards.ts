@@ -17,8 +17,13 @@ const MANIPULATION =
 const HARMFUL =
   /\b(write|create|build|make|craft|code|deploy|spread|send|hide|run)\b.{0,30}\b(phishing|malware|ransomware|keylogger|crypto ?miner|botnet|exploit kit)\b|\b(ddos|dos|flood|take down|knock offline)\b.{0,20}\b(a |the |my |our )?(competitor|competitors|someone|somebody|a site|a website|their site|their website|them|an ip)\b|\b(stop|prevent|avoid|evade|bypass|disable|hide from)\b.{0,30}\b(guardduty|cloudtrail|detection|detecting|logging|security hub|macie)\b.{0,40}\b(detecting|seeing|noticing|logging|finding|i put|i installed|my employer|without)\b|\bwithout (being )?(detected|noticed|logged)\b|\bwithout\b.{0,30}\b(picking (it|this|that|them|us|me) up|catching|flagging|alerting|detecting|noticing|seeing it)\b|\bwithout (them|anyone|the owner|the owners|him|her) (noticing|knowing|finding out)\b|\b(another|other) compan(y|ies) s3\b|\b(get around|bypass|circumvent|disable|skip)\b.{0,20}\b(mfa|2fa|two factor|login|password)\b.{0,40}\b(ex colleague|former|someone|colleague|coworker|another|other|his|her|their)\b|\b(enumerat\w*|scrap\w*|crawl\w*|harvest\w*)\b.{0,40}\b(other|another|someone|companies|company|people)\b|\b(other|another) (compan(y|ies)|organi[sz]ations?|orgs?|people) s? ?(buckets?|data|accounts?|resources)\b|\b(hack|hacking|exploit|break into|attack|ddos someone|steal|exfiltrate|crack|brute force|phish)\b.{0,60}\b(other customers?|other accounts?|someone else s|someone elses|another account|another customer|aws employees?|the hypervisor|other tenants?|aws infrastructure|a website|a bank)\b|\b(access|read|see|get into|break into|look at|download)\b.{0,30}\b(another|other|someone else s|someone elses|a different)\b.{0,25}\b(account|accounts|data|bucket|buckets|instance|instances|database|resources)\b/;
 
+/** The words for a credential's value, shared by the patterns below. */
+const CREDENTIAL_WORDS = 'passwords?|secret access keys?|access keys?|api keys?|private keys?|credentials|creds|tokens?';
+/** Another party, named by who they are ("our vendor's", "the partner's"; normalising drops the "'s"). */
+const THIRD_PARTY = 'partner|vendor|colleague|coworker|client|boss|ex|other team|another team|someone else|somebody else|supplier|contractor';
+
 /** A credential's value: what the bot never fetches, for anyone ("the secret access key", "their secrets manager values"). */
-const CREDENTIAL_VALUE = /\b(passwords?|passphrases?|secret access keys?|access keys?|api keys?|private keys?|secret values?|secrets? manager values|secrets|credentials|creds|tokens?|connection strings?|key material)\b(?! (policy|policies|rotation|rotate|rotates|rotated|length|complexity|reset|manager (rotat|polic)))/;
+const CREDENTIAL_VALUE = new RegExp(`\\b(${CREDENTIAL_WORDS}|passphrases?|secret values?|secrets? manager values|secrets|connection strings?|key material)\\b(?! (policy|policies|rotation|rotate|rotates|rotated|length|complexity|reset|manager (rotat|polic)))`);
 
 /**
  * Asked to fetch something for the asker ("can you pull it for me", "can the bot get them"):
@@ -29,7 +34,11 @@ const FETCH_FOR_ASKER = /\b(can|could|would|will) (you|u|ya|the bot|this bot|who
 /** Someone else's account, named by whose it is ("his root user", "their prod account", "belongs to the finance team, not us"). */
 const FOREIGN_ACCOUNT = /\b(his|her|their|my ex|my ex s|an ex s|my old|our old|former|someone else s|somebody else s|another person s|other company s|another company s|some other company|the other company|(partner|vendor|colleague|coworker|co worker|client|boss|neighbou?r|ex|cofounder|co founder|competitor|rival) s)\b.{0,30}\b(personal )?(aws )?(account|accounts|root user|root login|root password|console login|login|bucket|buckets|data|secrets|credentials|session|sessions|desktop|desktops|workspaces?|mailbox|email|inbox|laptop|machine|instances?|files|database)\b|\b(belongs|belong|belonging) to\b.{0,40}\b(not (us|me|mine|ours)|some other|another|someone|other compan)|\b(i|we) (have|got) no access to\b/;
 
-const THIRD_PARTY_CREDENTIAL = /\b(what|whats|give me|need|send|share|tell me|i want)\b.{0,40}\b((partner|vendor|colleague|coworker|client|boss|ex|other team|another team|someone else|somebody else|supplier|contractor)( s)?|his|her|their)\b.{0,25}\b(passwords?|secret access keys?|access keys?|api keys?|private keys?|credentials|creds|tokens?|root password)\b|\b(get|obtain|grab|find|retrieve|pull|see)\b.{0,20}\b(passwords?|secret access keys?|access keys?|api keys?|private keys?|credentials|creds|tokens?|root password)\b.{0,12}\b(for|of|from) (their|his|her|another|someone|somebody|the other)\b/;
+/** Another party's credential asked for by its value: "what's our vendor's api key?", "get the access key for their user". */
+const THIRD_PARTY_CREDENTIAL = new RegExp(
+  `\\b(what|whats|give me|need|send|share|tell me|i want)\\b.{0,40}\\b((${THIRD_PARTY})( s)?|his|her|their)\\b.{0,25}\\b(${CREDENTIAL_WORDS}|root password)\\b` +
+    `|\\b(get|obtain|grab|find|retrieve|pull|see)\\b.{0,20}\\b(${CREDENTIAL_WORDS}|root password)\\b.{0,12}\\b(for|of|from) (their|his|her|another|someone|somebody|the other)\\b`,
+);
 
 /** Getting in: what the asker wants to do with someone else's account. */
 const GET_IN = /\b(log in|login|sign in|signin|get in|get into|access|break into|grab|download|copy|pull|take|read|use)\b/;

@@ -81,9 +81,10 @@ export class ScopeReader {
 
   /**
    * Why the message is declined or out of scope, if it is. `tokens` are its normalised words;
-   * `aboutAws` is true when it names a service, an area or a concept of the knowledge base.
+   * `aboutAws` is true when it names a service, an area or a concept of the knowledge base;
+   * `clean` is the message before normalisation (which drops "%").
    */
-  decline(normalized: string, tokens: string[], aboutAws: boolean, clean = ''): Decline | undefined {
+  decline(normalized: string, tokens: string[], aboutAws: boolean, clean: string): Decline | undefined {
     const asksWho = OWNERSHIP_CUE.test(normalized);
     if (this.facilityDetails.match(tokens).length > 0 && this.facilityWords.match(tokens).length > 0) {
       // "who handles physical security of the data center?" asks who; "what's the address of the data center?" asks for a detail.

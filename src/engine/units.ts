@@ -73,6 +73,7 @@ export class UnitIndex {
   private readonly verbs: VerbReader;
   private readonly areaTerms = new Map<string, Set<string>>();
   private readonly actions = new WeakMap<Unit, Set<string>>();
+  private readonly conditionTerms = new WeakMap<Cell, { sets: Set<string>[]; df: Map<string, number> }>();
 
   constructor(kb: KnowledgeBase, private readonly vocabulary: Vocabulary) {
     for (const marker of kb.lexicon['aws-managed-markers']) this.awsManaged.add(normalizeText(marker), true);
@@ -156,27 +157,38 @@ export class UnitIndex {
   }
 
   /**
-   * The condition of a cell whose own words (its situation, note and phrases, read in the
-   * vocabulary's terms) the question shares most, weighted by how few of the cell's conditions
-   * use each word; none unless it clearly beats the others. For situations stated in words the
-   * curated phrases do not hold.
+   * The condition of a cell whose own words (its situation and phrases, read in the vocabulary's
+   * terms) the question shares most, weighted by how few of the cell's conditions use each word;
+   * none unless it clearly beats the others. For situations stated in words the curated phrases
+   * do not hold.
    */
   conditionByWords(question: AskedQuestion, cell: Cell, minScore: number): Condition | undefined {
     if (cell.conditions.length === 0) return undefined;
-    const skip = this.serviceWords.get(cell.service);
-    const termsOf = (c: Condition) => new Set(this.vocabulary.terms(`${c.when} ${c.phrases.join(' ')}`, skip));
-    const sets = cell.conditions.map(termsOf);
-    const df = new Map<string, number>();
-    for (const set of sets) for (const t of set) df.set(t, (df.get(t) ?? 0) + 1);
+    const { sets, df } = this.conditionTermsOf(cell);
     const n = sets.length;
-    const scored = sets.map((set, i) => {
-      let score = 0;
-      for (const t of set) if (question.terms.has(t)) score += Math.log(1 + n / (df.get(t) ?? 1)) * (this.idf.get(t) ?? 1);
-      return { condition: cell.conditions[i], score };
-    }).sort((a, b) => b.score - a.score);
+    const scored = sets
+      .map((set, i) => {
+        let score = 0;
+        for (const t of set) if (question.terms.has(t)) score += Math.log(1 + n / (df.get(t) ?? 1)) * (this.idf.get(t) ?? 1);
+        return { condition: cell.conditions[i], score };
+      })
+      .sort((a, b) => b.score - a.score);
     const [best, second] = scored;
     if (!best || best.score < minScore || (second && best.score < second.score * 2)) return undefined;
     return best.condition;
+  }
+
+  /** Each condition's terms and how many of the cell's conditions use each, read once per cell (few questions need them). */
+  private conditionTermsOf(cell: Cell): { sets: Set<string>[]; df: Map<string, number> } {
+    let cached = this.conditionTerms.get(cell);
+    if (!cached) {
+      const skip = this.serviceWords.get(cell.service);
+      const sets = cell.conditions.map((c) => new Set(this.vocabulary.terms(`${c.when} ${c.phrases.join(' ')}`, skip)));
+      const df = new Map<string, number>();
+      for (const set of sets) for (const t of set) df.set(t, (df.get(t) ?? 0) + 1);
+      this.conditionTerms.set(cell, (cached = { sets, df }));
+    }
+    return cached;
   }
 
   /**
