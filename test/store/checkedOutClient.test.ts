@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { connectPostgres } from '../../src/store/postgres';
-import { describePostgres, postgresStatus, uniqueSchema } from './helpers/backends';
+import { describePostgres, dropSchema, postgresStatus, uniqueSchema } from './helpers/backends';
 
 /**
  * A transaction's connection dying while the client is checked out of the pool (PostgreSQL
@@ -13,10 +13,7 @@ describePostgres('PostgreSQL: a transaction whose connection dies mid-way', () =
   const schema = uniqueSchema();
 
   afterAll(async () => {
-    const admin = new Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.end();
+    await dropSchema(url, schema);
   });
 
   test('fails that transaction only; the next one gets a live connection', async () => {

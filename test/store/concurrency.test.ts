@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
-import { describePostgres, postgresStatus, uniqueSchema } from './helpers/backends';
+import { describePostgres, dropSchema, postgresStatus, uniqueSchema } from './helpers/backends';
 import { claimFromTwoProcesses } from './helpers/twoProcesses';
 
 function expectExactlyOneWinnerPerId(results: { won: string[] }[]): void {
@@ -18,10 +17,7 @@ describePostgres('claims from two processes on one PostgreSQL', () => {
   const schema = uniqueSchema();
 
   afterAll(async () => {
-    const admin = new Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.end();
+    await dropSchema(url, schema);
   });
 
   test('1,000 concurrent claims of 100 ids give exactly 100 winners', async () => {

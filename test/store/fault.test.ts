@@ -1,8 +1,7 @@
-import { Client } from 'pg';
 import { openStore } from '../../src/store/open';
 import { ResilientStore } from '../../src/store/resilient';
 import type { Store } from '../../src/store/types';
-import { describePostgres, postgresStatus, sqliteTestDb, uniqueSchema } from './helpers/backends';
+import { describePostgres, dropSchema, postgresStatus, sqliteTestDb, uniqueSchema } from './helpers/backends';
 import { captureLogger } from './helpers/captureLogger';
 import { TcpProxy } from './helpers/tcpProxy';
 
@@ -33,10 +32,7 @@ describePostgres('resilient store when PostgreSQL goes away mid-run', () => {
   });
   afterAll(async () => {
     await proxy.stop();
-    const admin = new Client({ connectionString: pgUrl });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.end();
+    await dropSchema(pgUrl, schema);
   });
   afterEach(() => proxy.setMode('forward'));
 

@@ -3,7 +3,7 @@ import { load } from 'js-yaml';
 import { VERB_ESCALATE, VERB_ESCALATION_CLOSE } from '../../../src/channels/teams/render/actions';
 import { ALREADY_ANSWERED_NOTE, ALREADY_SENT_NOTE, ANSWER_INPUT, ANSWER_SAVED_NOTE, NOT_HERE_NOTE, SENT_NOTE } from '../../../src/channels/teams/render/escalationCards';
 import type { TestApp } from '../../helpers/app';
-import { BOT, TENANT, USER, teamsMessage } from './fakes/activities';
+import { BOT, TENANT, USER, cardAction, teamsMessage } from './fakes/activities';
 import type { FakeConnector, RecordedCall } from './fakes/fakeConnector';
 import { startTeamsTestBed, type TeamsTestBed } from './fakes/testBed';
 import { cardProblems, cardTexts } from './fakes/validateCard';
@@ -16,23 +16,6 @@ type Action = { type: string; title: string; verb?: string; data?: Record<string
 type Card = { type: string; version: string; body: unknown[]; actions?: Action[]; msteams?: { entities?: unknown[] } };
 const cardOf = (call: RecordedCall) => (call.body.attachments as Array<{ content: Card }>)[0].content;
 const path = (call: RecordedCall) => decodeURIComponent(call.path);
-
-/** An Action.Execute invoke from a card, in the given conversation. */
-function cardInvoke(verb: string, data: Record<string, unknown>, options: { serviceUrl: string; from?: object; conversation: Record<string, unknown>; channel?: string; replyToId?: string }) {
-  return {
-    type: 'invoke',
-    name: 'adaptiveCard/action',
-    id: randomUUID(),
-    channelId: 'msteams',
-    serviceUrl: options.serviceUrl,
-    from: options.from ?? USER,
-    recipient: BOT,
-    conversation: options.conversation,
-    channelData: { tenant: { id: TENANT }, ...(options.channel ? { channel: { id: options.channel } } : {}) },
-    ...(options.replyToId ? { replyToId: options.replyToId } : {}),
-    value: { action: { type: 'Action.Execute', id: 'x', verb, data } },
-  };
-}
 
 /** task/fetch or task/submit from a card in a channel, as Teams sends them. */
 function taskInvoke(name: 'task/fetch' | 'task/submit', data: Record<string, unknown>, options: { serviceUrl: string; channel?: string; from?: object }) {
@@ -93,7 +76,7 @@ describe('Teams "Ask the security team" through the real CloudAdapter (TEAMS_ESC
     const action = await askAndGetEscalate('who patches the guest OS on EC2?');
     expect(action.data).toMatchObject({ question: 'who patches the guest OS on EC2?', verdict: 'customer', cell: 'ec2.os-patching' });
     const before = connector.messages.length;
-    const { status, body } = await invoke(cardInvoke(VERB_ESCALATE, action.data!, { serviceUrl: connector.url, conversation: PERSONAL, replyToId: 'answer-card-1' }));
+    const { status, body } = await invoke(cardAction(VERB_ESCALATE, action.data!, { serviceUrl: connector.url, conversation: PERSONAL, replyToId: 'answer-card-1' }));
     expect(status).toBe(200);
     expect(body).toMatchObject({ statusCode: 200, value: SENT_NOTE });
 
@@ -125,7 +108,7 @@ describe('Teams "Ask the security team" through the real CloudAdapter (TEAMS_ESC
     const e = (await app.app.store.getEscalation(escalationId))!;
     const before = connector.messages.length;
     const data = { answerId: e.answerId, question: e.question, verdict: e.verdict, summary: e.summary, cell: e.cell };
-    const { body } = await invoke(cardInvoke(VERB_ESCALATE, data, { serviceUrl: connector.url, conversation: PERSONAL }));
+    const { body } = await invoke(cardAction(VERB_ESCALATE, data, { serviceUrl: connector.url, conversation: PERSONAL }));
     expect(body).toMatchObject({ value: ALREADY_SENT_NOTE });
     await new Promise((r) => setTimeout(r, 300));
     expect(connector.messages.length).toBe(before);
@@ -134,7 +117,7 @@ describe('Teams "Ask the security team" through the real CloudAdapter (TEAMS_ESC
   it('Answer and Close count only in the curators\u2019 channel', async () => {
     const { body } = await invoke(taskInvoke('task/fetch', { msteams: { type: 'task/fetch' }, escalation: escalationId }, { serviceUrl: connector.url, channel: '19:elsewhere@thread.tacv2' }));
     expect(body).toEqual({ task: { type: 'message', value: NOT_HERE_NOTE } });
-    const close = await invoke(cardInvoke(VERB_ESCALATION_CLOSE, { escalation: escalationId }, { serviceUrl: connector.url, from: CURATOR, conversation: PERSONAL }));
+    const close = await invoke(cardAction(VERB_ESCALATION_CLOSE, { escalation: escalationId }, { serviceUrl: connector.url, from: CURATOR, conversation: PERSONAL }));
     expect(close.body).toMatchObject({ value: NOT_HERE_NOTE });
     expect((await app.app.store.getEscalation(escalationId))!.state).toBe('open');
   });
@@ -198,14 +181,14 @@ describe('Teams "Ask the security team" through the real CloudAdapter (TEAMS_ESC
   it('the not-in-the-knowledge-base reply carries the button; Close answers with the closed card', async () => {
     const action = await askAndGetEscalate('who secures the zorblax ledger?');
     const before = connector.messages.length;
-    await invoke(cardInvoke(VERB_ESCALATE, action.data!, { serviceUrl: connector.url, conversation: PERSONAL }));
+    await invoke(cardAction(VERB_ESCALATE, action.data!, { serviceUrl: connector.url, conversation: PERSONAL }));
     await connector.waitForMessages(before + 2);
     const post = toCurators().at(-1)!;
     // The channel's reference was kept from the first post, and curators' clicks refresh it.
     const card = cardOf(post);
     expect(cardTexts(card).join('\n')).toContain('no knowledge-base cell');
     const id = Number(card.actions!.find((a) => a.title === 'Answer')!.data!.escalation);
-    const closed = await invoke(cardInvoke(VERB_ESCALATION_CLOSE, { escalation: id }, { serviceUrl: connector.url, from: CURATOR, conversation: { id: `${CURATORS};messageid=1`, conversationType: 'channel', tenantId: TENANT, isGroup: true }, channel: CURATORS }));
+    const closed = await invoke(cardAction(VERB_ESCALATION_CLOSE, { escalation: id }, { serviceUrl: connector.url, from: CURATOR, conversation: { id: `${CURATORS};messageid=1`, conversationType: 'channel', tenantId: TENANT, isGroup: true }, channel: CURATORS }));
     expect(closed.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
     const closedCard = closed.body.value as Card;
     expect(cardProblems(closedCard)).toEqual([]);

@@ -84,6 +84,17 @@ export async function sqliteTestDb(): Promise<TestDb> {
   };
 }
 
+/** Drops a test's schema (and everything in it) on the server at `url`. */
+export async function dropSchema(url: string, schema: string): Promise<void> {
+  const admin = new Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await admin.end();
+  }
+}
+
 export async function postgresTestDb(url: string): Promise<TestDb> {
   // A schema per test keeps parallel jest workers (and tests) from seeing each other's rows.
   const schema = uniqueSchema();

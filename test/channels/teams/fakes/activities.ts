@@ -25,16 +25,28 @@ export function teamsMessage(text: string, options: { serviceUrl: string; conver
   };
 }
 
-export function cardAction(verb: string, data: Record<string, unknown>, options: { serviceUrl: string; conversationType?: 'personal' | 'channel' }): Partial<Activity> {
+/**
+ * An Action.Execute invoke from a card. By default the user clicks in a personal chat; `from`,
+ * `conversation`, `channel` (the team channel's id in channelData) and `replyToId` (the card's
+ * message) set who clicks where.
+ */
+export function cardAction(
+  verb: string,
+  data: Record<string, unknown>,
+  options: { serviceUrl: string; conversationType?: 'personal' | 'channel'; from?: object; conversation?: Record<string, unknown>; channel?: string; replyToId?: string },
+): Partial<Activity> {
+  const conversationType = options.conversationType ?? 'personal';
   return {
     type: 'invoke',
     name: 'adaptiveCard/action',
     id: randomUUID(),
     channelId: 'msteams',
     serviceUrl: options.serviceUrl,
-    from: USER,
+    from: (options.from ?? USER) as Activity['from'],
     recipient: BOT,
-    conversation: { id: `a:conv-${options.conversationType ?? 'personal'}`, conversationType: options.conversationType ?? 'personal', tenantId: TENANT, isGroup: false, name: undefined as unknown as string },
+    conversation: (options.conversation ?? { id: `a:conv-${conversationType}`, conversationType, tenantId: TENANT, isGroup: false, name: undefined as unknown as string }) as unknown as Activity['conversation'],
+    ...(options.conversation || options.channel ? { channelData: { tenant: { id: TENANT }, ...(options.channel ? { channel: { id: options.channel } } : {}) } } : {}),
+    ...(options.replyToId ? { replyToId: options.replyToId } : {}),
     value: { action: { type: 'Action.Execute', id: 'x', verb, data } },
   };
 }
