@@ -56,6 +56,8 @@ export interface UnitChoice {
   objectScore: number;
 }
 
+/** Across a service's cells, performing the action asked about counts as this much evidence when ranking. */
+const VERB_BONUS = 4;
 /** A unit must share at least this much evidence with the question to decide it. */
 export const MIN_UNIT_SCORE = 8;
 /** A unit that performs the action asked about needs less evidence from its other words. */
@@ -65,6 +67,7 @@ export const UNIT_MARGIN = 3;
 
 export class UnitIndex {
   private readonly byCell = new Map<string, Unit[]>();
+  private readonly cellsOfService = new Map<string, Cell[]>();
   private readonly idf = new Map<string, number>();
   private readonly serviceWords = new Map<string, Set<string>>();
 
@@ -101,6 +104,9 @@ export class UnitIndex {
       // Conditions are chosen by the situations they state (conditions.ts); their notes often
       // describe both sides, so they are not duty units.
       this.byCell.set(cell.id, units);
+      const ofService = this.cellsOfService.get(cell.service) ?? [];
+      ofService.push(cell);
+      this.cellsOfService.set(cell.service, ofService);
     }
     for (const [term, count] of df) this.idf.set(term, Math.log(1 + n / count));
     for (const units of this.byCell.values()) for (const unit of units) for (const verb of this.verbs.laterVerbs(unit.text)) unit.verbs.add(verb);
@@ -139,14 +145,15 @@ export class UnitIndex {
     return { tokens, terms: new Set(this.vocabulary.termsOfTokens(kept, this.serviceWords.get(cell.service))), verb: this.verbs.askedVerb(kept) };
   }
 
-  rank(question: AskedQuestion, cell: Cell): RankedUnit[] {
+  /** `options.noNumbers`: numbers shared with a duty's example ("python3.12") are no evidence of its action. */
+  rank(question: AskedQuestion, cell: Cell, options: { noNumbers?: boolean } = {}): RankedUnit[] {
     const asked = question.terms;
     return this.units(cell.id)
       .map((unit) => {
         let score = 0;
         let objectScore = 0;
         for (const t of unit.terms) {
-          if (!asked.has(t)) continue;
+          if (!asked.has(t) || (options.noNumbers && /^\d+$/.test(t))) continue;
           score += this.idf.get(t) ?? 0;
           if (t !== question.verb) objectScore += this.idf.get(t) ?? 0;
         }
@@ -189,6 +196,31 @@ export class UnitIndex {
       this.conditionTerms.set(cell, (cached = { sets, df }));
     }
     return cached;
+  }
+
+  /**
+   * The duty of another of the service's cells that the question is plainly about, where the
+   * cell its keywords chose holds nothing like it ("EBS volume data replication inside the AZ",
+   * read as backups, is what the availability cell's first AWS duty does). A unit that performs
+   * the action asked about ranks first among equals. Undefined unless the best unit is in
+   * another cell, has `minScore` of evidence, beats every unit of the other side by `margin`
+   * and everything in the chosen cell by `overChosen`.
+   */
+  acrossService(tokens: string[], negated: ReadonlySet<number>, chosen: Cell, limits: { minScore: number; margin: number; overChosen: number }): UnitChoice | undefined {
+    const ranked: RankedUnit[] = [];
+    const question = this.read(tokens, negated, chosen);
+    for (const cell of this.cellsOfService.get(chosen.service) ?? []) ranked.push(...this.rank(question, cell, { noNumbers: true }));
+    if (ranked.length === 0) return undefined;
+    const key = (r: RankedUnit) => r.score + (r.verbMatch ? VERB_BONUS : 0);
+    ranked.sort((a, b) => key(b) - key(a));
+    const best = ranked[0];
+    if (best.unit.cellId === chosen.id || best.score < limits.minScore) return undefined;
+    // A question that names an action is about a unit that performs it, not one that only shares its object.
+    if (question.verb !== undefined && !best.verbMatch) return undefined;
+    const runnerUp = ranked.find((r) => r.unit.side !== best.unit.side)?.score ?? 0;
+    const inChosen = ranked.find((r) => r.unit.cellId === chosen.id)?.score ?? 0;
+    if (best.score < runnerUp * limits.margin || best.score < inChosen * limits.overChosen) return undefined;
+    return { unit: best.unit, score: best.score, runnerUp, verbMatch: best.verbMatch, objectScore: best.objectScore };
   }
 
   /**

