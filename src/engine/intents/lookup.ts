@@ -67,7 +67,9 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
     // set up proactive engagement", "only one writer, no replicas") when they clearly point to one.
     const stated = matchCondition(ctx.kb, own, ctx.clean) ?? ctx.units.conditionByWords(asked, own, CONDITION_WORDS_SCORE);
     if (stated) return { cell: own, override: { owner: stated.owner, because: stated.when }, confidence: 0.9 };
-    if (own.owner !== 'aws' && own.aws.length > 0 && ctx.units.asksAboutAwsManaged(asked)) {
+    // Not where "managed by AWS" is the belief put up for confirmation ("AWS patches our EC2
+    // instances since they're managed by aws, right?") rather than what the thing is.
+    if (own.owner !== 'aws' && own.aws.length > 0 && !ctx.form.confirmation && ctx.units.asksAboutAwsManaged(asked)) {
       return { cell: own, override: { owner: 'aws', because: 'you asked who maintains something AWS provides and manages', reason: true }, confidence: 0.8 };
     }
     // A "depends" cell's conditions exist because who performs its action depends: the verb
