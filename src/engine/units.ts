@@ -4,6 +4,7 @@ import type { Vocabulary } from './vocabulary';
 import { PhraseIndex } from './phrases';
 import { stemToken } from '../text/normalize';
 import { VerbReader } from './verbs';
+import { negatedPositions } from './negation';
 
 /**
  * Answer units: every duty line of a cell ("AWS: provides a 24x7 response team") is a
@@ -183,6 +184,37 @@ export class UnitIndex {
     const [best, second] = scored;
     if (!best || best.score < minScore || (second && best.score < second.score * 2)) return undefined;
     return best.condition;
+  }
+
+  /**
+   * Inside a stated situation that is shared as a whole ("RDS manages the master password in
+   * Secrets Manager"), the duty performing the action asked about ("who rotates it?") that fits
+   * that situation best, if it clearly fits better than any duty of the other side performing
+   * the same action. Fit is the weight of the situation's words a duty shares.
+   */
+  performerIn(question: AskedQuestion, cell: Cell, condition: Condition, margin: number): Unit | undefined {
+    if (question.verb === undefined) return undefined;
+    const index = cell.conditions.indexOf(condition);
+    const situation = index >= 0 ? this.conditionTermsOf(cell).sets[index] : undefined;
+    if (!situation) return undefined;
+    // "Rotate the master password yourself unless RDS manages it" does not fit "RDS manages it".
+    const fit = (unit: Unit) => {
+      const tokens = normalizeText(unit.text).split(' ');
+      const negated = negatedPositions(tokens);
+      let score = 0;
+      for (const t of new Set(this.vocabulary.termsOfTokens(tokens.filter((_, i) => !negated.has(i)), this.serviceWords.get(cell.service)))) {
+        if (t !== question.verb && situation.has(t)) score += this.idf.get(t) ?? 0;
+      }
+      return score;
+    };
+    const performing = this.units(cell.id)
+      .filter((u) => u.verbs.has(question.verb!))
+      .map((unit) => ({ unit, fit: fit(unit) }))
+      .sort((a, b) => b.fit - a.fit);
+    const best = performing[0];
+    if (!best || best.fit === 0) return undefined;
+    const other = performing.find((p) => p.unit.side !== best.unit.side)?.fit ?? 0;
+    return best.fit >= other * margin ? best.unit : undefined;
   }
 
   /** Each condition's terms and how many of the cell's conditions use each, read once per cell (few questions need them). */

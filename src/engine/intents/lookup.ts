@@ -25,6 +25,8 @@ const PERFORMER_OBJECT_SCORE = 8;
  * to turn on): a question that asks who makes one of them needs less evidence (tuned likewise).
  */
 const CHOICE_OBJECT_SCORE = 3;
+/** How much better a duty must fit a stated shared situation than the other side's duties performing the same action. */
+const SITUATION_PERFORMER_MARGIN = 1.5;
 /** Evidence a condition's own words need to state the asker's situation without a curated phrase (tuned likewise). */
 const CONDITION_WORDS_SCORE = 22;
 
@@ -66,6 +68,12 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
     // The situation stated in the curated phrases, or else in the condition's own words ("we never
     // set up proactive engagement", "only one writer, no replicas") when they clearly point to one.
     const stated = matchCondition(ctx.kb, own, ctx.clean) ?? ctx.units.conditionByWords(asked, own, CONDITION_WORDS_SCORE);
+    if (stated && stated.owner === 'shared') {
+      // "RDS manages the master password in Secrets Manager; who rotates it?": the situation is
+      // shared, the one action asked about is not.
+      const performer = ctx.units.performerIn(asked, own, stated, SITUATION_PERFORMER_MARGIN);
+      if (performer) return { cell: own, override: { owner: performer.side, because: `${stated.when}: ${lowerFirst(performer.text)}`, duty: true }, confidence: 0.85 };
+    }
     if (stated) return { cell: own, override: { owner: stated.owner, because: stated.when }, confidence: 0.9 };
     // Not where "managed by AWS" is the belief put up for confirmation ("AWS patches our EC2
     // instances since they're managed by aws, right?") rather than what the thing is.
