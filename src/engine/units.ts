@@ -238,17 +238,21 @@ export class UnitIndex {
    * another cell, has `minScore` of evidence, beats every unit of the other side by `margin`
    * and everything in the chosen cell by `overChosen`.
    */
-  acrossService(tokens: string[], negated: ReadonlySet<number>, chosen: Cell, limits: { minScore: number; margin: number; overChosen: number }): UnitChoice | undefined {
+  acrossService(tokens: string[], negated: ReadonlySet<number>, chosen: Cell, limits: { minScore: number; margin: number; overChosen: number }, alsoNamed: readonly string[] = []): UnitChoice | undefined {
     const ranked: RankedUnit[] = [];
-    const question = this.read(tokens, negated, chosen);
-    for (const cell of this.cellsOfService.get(chosen.service) ?? []) ranked.push(...this.rank(question, cell, { noNumbers: true }));
+    for (const service of new Set([chosen.service, ...alsoNamed])) {
+      const cells = this.cellsOfService.get(service) ?? [];
+      // Each service's own name is left out of its duties' evidence.
+      const question = cells[0] ? this.read(tokens, negated, cells[0]) : undefined;
+      for (const cell of question ? cells : []) ranked.push(...this.rank(question!, cell, { noNumbers: true }));
+    }
     if (ranked.length === 0) return undefined;
     const key = (r: RankedUnit) => r.score + (r.verbMatch ? VERB_BONUS : 0);
     ranked.sort((a, b) => key(b) - key(a));
     const best = ranked[0];
     if (best.unit.cellId === chosen.id || best.score < limits.minScore) return undefined;
     // A question that names an action is about a unit that performs it, not one that only shares its object.
-    if (question.verb !== undefined && !best.verbMatch) return undefined;
+    if (this.verbs.askedVerb(tokens.filter((_, i) => !negated.has(i))) !== undefined && !best.verbMatch) return undefined;
     const runnerUp = ranked.find((r) => r.unit.side !== best.unit.side)?.score ?? 0;
     const inChosen = ranked.find((r) => r.unit.cellId === chosen.id)?.score ?? 0;
     if (best.score < runnerUp * limits.margin || best.score < inChosen * limits.overChosen) return undefined;

@@ -14,6 +14,8 @@ import type { Vocabulary } from './vocabulary';
 /** "Runs, patches and scales …": the leading verbs of a duty line (an adverb may come first). */
 const LEADING_VERBS = /^(?:[a-z]+ly\s+)?([a-z-]+(?:,\s*[a-z-]+)*(?:,?\s+(?:and|or)\s+[a-z-]+)?)\b/i;
 
+/** "Starts renewing…", "Begins rotating…": a verb of starting or going on, then the action itself. */
+const ASPECT = /^(?:[a-z]+ly\s+)?(?:starts|begins|continues|keeps on)\s+([a-z]+ing)\b/i;
 /** Words between "who" and the verb ("who is actually responsible for rotating…"). */
 const BEFORE_VERB = new Set(
   `is s are was will would should must can could does do did actually really still even usually normally then now ever
@@ -39,8 +41,20 @@ export class VerbReader {
 
   /** The leading verbs of a duty line in canonical terms; they become known verbs. */
   leadingVerbs(line: string): Set<string> {
-    const match = LEADING_VERBS.exec(line.trim());
     const out = new Set<string>();
+    // "Starts renewing managed certificates…": the action is the one started.
+    const started = ASPECT.exec(line.trim());
+    if (started) {
+      for (const form of lemmaCandidates(started[1].toLowerCase())) {
+        const term = this.canonical(form);
+        if (term && !this.light.has(term)) {
+          out.add(term);
+          this.leads.set(term, (this.leads.get(term) ?? 0) + 1);
+          break;
+        }
+      }
+    }
+    const match = LEADING_VERBS.exec(line.trim());
     if (!match) return out;
     for (const word of match[1].split(/,\s*|\s+(?:and|or)\s+|\s+/).filter(Boolean)) {
       const term = this.canonical(word.toLowerCase());

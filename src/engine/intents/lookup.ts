@@ -137,7 +137,10 @@ function dutyElsewhere(ctx: RouteContext, serviceId: string, areaId: string): { 
   const chosen = ctx.kb.cell(serviceId, areaId);
   // A "depends" cell's conditions say which side does its action, not a duty elsewhere.
   if (!chosen || chosen.owner === 'depends' || ctx.form.split || ctx.compareCue || ctx.twoQuestions) return undefined;
-  const found = ctx.units.acrossService(ctx.detection.tokens, ctx.negated, chosen, ACROSS_SERVICE);
+  // A tool service named beside the subject ("the ACM cert on our CloudFront distribution: who
+  // renews it?") may hold the duty asked about.
+  const tools = ctx.detection.serviceHits.map((h) => h.value).filter((id) => id !== serviceId && ctx.kb.lexicon.tools[id] !== undefined);
+  const found = ctx.units.acrossService(ctx.detection.tokens, ctx.negated, chosen, ACROSS_SERVICE, tools);
   const cell = found && ctx.kb.cells.get(found.unit.cellId);
   return found && cell ? { cell, override: unitOverride(found.unit), confidence: 0.75 } : undefined;
 }
