@@ -3,7 +3,7 @@ import { normalizeText } from '../text/normalize';
 import type { Vocabulary } from './vocabulary';
 import { PhraseIndex } from './phrases';
 import { stemToken } from '../text/normalize';
-import { VerbReader } from './verbs';
+import { VerbReader, objectAfter } from './verbs';
 import { negatedPositions } from './negation';
 
 /**
@@ -36,6 +36,10 @@ export interface AskedQuestion {
   terms: Set<string>;
   /** The action asked about ("who schedules…" -> choose), when the question names one. */
   verb?: string;
+  /** The terms of that action's object ("who generates the key-signing key" -> key signing key). */
+  object?: Set<string>;
+  /** That object's words as asked. */
+  objectText?: string;
 }
 
 export interface RankedUnit {
@@ -59,6 +63,8 @@ export interface UnitChoice {
 
 /** Across a service's cells, performing the action asked about counts as this much evidence when ranking. */
 const VERB_BONUS = 4;
+/** Evidence a duty's direct object needs to share with the asked object to decide between sides. */
+const MIN_OBJECT_FIT = 4;
 /** A unit must share at least this much evidence with the question to decide it. */
 export const MIN_UNIT_SCORE = 8;
 /** A unit that performs the action asked about needs less evidence from its other words. */
@@ -69,6 +75,7 @@ export const UNIT_MARGIN = 3;
 export class UnitIndex {
   private readonly byCell = new Map<string, Unit[]>();
   private readonly cellsOfService = new Map<string, Cell[]>();
+  private readonly directObjects = new Map<string, Set<string>>();
   private readonly idf = new Map<string, number>();
   private readonly serviceWords = new Map<string, Set<string>>();
 
@@ -143,7 +150,11 @@ export class UnitIndex {
    */
   read(tokens: string[], negated: ReadonlySet<number>, cell: Cell): AskedQuestion {
     const kept = tokens.filter((_, i) => !negated.has(i));
-    return { tokens, terms: new Set(this.vocabulary.termsOfTokens(kept, this.serviceWords.get(cell.service))), verb: this.verbs.askedVerb(kept) };
+    const skip = this.serviceWords.get(cell.service);
+    const asked = this.verbs.askedVerbAt(kept);
+    const objectWords = asked ? objectAfter(kept, asked.at) : [];
+    const object = asked ? new Set(this.vocabulary.termsOfTokens(objectWords, skip)) : undefined;
+    return { tokens, terms: new Set(this.vocabulary.termsOfTokens(kept, skip)), verb: asked?.verb, object, objectText: objectWords.join(' ') };
   }
 
   /** `options.noNumbers`: numbers shared with a duty's example ("python3.12") are no evidence of its action. */
@@ -259,17 +270,53 @@ export class UnitIndex {
     return { unit: best.unit, score: best.score, runnerUp, verbMatch: best.verbMatch, objectScore: best.objectScore };
   }
 
+  /** A performing unit whose direct object clearly matches the asked object better than any duty of the other side. */
+  private byDirectObject(question: AskedQuestion, performing: RankedUnit[]): UnitChoice | undefined {
+    if (!question.object || question.object.size === 0 || question.verb === undefined) return undefined;
+    const scored = performing
+      .map((r) => {
+        let fit = 0;
+        for (const t of this.directObjectOf(r.unit, question.verb!)) if (question.object!.has(t)) fit += this.idf.get(t) ?? 0;
+        return { r, fit };
+      })
+      .sort((a, b) => b.fit - a.fit);
+    const best = scored[0];
+    if (!best || best.fit < MIN_OBJECT_FIT) return undefined;
+    const other = scored.find((x) => x.r.unit.side !== best.r.unit.side)?.fit ?? 0;
+    if (best.fit < other * UNIT_MARGIN) return undefined;
+    return { unit: best.r.unit, score: best.r.score, runnerUp: other, verbMatch: true, objectScore: best.fit };
+  }
+
+  /** The object of the duty's verb that performs `verb`, in canonical terms (read when first needed). */
+  private directObjectOf(unit: Unit, verb: string): Set<string> {
+    const key = `${unit.id}|${verb}`;
+    let cached = this.directObjects.get(key);
+    if (!cached) {
+      const tokens = normalizeText(unit.text).split(' ');
+      const at = tokens.findIndex((t) => this.vocabulary.terms(t)[0] === verb);
+      cached = new Set(at >= 0 ? this.vocabulary.termsOfTokens(objectAfter(tokens, at), this.serviceWords.get(unit.cellId.split('.')[0])) : []);
+      this.directObjects.set(key, cached);
+    }
+    return cached;
+  }
+
   /**
    * The unit a question about one action in a shared or "depends" cell is about: the best unit,
    * if it has enough evidence and clearly beats every unit whose owner differs.
    */
-  choose(question: AskedQuestion, cell: Cell, options: { byVerb?: boolean } = {}): UnitChoice | undefined {
+  choose(question: AskedQuestion, cell: Cell, options: { byVerb?: boolean; byObject?: boolean } = {}): UnitChoice | undefined {
     const ranked = this.rank(question, cell);
     // "who schedules the maintenance window?": among the duties that perform the action asked
     // about and share its object, the best decides; duties that only mention the object do not.
     const performing = ranked.filter((r) => r.verbMatch).sort((a, b) => b.score - a.score);
     // Where duties of both sides name the action ("applies updates" / "can apply updates"), the verb does not separate them.
     const sides = new Set(this.units(cell.id).filter((u) => question.verb !== undefined && (u.verbs.has(question.verb) || this.actionsOf(u).has(question.verb))).map((u) => u.side));
+    if (options.byVerb && options.byObject !== false && performing.length > 0 && sides.size > 1) {
+      // "Creates the KSK from your KMS key" / "Create a KMS key for each KSK": where both sides
+      // perform the action, the duty whose own object is the one asked about decides.
+      const byObject = this.byDirectObject(question, performing);
+      if (byObject) return byObject;
+    }
     if (options.byVerb && performing.length > 0 && sides.size === 1) {
       const best = performing[0];
       const runnerUp = performing.find((r) => r.unit.side !== best.unit.side)?.score ?? 0;

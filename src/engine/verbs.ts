@@ -102,6 +102,11 @@ export class VerbReader {
    * after "who", "do we", "need to" or "responsible for", within a few words.
    */
   askedVerb(tokens: string[]): string | undefined {
+    return this.askedVerbAt(tokens)?.verb;
+  }
+
+  /** The asked verb and its position in `tokens`. */
+  askedVerbAt(tokens: string[]): { verb: string; at: number } | undefined {
     for (let i = 0; i < tokens.length; i++) {
       const pair = i + 1 < tokens.length ? `${tokens[i]} ${tokens[i + 1]}` : '';
       const opens = ASKING.has(tokens[i]) ? i + 1 : ASKING_PAIRS.some((p) => p.test(pair)) ? i + 2 : -1;
@@ -110,7 +115,7 @@ export class VerbReader {
         if (BEFORE_VERB.has(tokens[j])) continue;
         seen++;
         const verb = this.asVerb(tokens[j]);
-        if (verb) return verb;
+        if (verb) return { verb, at: j };
       }
     }
     return undefined;
@@ -131,6 +136,25 @@ export class VerbReader {
     if (!this.canonicalCache.has(word)) this.canonicalCache.set(word, this.vocabulary.terms(word)[0]);
     return this.canonicalCache.get(word);
   }
+}
+
+/** Words that end the object of a verb: "creates the KSK | from your KMS key". */
+const OBJECT_ENDS = new Set('for from in on with to by at when where if before after so and or that which unless until while as into onto per via than'.split(' '));
+const DETERMINERS = new Set('the a an your our my its their this that these those each every any all'.split(' '));
+/** Most words an object is read over. */
+const OBJECT_WINDOW = 6;
+
+/**
+ * The object of the verb at `verbAt`: the words after it up to a preposition or conjunction
+ * ("creates the key-signing key from your KMS key" -> key signing key), without determiners.
+ */
+export function objectAfter(tokens: string[], verbAt: number): string[] {
+  const out: string[] = [];
+  for (let k = verbAt + 1; k < tokens.length && out.length < OBJECT_WINDOW; k++) {
+    if (OBJECT_ENDS.has(tokens[k])) break;
+    if (!DETERMINERS.has(tokens[k])) out.push(tokens[k]);
+  }
+  return out;
 }
 
 /** Base forms a verb form may come from, most likely first; the known verbs decide which is real. */

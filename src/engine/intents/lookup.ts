@@ -59,7 +59,12 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
     // situation ("container image functions") or the cell's owner.
     const affirmed = ctx.detection.tokens.filter((_, i) => !ctx.negated.has(i)).join(' ');
     if (asked.verb !== undefined && !ctx.units.areaActions(own.area).has(asked.verb) && !asksEitherOr(affirmed)) {
-      const performer = ctx.units.choose(asked, own, { byVerb: true });
+      // A situation stated apart from the thing asked about ("we turned off auto minor version
+      // upgrade. who applies minor versions now?") is for the conditions to read, not the
+      // duties' objects; a condition that only names the thing itself ("who creates the KSK?") is not.
+      const statedWhole = matchCondition(ctx.kb, own, ctx.clean);
+      const sceneSet = statedWhole !== undefined && matchCondition(ctx.kb, own, asked.objectText ?? '') !== statedWhole;
+      const performer = ctx.units.choose(asked, own, { byVerb: true, byObject: !sceneSet });
       const needed = performer?.unit.side === 'customer' && own.owner === 'aws' ? CHOICE_OBJECT_SCORE : PERFORMER_OBJECT_SCORE;
       if (performer?.verbMatch && performer.objectScore >= needed && performer.unit.side !== own.owner) {
         return { cell: own, override: unitOverride(performer.unit), confidence: 0.8 };

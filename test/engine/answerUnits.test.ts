@@ -1,0 +1,66 @@
+import { loadKnowledge } from '../../src/knowledge/loader';
+import { createRouter } from '../../src/engine/router';
+import { UnitIndex } from '../../src/engine/units';
+import { Vocabulary } from '../../src/engine/vocabulary';
+import { negatedPositions } from '../../src/engine/negation';
+import { objectAfter, VerbReader } from '../../src/engine/verbs';
+import { normalizeText } from '../../src/text/normalize';
+
+const kb = loadKnowledge();
+const router = createRouter(kb);
+const ask = (text: string) => router.route({ text, platform: 'cli', userId: 'u', conversationId: 'c' });
+
+describe('answer units: the duty a question is about decides, wherever the area words point', () => {
+  it('reads the object of a verb up to its first preposition, without determiners', () => {
+    const tokens = normalizeText('Creates the key-signing key from your KMS key').split(' ');
+    expect(objectAfter(tokens, 0)).toEqual(['key', 'signing', 'key']);
+    expect(objectAfter('who rotates the master password now'.split(' '), 1)).toEqual(['master', 'password', 'now']);
+  });
+
+  it('reads "starts renewing" as the renewal it starts', () => {
+    const reader = new VerbReader(new Vocabulary(kb), new Set());
+    expect([...reader.leadingVerbs('Starts renewing managed certificates automatically.')]).toContain(new Vocabulary(kb).terms('renew')[0]);
+  });
+
+  it('finds the duty of another of the service\'s cells when the chosen cell holds nothing like it', () => {
+    const units = new UnitIndex(kb, new Vocabulary(kb));
+    const tokens = normalizeText('that lightsail box: upgrading php, wordpress core and plugins, who does it?').split(' ');
+    const chosen = kb.cells.get('lightsail.engine-patching')!;
+    const found = units.acrossService(tokens, negatedPositions(tokens), chosen, { minScore: 12, margin: 2, overChosen: 3 });
+    expect(found?.unit.cellId).toBe('lightsail.application-code');
+    expect(found?.unit.side).toBe('customer');
+    // Not when the same words fit the chosen cell as well.
+    const own = kb.cells.get('lightsail.application-code')!;
+    expect(units.acrossService(tokens, negatedPositions(tokens), own, { minScore: 12, margin: 2, overChosen: 3 })).toBeUndefined();
+  });
+
+  it('where both sides perform the action, the duty whose own object is the one asked about decides', () => {
+    const a = ask('once dnssec signing is on for our route 53 hosted zone, who generates the key-signing key?');
+    expect(a.cells[0]).toBe('route53.key-management');
+    expect(a.verdict).toBe('aws');
+  });
+
+  it('a situation stated apart from the object still decides by its condition', () => {
+    const a = ask('rds mysql with auto minor version upgrade turned off: who applies minor versions?');
+    expect(a.cells[0]).toBe('rds.engine-patching');
+    expect(a.verdict).toBe('customer');
+  });
+
+  it('inside a stated shared situation, the one action asked about gets the side that performs it', () => {
+    const a = ask('elastic beanstalk with managed platform updates turned on - who applies the patch and minor updates?');
+    expect(a.verdict).toBe('aws');
+  });
+
+  it('"managed by AWS" put up for confirmation is the belief checked, not a property of the thing', () => {
+    const a = ask('AWS patches the OS on our EC2 boxes because they are managed by aws, correct?');
+    expect(a.cells[0]).toBe('ec2.os-patching');
+    expect(a.verdict).toBe('customer');
+    expect(a.text).toMatch(/^No, that's a common misreading/);
+  });
+
+  it('an everyday topic named beside an AWS service does not make the question out of scope', () => {
+    const a = ask('weather station readings land in DynamoDB, who encrypts the table at rest?');
+    expect(a.intent).toBe('lookup');
+    expect(a.cells[0]).toBe('dynamodb.encryption-at-rest');
+  });
+});
