@@ -64,3 +64,11 @@ describe('answer units: the duty a question is about decides, wherever the area 
     expect(a.cells[0]).toBe('dynamodb.encryption-at-rest');
   });
 });
+
+describe('scope: an AWS service the matrix does not cover is an AWS question', () => {
+  it('is named as not covered yet even when its name is also an everyday topic word', () => {
+    const a = ask('we send support chats through Amazon Translate; who protects the parallel data files we upload?');
+    expect(a.verdict).toBe('unknown');
+    expect(a.title).toMatch(/Translate is not covered yet/);
+  });
+});

@@ -88,7 +88,8 @@ export const outOfScopeIntent: Intent = {
     // On-premises infrastructure is out of scope whatever area words it uses, unless it names AWS services.
     // ...but "is patching theirs or ours in aws land? someone said: same as on-prem" compares.
     (ctx.onPremises && ctx.services.length === 0 && !(ctx.area && /\b(aws|amazon)\b/.test(ctx.detection.normalized))) ||
-    (ctx.unrelatedTopic && ctx.services.length === 0 && ctx.detection.areas.every((a) => a.score < 1.5) && ctx.detection.concepts.length === 0),
+    // An AWS service the matrix does not cover ("Amazon Translate") is still an AWS question.
+    (ctx.unrelatedTopic && ctx.services.length === 0 && ctx.uncovered === undefined && ctx.detection.areas.every((a) => a.score < 1.5) && ctx.detection.concepts.length === 0),
   handle: (ctx: RouteContext) => {
     const reason = ctx.guard ?? ctx.decline ?? 'unrelated';
     const answer = baseAnswer('out_of_scope', 'out_of_scope', 'Out of scope', GUARD_TEXT[reason]);
