@@ -69,6 +69,6 @@ describe('scope: an AWS service the matrix does not cover is an AWS question', (
   it('is named as not covered yet even when its name is also an everyday topic word', () => {
     const a = ask('we send support chats through Amazon Translate; who protects the parallel data files we upload?');
     expect(a.verdict).toBe('unknown');
-    expect(a.title).toMatch(/Translate is not covered yet/);
+    expect(a.headline).toMatch(/Translate is not covered yet/);
   });
 });
