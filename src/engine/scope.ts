@@ -1,6 +1,7 @@
 import type { KnowledgeBase, UncoveredService } from '../knowledge/types';
 import { normalizeText } from '../text/normalize';
 import { PhraseIndex, type PhraseHit } from './phrases';
+import { isEnglish } from './spelling';
 
 /**
  * Whether a message is a question this bot should answer at all, read from its form and from
@@ -36,6 +37,9 @@ const EXPLICIT_SUM = /\b(quick math|do the math|math question|calculate (the|how
 const PERCENT_OF = /\d\s?%\s+of\s+(the\s+)?(\$|€|£)?\s?(\d|total|bill|invoice|cost|spend)/i;
 
 const TROUBLESHOOTING = /\bhow (do|can|should|would) (i|we|you) (fix|solve|resolve|debug|troubleshoot|get rid of|get past)\b|\b(pls|please|can you|could you|help me) (fix|debug|troubleshoot)\b/;
+
+/** How many words after an uncovered service's name an everyday word still belongs to it. */
+const EVERYDAY_WINDOW = 4;
 
 export class ScopeReader {
   private readonly taskVerbs: PhraseIndex<true>;
@@ -192,7 +196,12 @@ export class ScopeReader {
     if (kept.length === 0) return undefined;
     // Covered services whose names the uncovered one swallowed ("kinesis video streams") do not count.
     const inside = (c: PhraseHit<string>) => kept.some((h) => h.length > c.length && h.start <= c.start && h.start + h.length >= c.start + c.length);
-    const others = covered.filter((c) => !inside(c) && coveredSubjects.includes(c.value));
+    // "Amazon Managed Grafana workspace", "CodePipeline ... the artifact store": an everyday word
+    // that is also a covered service's alias, right after the uncovered service's name, is a thing
+    // of that service, not the other service.
+    const everydayAfter = (c: PhraseHit<string>) =>
+      c.length === 1 && isEnglish(c.phrase) && kept.some((h) => c.start >= h.start + h.length && c.start <= h.start + h.length + EVERYDAY_WINDOW);
+    const others = covered.filter((c) => !inside(c) && coveredSubjects.includes(c.value) && !everydayAfter(c));
     return others.length === 0 ? kept[0].value : undefined;
   }
 }

@@ -13,7 +13,7 @@ import { normalizeText } from '../text/normalize';
 
 /** Every English word, once per process: a real word is what the asker meant. */
 let english: ReadonlySet<string> | undefined;
-function isEnglish(word: string): boolean {
+export function isEnglish(word: string): boolean {
   english ??= new Set(englishWords);
   return english.has(word);
 }

@@ -72,3 +72,16 @@ describe('scope: an AWS service the matrix does not cover is an AWS question', (
     expect(a.headline).toMatch(/Translate is not covered yet/);
   });
 });
+
+describe('scope: an everyday word right after an uncovered service is a thing of that service', () => {
+  it('does not let a covered service\'s everyday alias take the question', () => {
+    const a = ask('our Amazon Managed Grafana workspace for the ops dashboards: who upgrades the grafana version?');
+    expect(a.verdict).toBe('unknown');
+    expect(a.headline).toMatch(/Grafana is not covered yet/);
+  });
+
+  it('still answers the covered service named on its own', () => {
+    const a = ask('who patches the OS of our WorkSpaces workspace bundles?');
+    expect(a.verdict).not.toBe('unknown');
+  });
+});
