@@ -94,6 +94,17 @@ export const envSchema = z.object({
   TEAMS_ESCALATION_CHANNEL: optionalString.refine((v) => v === undefined || TEAMS_CHANNEL_ID.test(v), 'TEAMS_ESCALATION_CHANNEL must be a Teams channel id (19:…@thread.tacv2 or 19:…@thread.skype)'),
   /** A Teams channel id for the curators' weekly gaps digest, sent once per ISO week across replicas. Absent: no digest. */
   TEAMS_DIGEST_CHANNEL: optionalString.refine((v) => v === undefined || TEAMS_CHANNEL_ID.test(v), 'TEAMS_DIGEST_CHANNEL must be a Teams channel id (19:…@thread.tacv2 or 19:…@thread.skype)'),
+  /**
+   * The Entra tenant of the team that holds TEAMS_DIGEST_CHANNEL (default MicrosoftAppTenantId):
+   * the digest's first post there uses the service URL of that tenant's latest activity.
+   */
+  TEAMS_TENANT_ID: optionalString.refine((v) => v === undefined || /^[0-9a-fA-F-]{36}$/.test(v), 'TEAMS_TENANT_ID must be a tenant id (a GUID)'),
+  /**
+   * A Bot Connector service URL for the digest's first post before the bot has heard from that
+   * tenant (Microsoft's public one is https://smba.trafficmanager.net/teams/). Absent: the digest
+   * waits, kept in the store, for the tenant's first activity.
+   */
+  TEAMS_PROACTIVE_SERVICE_URL: optionalUrl,
   RATE_LIMIT_PER_MINUTE: int(20, 1, 10000),
   /** Longest an event's ack waits for its outbox write before it is acked and held in memory. */
   OUTBOX_ACK_BOUND_MS: int(500, 0, 2500),

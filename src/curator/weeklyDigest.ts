@@ -62,6 +62,7 @@ export async function queueWeeklyDigest(deps: WeeklyDigestDeps): Promise<boolean
     job: deps.job(payload),
   });
   if (!outcome.claimed) return false;
+  deps.metrics.digests.inc({ platform: deps.platform, outcome: 'queued' });
   deps.logger.info({ event: 'digest_queued', platform: deps.platform, week }, 'weekly gaps digest queued');
   deps.worker.wake();
   return true;

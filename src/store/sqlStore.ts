@@ -15,6 +15,8 @@ import type {
   OutboxJobInput,
   OutboxJobStatus,
   OutboxStats,
+  ParkedJob,
+  ParkJobInput,
   BotStateItem,
   Escalation,
   EscalationAnswerInput,
@@ -329,6 +331,39 @@ export class SqlStore implements Store {
   async getJob(id: number): Promise<OutboxJob | undefined> {
     const rows = await this.db.all<Record<string, unknown>>('SELECT * FROM outbox_jobs WHERE id = $1', [id]);
     return rows[0] ? jobFromRow(rows[0]) : undefined;
+  }
+
+  async parkJob(input: ParkJobInput): Promise<boolean> {
+    const changed = await this.db.run(
+      `INSERT INTO parked_jobs (key, trigger, kind, lane, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO NOTHING`,
+      [input.key, input.trigger, input.job.kind, input.job.lane, JSON.stringify(input.job.payload), this.nowMs()],
+    );
+    return changed === 1;
+  }
+
+  async parkedTriggers(): Promise<string[]> {
+    const rows = await this.db.all<{ trigger: string }>('SELECT DISTINCT trigger FROM parked_jobs');
+    return rows.map((r) => String(r.trigger));
+  }
+
+  async unparkJobs(trigger: string, merge: (parked: ParkedJob[]) => OutboxJobInput[] = (parked) => parked.map((p) => p.job)): Promise<number[]> {
+    const now = this.nowMs();
+    return this.db.transaction(async (tx) => {
+      // The delete decides who takes them: a second caller (another replica) deletes nothing.
+      const rows = await tx.all<Record<string, unknown>>('DELETE FROM parked_jobs WHERE trigger = $1 RETURNING *', [trigger]);
+      if (!rows.length) return [];
+      const parked: ParkedJob[] = rows
+        .map((r) => ({
+          key: String(r.key),
+          trigger: String(r.trigger),
+          job: { kind: String(r.kind), lane: String(r.lane), payload: fromJson<Record<string, unknown>>(r.payload) },
+          parkedAt: toDate(r.created_at),
+        }))
+        .sort((a, b) => a.parkedAt.getTime() - b.parkedAt.getTime() || a.key.localeCompare(b.key));
+      const ids: number[] = [];
+      for (const job of merge(parked)) ids.push(await this.insertJob(tx, job, null, now));
+      return ids;
+    });
   }
 
   async takeBudget(takes: BudgetTake[]): Promise<BudgetOutcome> {

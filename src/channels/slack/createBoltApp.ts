@@ -129,7 +129,7 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
       ...slackJobHandlers(handlerDeps),
       ...askedJobHandlers(handlerDeps),
       ...escalationJobHandlers({ ...handlerDeps, store, metrics }),
-      ...digestJobHandlers({ ...handlerDeps, store, kb: deps.kb }),
+      ...digestJobHandlers({ ...handlerDeps, store, kb: deps.kb, metrics }),
     },
     laneSpacingMs: (job) => (PACED_KINDS.has(job.kind) ? config.SLACK_POST_SPACING_MS : 0),
     maxAgeMs: config.OUTBOX_MAX_AGE_SECONDS * 1000,

@@ -51,7 +51,7 @@ export function scheduleWeeklyDigest(deps: DigestDeps): () => void {
 }
 
 /** Renders the week's gaps when the job runs, so the digest is as fresh as its send. */
-export function digestJobHandlers(deps: SlackHandlerDeps & { store: Store; kb: KnowledgeBase }): Record<string, JobHandler> {
+export function digestJobHandlers(deps: SlackHandlerDeps & { store: Store; kb: KnowledgeBase; metrics: Metrics }): Record<string, JobHandler> {
   const digest: JobHandler = async (job) => {
     const p = job.payload as unknown as SlackDigestPayload;
     const report = await collectGaps(deps.store, deps.kb, { since: new Date(p.since) });
@@ -64,7 +64,8 @@ export function digestJobHandlers(deps: SlackHandlerDeps & { store: Store; kb: K
     } catch (err) {
       throw classifySlackError(err);
     }
-    deps.logger.info({ event: 'digest_posted', week: p.week, gaps: report.gaps.length }, 'weekly gaps digest posted');
+    deps.metrics.digests.inc({ platform: 'slack', outcome: 'posted' });
+    deps.logger.info({ event: 'digest_posted', platform: 'slack', week: p.week, gaps: report.gaps.length }, 'weekly gaps digest posted');
     return { status: 'sent' };
   };
   return { [SLACK_DIGEST]: digest };
