@@ -126,7 +126,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 7,
-    name: 'parked jobs',
+    name: 'parked jobs, workspace of questions and feedback',
     statements: (d) => {
       const t = TYPES[d];
       return [
@@ -136,6 +136,10 @@ export const MIGRATIONS: readonly Migration[] = [
            key TEXT PRIMARY KEY, trigger TEXT NOT NULL, kind TEXT NOT NULL, lane TEXT NOT NULL,
            payload ${t.json} NOT NULL, created_at ${t.bigint} NOT NULL)`,
         `CREATE INDEX parked_jobs_trigger ON parked_jobs (trigger)`,
+        // The workspace (`slack:T…`, `teams:<tenant>`) a question or vote came from: each
+        // workspace of the distributed Slack app gets a digest of its own questions only.
+        `ALTER TABLE question_log ADD COLUMN workspace TEXT`,
+        `ALTER TABLE feedback ADD COLUMN workspace TEXT`,
       ];
     },
   },

@@ -532,10 +532,10 @@ export class SqlStore implements Store {
 
   async recordFeedback(f: FeedbackInput): Promise<void> {
     await this.db.run(
-      `INSERT INTO feedback (answer_id, platform, user_hash, helpful, cells, question, at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO feedback (answer_id, platform, user_hash, helpful, cells, question, at, workspace) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (answer_id, platform, user_hash) DO UPDATE SET helpful = excluded.helpful, cells = excluded.cells,
-         question = excluded.question, at = excluded.at`,
-      [f.answerId, f.platform, f.userHash, f.helpful, JSON.stringify(f.cells), f.question ?? null, f.at.getTime()],
+         question = excluded.question, at = excluded.at, workspace = excluded.workspace`,
+      [f.answerId, f.platform, f.userHash, f.helpful, JSON.stringify(f.cells), f.question ?? null, f.at.getTime(), f.workspace ?? null],
     );
   }
 
@@ -551,6 +551,7 @@ export class SqlStore implements Store {
         at: toDate(r.at),
       };
       if (r.question !== null && r.question !== undefined) row.question = String(r.question);
+      if (r.workspace !== null && r.workspace !== undefined) row.workspace = String(r.workspace);
       return row;
     });
   }
@@ -566,9 +567,9 @@ export class SqlStore implements Store {
 
   private async insertQuestion(db: SqlQueries, q: QuestionLogInput): Promise<void> {
     await db.run(
-      `INSERT INTO question_log (question, intent, verdict, cells, confidence, platform, user_hash, at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [q.question, q.intent, q.verdict, JSON.stringify(q.cells), q.confidence, q.platform, this.hashUserId(q.platform, q.userId), q.at.getTime()],
+      `INSERT INTO question_log (question, intent, verdict, cells, confidence, platform, user_hash, at, workspace)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [q.question, q.intent, q.verdict, JSON.stringify(q.cells), q.confidence, q.platform, this.hashUserId(q.platform, q.userId), q.at.getTime(), q.workspace ?? null],
     );
   }
 
@@ -593,6 +594,7 @@ export class SqlStore implements Store {
       platform: String(r.platform),
       userHash: String(r.user_hash),
       at: toDate(r.at),
+      ...(r.workspace !== null && r.workspace !== undefined ? { workspace: String(r.workspace) } : {}),
     }));
   }
 

@@ -35,6 +35,8 @@ export interface FeedbackInput {
   helpful: boolean;
   cells: string[];
   question?: string;
+  /** Where the vote came from (`slack:T…`, `teams:<tenant>`); absent on rows older than the column. */
+  workspace?: string;
   at: Date;
 }
 
@@ -49,6 +51,8 @@ export interface QuestionLogInput {
   platform: string;
   /** Raw id: the store hashes it before writing and never persists it. */
   userId: string;
+  /** Where it was asked (`slack:T…`, `teams:<tenant>`), when the channel knows. */
+  workspace?: string;
   at: Date;
 }
 

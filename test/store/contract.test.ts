@@ -119,6 +119,9 @@ function contract(makeDb: () => Promise<TestDb>): void {
       const rows = await store.listFeedback(new Date('2026-01-10T00:00:00Z'));
       expect(rows).toEqual([{ answerId: 'a2', platform: 'slack', userHash, helpful: true, cells: ['ec2/guest-os'], at: new Date('2026-01-14T01:00:00Z') }]);
       expect(await store.listFeedback(new Date(0))).toHaveLength(2);
+      // The workspace a vote came from is kept, and replaced with the vote.
+      await store.recordFeedback({ answerId: 'a2', platform: 'slack', userHash, helpful: false, cells: [], workspace: 'slack:T0AAA', at: new Date('2026-01-14T02:00:00Z') });
+      expect((await store.listFeedback(new Date('2026-01-10T00:00:00Z')))[0]).toMatchObject({ helpful: false, workspace: 'slack:T0AAA' });
     });
   });
 
@@ -135,6 +138,9 @@ function contract(makeDb: () => Promise<TestDb>): void {
       const stored = JSON.stringify(await db.raw('SELECT * FROM question_log'));
       expect(stored).not.toContain('U0SECRET');
       expect(await store.listQuestions(new Date('2026-01-15T11:00:00.001Z'))).toEqual([]);
+      expect(rows[0]).not.toHaveProperty('workspace');
+      await store.logQuestion({ ...q, workspace: 'slack:T0AAA', at: new Date('2026-01-15T12:00:00Z') });
+      expect((await store.listQuestions(new Date('2026-01-15T11:30:00Z')))[0]?.workspace).toBe('slack:T0AAA');
     });
 
     test('is a no-op when logging is disabled', async () => {

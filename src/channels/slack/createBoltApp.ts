@@ -27,7 +27,7 @@ import { askedJobHandlers } from './outbox/askedHandler';
 import { registerAppHome } from './listeners/appHome';
 import { registerMessageShortcut } from './listeners/messageShortcut';
 import { registerEscalation } from './listeners/escalation';
-import { digestJobHandlers, scheduleWeeklyDigest, SLACK_DIGEST } from './digest/weeklyDigest';
+import { digestJobHandlers, scheduleWeeklyDigest, scheduleWorkspaceDigests, SLACK_DIGEST } from './digest/weeklyDigest';
 import { escalationJobHandlers } from './escalation/escalationHandlers';
 import { SLACK_ESCALATION, SLACK_ESCALATION_ANSWER } from './escalation/escalationJobs';
 
@@ -47,7 +47,7 @@ export interface SlackBolt {
   intake: EventIntake;
   /** Posts the outbox's Slack jobs. */
   worker: OutboxWorker;
-  /** Starts the weekly digest's checks (DIGEST_CHANNEL with one workspace); returns how to stop them. */
+  /** Starts the weekly digest's checks (DIGEST_CHANNEL: one workspace's channel, or each workspace's); returns how to stop them. */
   startDigest: () => () => void;
 }
 
@@ -168,11 +168,12 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
   if (escalationChannel) registerEscalation(app, { ...slackDeps, worker, escalationChannel });
   if (oauth) registerUninstallListener(app, oauth.cache, logger);
 
-  const digestChannel = config.DIGEST_CHANNEL;
+  const digests = config.slackDigests;
   const startDigest = () => {
-    // The distributed app has no single workspace to post a digest to.
-    if (!digestChannel || installer) return () => undefined;
-    return scheduleWeeklyDigest({ store, worker, logger, metrics, channel: digestChannel });
+    if (!digests.length) return () => undefined;
+    // The distributed app: each workspace's own channel, with its own token.
+    if (installer) return scheduleWorkspaceDigests({ store, worker, logger, metrics, digests });
+    return scheduleWeeklyDigest({ store, worker, logger, metrics, channel: digests[0].channel });
   };
 
   return { app, httpReceiver, inFlight, oauthRoutes: installer ? oauthRoutes(installer, logger, metrics) : [], lookUpIdentity: auth?.lookUp, intake, worker, startDigest };

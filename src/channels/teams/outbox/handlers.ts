@@ -135,7 +135,7 @@ export function teamsJobHandlers(deps: TeamsHandlerDeps): Record<string, JobHand
     let result;
     try {
       // The per-user limit was applied when the activity was admitted, across replicas.
-      result = await deps.assistant.answer(query, { skipRateLimit: true });
+      result = await deps.assistant.answer(query, { skipRateLimit: true, ...(p.workspace ? { workspace: p.workspace } : {}) });
     } catch (err) {
       // Not the connector's fault, and retrying would fail the same way: apologise once.
       deps.metrics.errors.inc({ component: 'teams' });
