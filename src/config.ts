@@ -176,6 +176,13 @@ export const envSchema = z.object({
   ONBOARDING_ENABLED: bool(true),
   ONBOARDING_CHANNELS: list,
   ONBOARDING_ADMINS: list,
+  /**
+   * Slack curators (answer and close escalations, `/whosecures gaps`, the Home tab's gaps): user
+   * ids (U…, W…) and user group ids (S…), comma-separated. Unset: ONBOARDING_ADMINS.
+   */
+  SLACK_CURATORS: list.refine((ids) => ids.every((id) => /^[UWS][A-Z0-9]{2,30}$/.test(id)), 'SLACK_CURATORS must list Slack user ids (U…, W…) and user group ids (S…)'),
+  /** Teams curators (answer and close escalations): Entra (AAD) object ids, comma-separated. Unset: nobody. */
+  TEAMS_CURATORS: list.refine((ids) => ids.every((id) => /^[0-9a-fA-F-]{36}$/.test(id)), 'TEAMS_CURATORS must list Entra (AAD) object ids (GUIDs)'),
   MATRIX_PAGE_ENABLED: bool(true),
 });
 
@@ -189,6 +196,8 @@ export interface Config extends Env {
   teamsEnabled: boolean;
   llmEnabled: boolean;
   teamsServiceHosts: string[];
+  /** SLACK_CURATORS, or ONBOARDING_ADMINS when it is unset. */
+  slackCurators: string[];
   /** DIGEST_CHANNEL read: one target without a workspace (SLACK_BOT_TOKEN), or one per workspace (SLACK_CLIENT_ID). */
   slackDigests: SlackDigestTarget[];
   /** The raw environment, for libraries that read their own keys (botbuilder's auth config). */
@@ -251,6 +260,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     llmEnabled: Boolean(e.OPENAI_API_KEY || e.OPENAI_BASE_URL),
     teamsServiceHosts: e.TEAMS_SERVICE_URL_ALLOWLIST.length ? e.TEAMS_SERVICE_URL_ALLOWLIST : DEFAULT_TEAMS_SERVICE_HOSTS,
     slackDigests,
+    slackCurators: e.SLACK_CURATORS.length ? e.SLACK_CURATORS : e.ONBOARDING_ADMINS,
     raw: { ...env },
   };
 }

@@ -12,6 +12,7 @@ import { ignoreBotsAndEdits } from './middleware/ignoreBots';
 import { ChannelPacer } from './reply/channelPacer';
 import { errorSummary } from './reply/postAnswer';
 import { webClientOptions } from './webClientOptions';
+import { slackCurators } from './curators';
 import { createInstallProvider } from './oauth/installProvider';
 import { oauthRoutes } from './oauth/oauthRoutes';
 import { registerUninstallListener } from './oauth/uninstallListener';
@@ -158,14 +159,18 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
     await store.enqueueJob(onboardingJob(target, message));
     worker.wake();
   });
-  registerGapsCommand(app, slackDeps, { kb: deps.kb, admins: config.ONBOARDING_ADMINS });
+  const curators = slackCurators(config.slackCurators, logger);
+  if (escalationChannel && !curators.configured) {
+    logger.warn({ event: 'slack_no_curators' }, 'ESCALATION_CHANNEL is set but no curators are (SLACK_CURATORS or ONBOARDING_ADMINS): nobody can answer or close escalations');
+  }
+  registerGapsCommand(app, slackDeps, { kb: deps.kb, curators, perWorkspace: Boolean(installer) });
   // The Home tab and the message shortcut queue their questions in the same outbox as mentions.
   const askDeps = { ...slackDeps, intake, worker, limits: { maxChannelDepth: config.OUTBOX_MAX_CHANNEL_DEPTH, perUserPerMinute: config.RATE_LIMIT_PER_MINUTE } };
   if (config.SLACK_HOME_TAB_ENABLED) {
-    registerAppHome(app, askDeps, { kb: deps.kb, curators: config.ONBOARDING_ADMINS, questionLogEnabled: config.QUESTION_LOG_ENABLED, questionLogDays: config.QUESTION_LOG_DAYS, shortcut: config.MESSAGE_ACTION_ENABLED });
+    registerAppHome(app, askDeps, { kb: deps.kb, curators, perWorkspace: Boolean(installer), questionLogEnabled: config.QUESTION_LOG_ENABLED, questionLogDays: config.QUESTION_LOG_DAYS, shortcut: config.MESSAGE_ACTION_ENABLED });
   }
   if (config.MESSAGE_ACTION_ENABLED) registerMessageShortcut(app, askDeps, () => auth?.identity()?.botUserId);
-  if (escalationChannel) registerEscalation(app, { ...slackDeps, worker, escalationChannel });
+  if (escalationChannel) registerEscalation(app, { ...slackDeps, worker, escalationChannel, curators });
   if (oauth) registerUninstallListener(app, oauth.cache, logger);
 
   const digests = config.slackDigests;

@@ -29,6 +29,7 @@ import {
   ALREADY_SENT_NOTE,
   ANSWER_SAVED_NOTE,
   CLOSED_NOTE,
+  NOT_A_CURATOR_NOTE,
   NOT_HERE_NOTE,
   renderAnswerDialogCard,
   renderCuratorCard,
@@ -52,6 +53,8 @@ export interface TeamsEscalationDeps {
   policy: ServiceUrlPolicy;
   /** TEAMS_ESCALATION_CHANNEL: where escalations go, and the only channel whose Answer and Close count. */
   escalationChannel?: string;
+  /** TEAMS_CURATORS: the Entra (AAD) object ids whose Answer and Close count; nobody else's do. */
+  curators?: readonly string[];
   /** TEAMS_DIGEST_CHANNEL: the weekly gaps digest. */
   digestChannel?: string;
   /** The Entra tenant of the team that holds the digest channel (TEAMS_TENANT_ID, else MicrosoftAppTenantId). */
@@ -119,6 +122,14 @@ export class TeamsEscalations {
     return Boolean(this.deps.escalationChannel) && channelOf(activity) === this.deps.escalationChannel;
   }
 
+  /** A configured curator, by Entra object id (Teams sends it on every activity from a signed-in user). */
+  private isCurator(activity: Partial<Activity>, action: string): boolean {
+    const aad = activity.from?.aadObjectId?.toLowerCase();
+    if (aad && (this.deps.curators ?? []).some((id) => id.toLowerCase() === aad)) return true;
+    this.deps.logger.warn({ event: 'teams_curator_refused', action }, 'a curator\u2019s action from someone who is not a curator (TEAMS_CURATORS) was refused');
+    return false;
+  }
+
   /** The asker's "Ask the security team": one escalation per answer and asker, its post queued in the same transaction. */
   async escalate(context: TurnContext, data: EscalateData): Promise<string> {
     const { activity } = context;
@@ -162,6 +173,7 @@ export class TeamsEscalations {
       this.deps.logger.warn({ event: 'escalation_reply_elsewhere', platform: 'teams' }, 'an escalation action from outside the curators\u2019 channel was ignored');
       return taskMessage(NOT_HERE_NOTE);
     }
+    if (!this.isCurator(context.activity, 'answer')) return taskMessage(NOT_A_CURATOR_NOTE);
     // The curators' channel: its reference lets later posts (the digest too) reach it.
     await saveReferenceIfAuthenticated(context, this.deps);
     const parsed = escalationRefSchema.safeParse(data);
@@ -201,6 +213,7 @@ export class TeamsEscalations {
   /** A curator's **Close**: the card comes back closed, for everyone in the channel. */
   async close(context: TurnContext, data: unknown): Promise<AdaptiveCardInvokeResponse> {
     if (!this.inCuratorsChannel(context.activity)) return invokeMessage(NOT_HERE_NOTE);
+    if (!this.isCurator(context.activity, 'close')) return invokeMessage(NOT_A_CURATOR_NOTE);
     const parsed = escalationRefSchema.safeParse(data);
     if (!parsed.success) return invokeMessage('This button is no longer valid.');
     const closed = await this.deps.store.closeEscalation(parsed.data.escalation);

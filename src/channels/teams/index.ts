@@ -89,6 +89,9 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
   if (!appId && (curatorChannels.escalationChannel || curatorChannels.digestChannel)) {
     logger.warn({ channel: 'teams', event: 'teams_escalation_off' }, 'TEAMS_ESCALATION_CHANNEL and TEAMS_DIGEST_CHANNEL need an authenticated bot (MicrosoftAppId); both are off');
   }
+  if (appId && curatorChannels.escalationChannel && !config.TEAMS_CURATORS.length) {
+    logger.warn({ channel: 'teams', event: 'teams_no_curators' }, 'TEAMS_ESCALATION_CHANNEL is set but TEAMS_CURATORS is not: nobody can answer or close escalations');
+  }
   // A post in a channel the bot never heard from (the digest's first): the connector call comes
   // before any turn, so the service URL is checked here rather than by the outbound middleware.
   const createConversation: CreateConversation = async (serviceUrl, parameters, logic) => {
@@ -115,6 +118,7 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
     ...(tenant ? { tenant } : {}),
     ...(config.TEAMS_PROACTIVE_SERVICE_URL ? { proactiveServiceUrl: config.TEAMS_PROACTIVE_SERVICE_URL } : {}),
     ...(appId && curatorChannels.escalationChannel ? { escalationChannel: curatorChannels.escalationChannel } : {}),
+    curators: config.TEAMS_CURATORS,
     ...(appId && curatorChannels.digestChannel ? { digestChannel: curatorChannels.digestChannel } : {}),
   });
   const worker = new OutboxWorker({

@@ -2,7 +2,7 @@ import pino from 'pino';
 import { queueWorkspaceDigests, isoWeek } from '../../../src/channels/slack/digest/weeklyDigest';
 import { ConfigError, loadConfig } from '../../../src/config';
 import type { TestApp } from '../../helpers/app';
-import { mention } from './payloads';
+import { mention, slashCommand } from './payloads';
 import { postToSlackEndpoint, TEST_SIGNING_SECRET } from './signedRequest';
 import { forTeam, installationFor, startOAuthTestBed, TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_ENCRYPTION_KEY, TEST_STATE_SECRET, type OAuthTestBed } from './oauthTestBed';
 import { allTexts } from './slackTestApp';
@@ -49,7 +49,7 @@ describe('the weekly gaps digest of the distributed app, per workspace', () => {
   const nextWeek = () => new Date(monday);
 
   beforeAll(async () => {
-    bed = await startOAuthTestBed(2, { DIGEST_CHANNEL: 'T0AAA:C0DIGA,T0BBB:C0DIGB,T0CCC:C0DIGC', RATE_LIMIT_PER_MINUTE: '1000', STORE_BATCH_MS: '0' });
+    bed = await startOAuthTestBed(2, { DIGEST_CHANNEL: 'T0AAA:C0DIGA,T0BBB:C0DIGB,T0CCC:C0DIGC', RATE_LIMIT_PER_MINUTE: '1000', STORE_BATCH_MS: '0', SLACK_CURATORS: 'U0CURATOR' });
   });
   afterAll(async () => {
     await bed?.close();
@@ -116,5 +116,16 @@ describe('the weekly gaps digest of the distributed app, per workspace', () => {
     expect(digestsIn('C0DIGC')[0].authorization).toBe('Bearer xoxb-team-ccc-token');
     const metrics = await (await fetch(`${a.baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/whosecures_digests_total\{platform="slack",outcome="queued"\} [1-9]/);
+  });
+
+  it('a curator\u2019s /whosecures gaps lists their own workspace\u2019s questions only', async () => {
+    const [a] = bed.apps;
+    bed.fake.calls.length = 0;
+    await postToSlackEndpoint(a.baseUrl, slashCommand('gaps 7d', bed.fake.responseUrl('gaps'), { user_id: 'U0CURATOR', team_id: 'T0BBB' }));
+    const [eph] = await bed.fake.waitForCalls('chat.postEphemeral');
+    expect(eph.authorization).toBe('Bearer xoxb-team-bbb-token');
+    const text = allTexts(eph.args.blocks).join('\n');
+    expect(text).toContain('quuxbar');
+    expect(text).not.toContain('zorblax');
   });
 });
