@@ -39,6 +39,28 @@ export const DEFAULT_TEAMS_SERVICE_HOSTS = ['smba.trafficmanager.net', '*.botfra
 /** A Teams channel's conversation id, as Teams shows it in a channel link (the part before any `;messageid=`). */
 export const TEAMS_CHANNEL_ID = /^19:[A-Za-z0-9_.-]{1,200}@thread\.(tacv2|skype)$/;
 
+/** One DIGEST_CHANNEL entry: a channel id, optionally after its workspace (team `T…` or enterprise `E…`) id. */
+const SLACK_DIGEST_ENTRY = /^(?:([TE][A-Z0-9]{2,20}):)?([CG][A-Z0-9]{2,20})$/;
+
+/** Where a Slack weekly digest goes: the workspace (absent with one workspace) and its channel. */
+export interface SlackDigestTarget {
+  teamId?: string;
+  enterpriseId?: string;
+  isEnterpriseInstall: boolean;
+  channel: string;
+}
+
+export function parseSlackDigests(value: string | undefined): SlackDigestTarget[] {
+  if (!value) return [];
+  return value.split(',').flatMap((entry): SlackDigestTarget[] => {
+    const m = SLACK_DIGEST_ENTRY.exec(entry.trim());
+    if (!m) return [];
+    const [, workspace, channel] = m;
+    if (!workspace) return [{ isEnterpriseInstall: false, channel }];
+    return [workspace.startsWith('E') ? { enterpriseId: workspace, isEnterpriseInstall: true, channel } : { teamId: workspace, isEnterpriseInstall: false, channel }];
+  });
+}
+
 export const envSchema = z.object({
   PORT: int(3978, 0, 65535),
   /** Loopback for a local run; the container image sets 0.0.0.0 (reached through its published port). */
@@ -83,10 +105,15 @@ export const envSchema = z.object({
    */
   ESCALATION_CHANNEL: optionalString.refine((v) => v === undefined || /^[CG][A-Z0-9]{2,20}$/.test(v), 'ESCALATION_CHANNEL must be a Slack channel id (C… or G…)'),
   /**
-   * A Slack channel id for the curators' weekly gaps digest (one workspace with SLACK_BOT_TOKEN):
-   * sent once per ISO week across replicas. Absent: no digest.
+   * The curators' weekly gaps digest in Slack, sent once per ISO week (and workspace) across
+   * replicas. One workspace (SLACK_BOT_TOKEN): a channel id. The distributed app
+   * (SLACK_CLIENT_ID): each workspace's channel as `<team id>:<channel id>` (or
+   * `<enterprise id>:<channel id>` for an org-wide install), comma-separated. Absent: no digest.
    */
-  DIGEST_CHANNEL: optionalString.refine((v) => v === undefined || /^[CG][A-Z0-9]{2,20}$/.test(v), 'DIGEST_CHANNEL must be a Slack channel id (C… or G…)'),
+  DIGEST_CHANNEL: optionalString.refine(
+    (v) => v === undefined || v.split(',').every((entry) => SLACK_DIGEST_ENTRY.test(entry.trim())),
+    'DIGEST_CHANNEL must be a Slack channel id (C… or G…), or with SLACK_CLIENT_ID a comma-separated list of <workspace id>:<channel id> (T0123:C0456)',
+  ),
   /**
    * The curators' Teams channel (a channel conversation id, 19:…@thread.tacv2 or @thread.skype):
    * when set, every Teams answer carries "Ask the security team", posted there. Absent: no button.
@@ -94,6 +121,17 @@ export const envSchema = z.object({
   TEAMS_ESCALATION_CHANNEL: optionalString.refine((v) => v === undefined || TEAMS_CHANNEL_ID.test(v), 'TEAMS_ESCALATION_CHANNEL must be a Teams channel id (19:…@thread.tacv2 or 19:…@thread.skype)'),
   /** A Teams channel id for the curators' weekly gaps digest, sent once per ISO week across replicas. Absent: no digest. */
   TEAMS_DIGEST_CHANNEL: optionalString.refine((v) => v === undefined || TEAMS_CHANNEL_ID.test(v), 'TEAMS_DIGEST_CHANNEL must be a Teams channel id (19:…@thread.tacv2 or 19:…@thread.skype)'),
+  /**
+   * The Entra tenant of the team that holds TEAMS_DIGEST_CHANNEL (default MicrosoftAppTenantId):
+   * the digest's first post there uses the service URL of that tenant's latest activity.
+   */
+  TEAMS_TENANT_ID: optionalString.refine((v) => v === undefined || /^[0-9a-fA-F-]{36}$/.test(v), 'TEAMS_TENANT_ID must be a tenant id (a GUID)'),
+  /**
+   * A Bot Connector service URL for the digest's first post before the bot has heard from that
+   * tenant (Microsoft's public one is https://smba.trafficmanager.net/teams/). Absent: the digest
+   * waits, kept in the store, for the tenant's first activity.
+   */
+  TEAMS_PROACTIVE_SERVICE_URL: optionalUrl,
   RATE_LIMIT_PER_MINUTE: int(20, 1, 10000),
   /** Longest an event's ack waits for its outbox write before it is acked and held in memory. */
   OUTBOX_ACK_BOUND_MS: int(500, 0, 2500),
@@ -138,6 +176,13 @@ export const envSchema = z.object({
   ONBOARDING_ENABLED: bool(true),
   ONBOARDING_CHANNELS: list,
   ONBOARDING_ADMINS: list,
+  /**
+   * Slack curators (answer and close escalations, `/whosecures gaps`, the Home tab's gaps): user
+   * ids (U…, W…) and user group ids (S…), comma-separated. Unset: ONBOARDING_ADMINS.
+   */
+  SLACK_CURATORS: list.refine((ids) => ids.every((id) => /^[UWS][A-Z0-9]{2,30}$/.test(id)), 'SLACK_CURATORS must list Slack user ids (U…, W…) and user group ids (S…)'),
+  /** Teams curators (answer and close escalations): Entra (AAD) object ids, comma-separated. Unset: nobody. */
+  TEAMS_CURATORS: list.refine((ids) => ids.every((id) => /^[0-9a-fA-F-]{36}$/.test(id)), 'TEAMS_CURATORS must list Entra (AAD) object ids (GUIDs)'),
   MATRIX_PAGE_ENABLED: bool(true),
 });
 
@@ -151,6 +196,10 @@ export interface Config extends Env {
   teamsEnabled: boolean;
   llmEnabled: boolean;
   teamsServiceHosts: string[];
+  /** SLACK_CURATORS, or ONBOARDING_ADMINS when it is unset. */
+  slackCurators: string[];
+  /** DIGEST_CHANNEL read: one target without a workspace (SLACK_BOT_TOKEN), or one per workspace (SLACK_CLIENT_ID). */
+  slackDigests: SlackDigestTarget[];
   /** The raw environment, for libraries that read their own keys (botbuilder's auth config). */
   raw: Record<string, string | undefined>;
 }
@@ -189,6 +238,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }
     if (!e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)) problems.push('SLACK_BOT_TOKEN: required when Slack is configured');
   }
+  const slackDigests = parseSlackDigests(e.DIGEST_CHANNEL);
+  if (slackOAuth && slackDigests.some((d) => !d.teamId && !d.enterpriseId)) {
+    problems.push('DIGEST_CHANNEL: with SLACK_CLIENT_ID name each workspace with its channel, as <team id>:<channel id> (T0123:C0456) or <enterprise id>:<channel id> for an org-wide install, comma-separated');
+  }
+  if (!slackOAuth && (slackDigests.length > 1 || slackDigests.some((d) => d.teamId || d.enterpriseId))) {
+    problems.push('DIGEST_CHANNEL: with one workspace (SLACK_BOT_TOKEN) give one channel id (C0123); <workspace id>:<channel id> pairs are for the distributed app (SLACK_CLIENT_ID)');
+  }
   if (e.MicrosoftAppId && e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) problems.push('MicrosoftAppPassword: required with MicrosoftAppId');
   // Only with an app id: without one Teams is off, and a copied .env.example keeps its SingleTenant default.
   if (e.MicrosoftAppId && e.MicrosoftAppType === 'SingleTenant' && !e.MicrosoftAppTenantId) problems.push('MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant');
@@ -203,6 +259,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     teamsEnabled: Boolean(e.MicrosoftAppId) || e.TEAMS_ALLOW_UNAUTHENTICATED,
     llmEnabled: Boolean(e.OPENAI_API_KEY || e.OPENAI_BASE_URL),
     teamsServiceHosts: e.TEAMS_SERVICE_URL_ALLOWLIST.length ? e.TEAMS_SERVICE_URL_ALLOWLIST : DEFAULT_TEAMS_SERVICE_HOSTS,
+    slackDigests,
+    slackCurators: e.SLACK_CURATORS.length ? e.SLACK_CURATORS : e.ONBOARDING_ADMINS,
     raw: { ...env },
   };
 }

@@ -16,6 +16,12 @@ export function createMetrics() {
     }),
     errors: new Counter({ name: 'whosecures_errors_total', help: 'Errors by component', labelNames: ['component'], registers: [registry] }),
     retriesDropped: new Counter({ name: 'whosecures_retries_dropped_total', help: 'Redelivered events already answered', labelNames: ['platform'], registers: [registry] }),
+    digests: new Counter({
+      name: 'whosecures_digests_total',
+      help: 'Curators\' weekly digests by platform and outcome (queued, posted, pending: kept until the bot can reach the channel, resumed)',
+      labelNames: ['platform', 'outcome'],
+      registers: [registry],
+    }),
     escalations: new Counter({ name: 'whosecures_escalations_total', help: '"Ask the security team" escalations by the state they entered (open, answered, closed)', labelNames: ['state'], registers: [registry] }),
     rateLimited: new Counter({ name: 'whosecures_rate_limited_total', help: 'Questions refused by the per-user rate limit', labelNames: ['platform'], registers: [registry] }),
     llm: new Counter({ name: 'whosecures_llm_calls_total', help: 'LLM calls (phrasing, and reading_* for reading choices) by outcome', labelNames: ['outcome'], registers: [registry] }),
@@ -35,7 +41,7 @@ export function createMetrics() {
     }),
     outboxHeld: new Gauge({ name: 'whosecures_outbox_held', help: 'Acked events whose outbox write is still held in memory', registers: [registry] }),
     outboxHeldLost: new Counter({ name: 'whosecures_outbox_held_lost_total', help: 'Acked events whose outbox write never reached the store', registers: [registry] }),
-    outboxJobs: new Counter({ name: 'whosecures_outbox_jobs_total', help: 'Outbox jobs by kind and outcome (sent, expired, retry, failed, lease_lost)', labelNames: ['kind', 'outcome'], registers: [registry] }),
+    outboxJobs: new Counter({ name: 'whosecures_outbox_jobs_total', help: 'Outbox jobs by kind and outcome (sent, expired, parked, retry, failed, lease_lost)', labelNames: ['kind', 'outcome'], registers: [registry] }),
     outboxPending: new Gauge({ name: 'whosecures_outbox_pending', help: 'Jobs waiting in the outbox (all replicas)', registers: [registry] }),
     outboxOldestSeconds: new Gauge({ name: 'whosecures_outbox_oldest_pending_seconds', help: 'Age of the oldest waiting outbox job', registers: [registry] }),
     outboxQueueSeconds: new Histogram({

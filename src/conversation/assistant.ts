@@ -37,7 +37,8 @@ export class Assistant {
   }
 
   /** The knowledge-base answer: fast, never waits for an LLM, never throws for store failures. */
-  async answer(query: Query, options: { skipRateLimit?: boolean } = {}): Promise<Answer> {
+  /** `workspace` (`slack:T…`, `teams:<tenant>`) is kept with the logged question, for per-workspace digests. */
+  async answer(query: Query, options: { skipRateLimit?: boolean; workspace?: string } = {}): Promise<Answer> {
     const started = process.hrtime.bigint();
     const { router, store, logger, metrics } = this.deps;
     // Outbox jobs were limited when admitted (shared by replicas); the rest are limited here.
@@ -77,6 +78,7 @@ export class Assistant {
         confidence: answer.confidence,
         platform: query.platform,
         userId: query.userId,
+        ...(options.workspace ? { workspace: options.workspace } : {}),
         at: new Date(),
       })
       .catch((err: unknown) => logger.warn({ err, event: 'question_log_failed' }, 'question log write failed'));

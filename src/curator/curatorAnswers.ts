@@ -12,9 +12,10 @@ export interface CuratorAnswer {
 }
 
 /** Answered escalations since a date, newest first (closed ones were reviewed, or dismissed). */
-export async function answeredByCurators(store: Pick<Store, 'listEscalations'>, since: Date): Promise<CuratorAnswer[]> {
+export async function answeredByCurators(store: Pick<Store, 'listEscalations'>, since: Date, workspace?: string): Promise<CuratorAnswer[]> {
   const rows = await store.listEscalations(since, 'answered');
-  return rows.map((e) => ({
+  // An escalation keeps its platform and workspace id apart: `slack` and `T…` make `slack:T…`.
+  return rows.filter((e) => workspace === undefined || `${e.platform}:${e.workspace}` === workspace).map((e) => ({
     id: e.id,
     question: displayQuestion(e.question),
     ...(e.cell ? { cell: e.cell } : {}),

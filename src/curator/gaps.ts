@@ -58,6 +58,12 @@ export interface GapOptions {
   lowConfidence?: number;
   /** Examples kept per group (default 3). */
   examples?: number;
+  /**
+   * Only what was asked, voted and escalated in this workspace (`slack:T…`, as the question log
+   * keeps it): one workspace of the distributed Slack app never sees another's questions.
+   * Absent: every workspace.
+   */
+  workspace?: string;
 }
 
 interface GapItem {
@@ -73,9 +79,10 @@ export async function collectGaps(store: Pick<Store, 'listQuestions' | 'listFeed
   const [questions, feedback, answered] = await Promise.all([
     store.listQuestions(options.since),
     store.listFeedback(options.since),
-    store.listEscalations ? answeredByCurators(store as Pick<Store, 'listEscalations'>, options.since) : Promise.resolve(undefined),
+    store.listEscalations ? answeredByCurators(store as Pick<Store, 'listEscalations'>, options.since, options.workspace) : Promise.resolve(undefined),
   ]);
-  const report = findGaps(questions, feedback, kb, options);
+  const ws = options.workspace;
+  const report = ws === undefined ? findGaps(questions, feedback, kb, options) : findGaps(questions.filter((q) => q.workspace === ws), feedback.filter((f) => f.workspace === ws), kb, options);
   return answered?.length ? { ...report, answeredByCurators: answered } : report;
 }
 

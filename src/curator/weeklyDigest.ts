@@ -41,14 +41,16 @@ export interface WeeklyDigestDeps {
   platform: string;
   /** The channel the digest goes to. */
   channel: string;
+  /** The workspace the channel is in, when one process posts to many (the distributed Slack app): part of the claim key. */
+  scope?: string;
   /** The channel's digest job for this week's payload. */
   job: (payload: DigestPayload) => OutboxJobInput;
   now?: () => Date;
 }
 
-/** The week's claim key: `digest:<platform>:<channel>:<week>`. */
-export function digestClaimKey(platform: string, channel: string, week: string): string {
-  return `digest:${platform}:${channel}:${week}`;
+/** The week's claim key: `digest:<platform>:<channel>:<week>`, or `digest:<platform>:<scope>:<channel>:<week>` for a workspace's own. */
+export function digestClaimKey(platform: string, channel: string, week: string, scope?: string): string {
+  return scope ? `digest:${platform}:${scope}:${channel}:${week}` : `digest:${platform}:${channel}:${week}`;
 }
 
 /** Queues this week's digest unless a replica (or an earlier check) already did; true when this call queued it. */
@@ -57,20 +59,26 @@ export async function queueWeeklyDigest(deps: WeeklyDigestDeps): Promise<boolean
   const week = isoWeek(now);
   const payload: DigestPayload = { channel: deps.channel, week, since: new Date(now.getTime() - 7 * DAY_MS).toISOString() };
   const outcome = await deps.store.admitEvent({
-    eventKey: digestClaimKey(deps.platform, deps.channel, week),
+    eventKey: digestClaimKey(deps.platform, deps.channel, week, deps.scope),
     claimTtlSeconds: 8 * 86_400,
     job: deps.job(payload),
   });
   if (!outcome.claimed) return false;
-  deps.logger.info({ event: 'digest_queued', platform: deps.platform, week }, 'weekly gaps digest queued');
+  deps.metrics.digests.inc({ platform: deps.platform, outcome: 'queued' });
+  deps.logger.info({ event: 'digest_queued', platform: deps.platform, week, ...(deps.scope ? { workspace: deps.scope } : {}) }, 'weekly gaps digest queued');
   deps.worker.wake();
   return true;
 }
 
 /** Checks at start and then hourly; the returned function stops it. */
 export function scheduleWeeklyDigest(deps: WeeklyDigestDeps): () => void {
+  return scheduleDigestChecks(deps, () => queueWeeklyDigest(deps));
+}
+
+/** Runs `check` at start and then hourly, logging and counting a check that fails; the returned function stops it. */
+export function scheduleDigestChecks(deps: Pick<WeeklyDigestDeps, 'logger' | 'metrics' | 'platform'>, run: () => Promise<unknown>): () => void {
   const check = () =>
-    void queueWeeklyDigest(deps).catch((err: unknown) => {
+    void run().catch((err: unknown) => {
       deps.metrics.errors.inc({ component: `${deps.platform}_digest` });
       deps.logger.warn({ event: 'digest_check_failed', platform: deps.platform, err: String((err as Error)?.message ?? err).slice(0, 300) }, 'could not check the weekly digest; next check in an hour');
     });

@@ -6,7 +6,8 @@ import { GiveUp, RetryLater } from './errors';
 
 /** What a handler reports: the job's final state and, optionally, work to run once it is marked. */
 export interface JobOutcome {
-  status: 'sent' | 'expired';
+  /** `parked`: the handler kept it with `parkJob` for a later trigger; marked done here, sent later. */
+  status: 'sent' | 'expired' | 'parked';
   /** Follow-up that must not hold the lane or the lease (e.g. an LLM phrasing of the answer). */
   afterwards?: () => Promise<void>;
 }

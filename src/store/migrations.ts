@@ -124,6 +124,25 @@ export const MIGRATIONS: readonly Migration[] = [
     // The asker's display name: a Teams mention needs the name with the id (Slack's ids render as names).
     statements: () => [`ALTER TABLE escalations ADD COLUMN asker_name TEXT`],
   },
+  {
+    version: 7,
+    name: 'parked jobs, workspace of questions and feedback',
+    statements: (d) => {
+      const t = TYPES[d];
+      return [
+        // Jobs that cannot be sent until something happens (a Teams digest waiting for the first
+        // activity of its tenant): one row per key, taken back into the outbox by their trigger.
+        `CREATE TABLE parked_jobs (
+           key TEXT PRIMARY KEY, trigger TEXT NOT NULL, kind TEXT NOT NULL, lane TEXT NOT NULL,
+           payload ${t.json} NOT NULL, created_at ${t.bigint} NOT NULL)`,
+        `CREATE INDEX parked_jobs_trigger ON parked_jobs (trigger)`,
+        // The workspace (`slack:T…`, `teams:<tenant>`) a question or vote came from: each
+        // workspace of the distributed Slack app gets a digest of its own questions only.
+        `ALTER TABLE question_log ADD COLUMN workspace TEXT`,
+        `ALTER TABLE feedback ADD COLUMN workspace TEXT`,
+      ];
+    },
+  },
 ];
 
 const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`;

@@ -11,6 +11,8 @@ import type {
   LeaseRequest,
   OutboxJob,
   OutboxJobInput,
+  ParkedJob,
+  ParkJobInput,
   OutboxStats,
   BotStateItem,
   Escalation,
@@ -400,6 +402,18 @@ export class ResilientStore implements Store {
 
   getJob(id: number): Promise<OutboxJob | undefined> {
     return this.attempt('getJob', () => this.inner.getJob(id), false);
+  }
+
+  parkJob(input: ParkJobInput): Promise<boolean> {
+    return this.attempt('parkJob', () => this.inner.parkJob(input));
+  }
+
+  parkedTriggers(): Promise<string[]> {
+    return this.attempt('parkedTriggers', () => this.inner.parkedTriggers(), false);
+  }
+
+  unparkJobs(trigger: string, merge?: (parked: ParkedJob[]) => OutboxJobInput[]): Promise<number[]> {
+    return this.attempt('unparkJobs', () => this.inner.unparkJobs(trigger, merge));
   }
 
   // Escalations are not softened: the click or the modal apologises, and the curator or the

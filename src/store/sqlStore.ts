@@ -15,6 +15,8 @@ import type {
   OutboxJobInput,
   OutboxJobStatus,
   OutboxStats,
+  ParkedJob,
+  ParkJobInput,
   BotStateItem,
   Escalation,
   EscalationAnswerInput,
@@ -331,6 +333,39 @@ export class SqlStore implements Store {
     return rows[0] ? jobFromRow(rows[0]) : undefined;
   }
 
+  async parkJob(input: ParkJobInput): Promise<boolean> {
+    const changed = await this.db.run(
+      `INSERT INTO parked_jobs (key, trigger, kind, lane, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO NOTHING`,
+      [input.key, input.trigger, input.job.kind, input.job.lane, JSON.stringify(input.job.payload), this.nowMs()],
+    );
+    return changed === 1;
+  }
+
+  async parkedTriggers(): Promise<string[]> {
+    const rows = await this.db.all<{ trigger: string }>('SELECT DISTINCT trigger FROM parked_jobs');
+    return rows.map((r) => String(r.trigger));
+  }
+
+  async unparkJobs(trigger: string, merge: (parked: ParkedJob[]) => OutboxJobInput[] = (parked) => parked.map((p) => p.job)): Promise<number[]> {
+    const now = this.nowMs();
+    return this.db.transaction(async (tx) => {
+      // The delete decides who takes them: a second caller (another replica) deletes nothing.
+      const rows = await tx.all<Record<string, unknown>>('DELETE FROM parked_jobs WHERE trigger = $1 RETURNING *', [trigger]);
+      if (!rows.length) return [];
+      const parked: ParkedJob[] = rows
+        .map((r) => ({
+          key: String(r.key),
+          trigger: String(r.trigger),
+          job: { kind: String(r.kind), lane: String(r.lane), payload: fromJson<Record<string, unknown>>(r.payload) },
+          parkedAt: toDate(r.created_at),
+        }))
+        .sort((a, b) => a.parkedAt.getTime() - b.parkedAt.getTime() || a.key.localeCompare(b.key));
+      const ids: number[] = [];
+      for (const job of merge(parked)) ids.push(await this.insertJob(tx, job, null, now));
+      return ids;
+    });
+  }
+
   async takeBudget(takes: BudgetTake[]): Promise<BudgetOutcome> {
     const full = takes.find((t) => t.amount > t.limit);
     if (full) return { ok: false, refused: full.key };
@@ -497,10 +532,10 @@ export class SqlStore implements Store {
 
   async recordFeedback(f: FeedbackInput): Promise<void> {
     await this.db.run(
-      `INSERT INTO feedback (answer_id, platform, user_hash, helpful, cells, question, at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO feedback (answer_id, platform, user_hash, helpful, cells, question, at, workspace) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (answer_id, platform, user_hash) DO UPDATE SET helpful = excluded.helpful, cells = excluded.cells,
-         question = excluded.question, at = excluded.at`,
-      [f.answerId, f.platform, f.userHash, f.helpful, JSON.stringify(f.cells), f.question ?? null, f.at.getTime()],
+         question = excluded.question, at = excluded.at, workspace = excluded.workspace`,
+      [f.answerId, f.platform, f.userHash, f.helpful, JSON.stringify(f.cells), f.question ?? null, f.at.getTime(), f.workspace ?? null],
     );
   }
 
@@ -516,6 +551,7 @@ export class SqlStore implements Store {
         at: toDate(r.at),
       };
       if (r.question !== null && r.question !== undefined) row.question = String(r.question);
+      if (r.workspace !== null && r.workspace !== undefined) row.workspace = String(r.workspace);
       return row;
     });
   }
@@ -531,9 +567,9 @@ export class SqlStore implements Store {
 
   private async insertQuestion(db: SqlQueries, q: QuestionLogInput): Promise<void> {
     await db.run(
-      `INSERT INTO question_log (question, intent, verdict, cells, confidence, platform, user_hash, at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [q.question, q.intent, q.verdict, JSON.stringify(q.cells), q.confidence, q.platform, this.hashUserId(q.platform, q.userId), q.at.getTime()],
+      `INSERT INTO question_log (question, intent, verdict, cells, confidence, platform, user_hash, at, workspace)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [q.question, q.intent, q.verdict, JSON.stringify(q.cells), q.confidence, q.platform, this.hashUserId(q.platform, q.userId), q.at.getTime(), q.workspace ?? null],
     );
   }
 
@@ -558,6 +594,7 @@ export class SqlStore implements Store {
       platform: String(r.platform),
       userHash: String(r.user_hash),
       at: toDate(r.at),
+      ...(r.workspace !== null && r.workspace !== undefined ? { workspace: String(r.workspace) } : {}),
     }));
   }
 

@@ -35,6 +35,8 @@ export interface FeedbackInput {
   helpful: boolean;
   cells: string[];
   question?: string;
+  /** Where the vote came from (`slack:T…`, `teams:<tenant>`); absent on rows older than the column. */
+  workspace?: string;
   at: Date;
 }
 
@@ -49,6 +51,8 @@ export interface QuestionLogInput {
   platform: string;
   /** Raw id: the store hashes it before writing and never persists it. */
   userId: string;
+  /** Where it was asked (`slack:T…`, `teams:<tenant>`), when the channel knows. */
+  workspace?: string;
   at: Date;
 }
 
@@ -68,7 +72,8 @@ export interface PurgeResult {
   budgets?: number;
 }
 
-export type OutboxJobStatus = 'pending' | 'sent' | 'failed' | 'expired';
+/** `parked`: handed to `parkJob` by its handler, to be queued again by its trigger (not sent, not lost). */
+export type OutboxJobStatus = 'pending' | 'sent' | 'failed' | 'expired' | 'parked';
 
 /** A reply to send, as written into the outbox. */
 export interface OutboxJobInput {
@@ -188,6 +193,32 @@ export interface Outbox {
   /** Pending jobs (of these kinds only, when given). */
   outboxStats(kinds?: string[]): Promise<OutboxStats>;
   getJob(id: number): Promise<OutboxJob | undefined>;
+  /**
+   * Keeps a job that cannot be sent until `trigger` happens (a Teams digest waiting for its
+   * tenant's first activity). One row per key: parking the same key again changes nothing
+   * (false). Durable or it throws: never softened.
+   */
+  parkJob(input: ParkJobInput): Promise<boolean>;
+  /** The triggers something is parked on (few: a cheap check before `unparkJobs`). */
+  parkedTriggers(): Promise<string[]>;
+  /**
+   * In one transaction: takes every job parked on `trigger` (oldest first) and writes the jobs
+   * `merge` makes of them (default: each as it was) into the outbox. A job is taken once, by
+   * one caller, across replicas. Returns the new jobs' ids (none when nothing was parked).
+   */
+  unparkJobs(trigger: string, merge?: (parked: ParkedJob[]) => OutboxJobInput[]): Promise<number[]>;
+}
+
+export interface ParkJobInput {
+  /** One parked job per key (e.g. `digest:teams:<channel>:<week>`). */
+  key: string;
+  /** What queues it again (e.g. `teams:tenant:<tenant id>`). */
+  trigger: string;
+  job: OutboxJobInput;
+}
+
+export interface ParkedJob extends ParkJobInput {
+  parkedAt: Date;
 }
 
 /** One counter of a shared budget (e.g. LLM calls this minute for one workspace). */

@@ -150,7 +150,50 @@ function curatorAnswersSuite(name: string, makeDb: () => Promise<TestDb>): void 
 gapSuite('SQLite', sqliteTestDb);
 curatorAnswersSuite('SQLite', sqliteTestDb);
 
+/** The distributed Slack app: one workspace's gaps never show another's questions, votes or curators' answers. */
+function workspaceSuite(name: string, makeDb: () => Promise<TestDb>): void {
+  describe(`kb gaps of one workspace on ${name}`, () => {
+    let db: TestDb;
+    let store: Store;
+    beforeAll(async () => {
+      db = await makeDb();
+      store = await db.open({ resilient: false });
+      const at = new Date(NOW.getTime() - 86_400_000);
+      const ask = (question: string, workspace?: string) => store.logQuestion({ question, intent: 'not_found', verdict: 'unknown', cells: [], confidence: 0, platform: 'slack', userId: 'U1', at, ...(workspace ? { workspace } : {}) });
+      await ask('who runs the zorblax ledger?', 'slack:T0AAA');
+      await ask('who runs the quuxbar ledger?', 'slack:T0BBB');
+      await ask('who runs the frobnitz ledger?');
+      await store.recordFeedback({ answerId: 'a1', platform: 'slack', userHash: store.hashUserId('slack', 'U1'), helpful: false, cells: ['ec2.os-patching'], question: 'who patches EC2 in team aaa?', workspace: 'slack:T0AAA', at });
+      await store.recordFeedback({ answerId: 'a2', platform: 'slack', userHash: store.hashUserId('slack', 'U1'), helpful: false, cells: ['ec2.os-patching'], question: 'who patches EC2 in team bbb?', workspace: 'slack:T0BBB', at });
+      for (const workspace of ['T0AAA', 'T0BBB']) {
+        const { escalation } = await store.openEscalation({ platform: 'slack', workspace, asker: 'U1', channel: 'C1', question: `escalated in ${workspace}`, answerId: `e-${workspace}` });
+        await store.answerEscalation({ id: escalation.id, curator: 'UC', answer: 'You do.', proposal: `proposed_change: ${workspace}\n` });
+      }
+    });
+    afterAll(async () => {
+      await db.cleanup();
+    });
+
+    it('lists only that workspace\u2019s questions, votes and curators\u2019 answers', async () => {
+      const since = new Date(NOW.getTime() - 7 * 86_400_000);
+      const aaa = await collectGaps(store, shippedKb(), { since, workspace: 'slack:T0AAA' });
+      const text = JSON.stringify(aaa);
+      expect(text).toContain('zorblax');
+      expect(text).toContain('team aaa');
+      expect(text).not.toMatch(/quuxbar|team bbb|frobnitz|T0BBB/);
+      expect(aaa.scanned).toEqual({ questions: 1, feedback: 1 });
+      expect(aaa.answeredByCurators?.map((a) => a.question)).toEqual(['escalated in T0AAA']);
+      // Without a workspace: everything, rows from before the workspace was kept included.
+      const all = JSON.stringify(await collectGaps(store, shippedKb(), { since }));
+      for (const word of ['zorblax', 'quuxbar', 'frobnitz', 'team aaa', 'team bbb']) expect(all).toContain(word);
+    });
+  });
+}
+
+workspaceSuite('SQLite', sqliteTestDb);
+
 describePostgres('kb gaps (PostgreSQL)', () => {
   gapSuite('PostgreSQL', () => postgresTestDb(postgresStatus().url!));
   curatorAnswersSuite('PostgreSQL', () => postgresTestDb(postgresStatus().url!));
+  workspaceSuite('PostgreSQL', () => postgresTestDb(postgresStatus().url!));
 });

@@ -119,6 +119,9 @@ function contract(makeDb: () => Promise<TestDb>): void {
       const rows = await store.listFeedback(new Date('2026-01-10T00:00:00Z'));
       expect(rows).toEqual([{ answerId: 'a2', platform: 'slack', userHash, helpful: true, cells: ['ec2/guest-os'], at: new Date('2026-01-14T01:00:00Z') }]);
       expect(await store.listFeedback(new Date(0))).toHaveLength(2);
+      // The workspace a vote came from is kept, and replaced with the vote.
+      await store.recordFeedback({ answerId: 'a2', platform: 'slack', userHash, helpful: false, cells: [], workspace: 'slack:T0AAA', at: new Date('2026-01-14T02:00:00Z') });
+      expect((await store.listFeedback(new Date('2026-01-10T00:00:00Z')))[0]).toMatchObject({ helpful: false, workspace: 'slack:T0AAA' });
     });
   });
 
@@ -135,6 +138,9 @@ function contract(makeDb: () => Promise<TestDb>): void {
       const stored = JSON.stringify(await db.raw('SELECT * FROM question_log'));
       expect(stored).not.toContain('U0SECRET');
       expect(await store.listQuestions(new Date('2026-01-15T11:00:00.001Z'))).toEqual([]);
+      expect(rows[0]).not.toHaveProperty('workspace');
+      await store.logQuestion({ ...q, workspace: 'slack:T0AAA', at: new Date('2026-01-15T12:00:00Z') });
+      expect((await store.listQuestions(new Date('2026-01-15T11:30:00Z')))[0]?.workspace).toBe('slack:T0AAA');
     });
 
     test('is a no-op when logging is disabled', async () => {
@@ -235,6 +241,48 @@ function contract(makeDb: () => Promise<TestDb>): void {
     });
   });
 
+  describe('parked jobs', () => {
+    const job = (week: string) => ({ kind: 'teams.digest', lane: 'teams:19:ch@thread.tacv2', payload: { channel: '19:ch@thread.tacv2', week, since: '2027-01-04T00:00:00.000Z' } });
+
+    test('are kept once per key until their trigger takes them back into the outbox, oldest first', async () => {
+      expect(await store.parkedTriggers()).toEqual([]);
+      expect(await store.parkJob({ key: 'digest:w1', trigger: 'teams:tenant:T1', job: job('2027-W01') })).toBe(true);
+      // A retry of the job that parked it changes nothing.
+      expect(await store.parkJob({ key: 'digest:w1', trigger: 'teams:tenant:T1', job: job('2027-W01') })).toBe(false);
+      clock.advance(1000);
+      await store.parkJob({ key: 'digest:w2', trigger: 'teams:tenant:T1', job: job('2027-W02') });
+      await store.parkJob({ key: 'digest:other', trigger: 'teams:tenant:T2', job: job('2027-W02') });
+      expect((await store.parkedTriggers()).sort()).toEqual(['teams:tenant:T1', 'teams:tenant:T2']);
+      // Parked jobs are not in the outbox: nothing is pending, nothing can be leased.
+      expect((await store.outboxStats()).pending).toBe(0);
+
+      let seen: string[] = [];
+      const ids = await store.unparkJobs('teams:tenant:T1', (parked) => {
+        seen = parked.map((p) => p.key);
+        return [{ ...parked[0].job, payload: { ...parked[0].job.payload, weeks: parked.map((p) => p.job.payload.week) } }];
+      });
+      expect(seen).toEqual(['digest:w1', 'digest:w2']);
+      expect(ids).toHaveLength(1);
+      expect((await store.getJob(ids[0]))).toMatchObject({ kind: 'teams.digest', status: 'pending', payload: { week: '2027-W01', weeks: ['2027-W01', '2027-W02'] } });
+      const leased = await store.leaseJobs({ owner: 'w', leaseMs: 60_000, limit: 10 });
+      expect(leased.map((j) => j.id)).toEqual(ids);
+      // Taken once: the trigger again finds nothing; the other tenant's job is still kept.
+      expect(await store.unparkJobs('teams:tenant:T1')).toEqual([]);
+      expect(await store.parkedTriggers()).toEqual(['teams:tenant:T2']);
+      expect(await store.unparkJobs('teams:tenant:T2')).toHaveLength(1);
+      expect(await store.parkedTriggers()).toEqual([]);
+    });
+
+    test('survive a restart, and concurrent triggers take them exactly once', async () => {
+      await store.parkJob({ key: 'digest:w1', trigger: 'teams:tenant:T1', job: job('2027-W01') });
+      const reopened = await db.open({ now: clock.now, encryptionKey: KEY });
+      expect(await reopened.parkedTriggers()).toEqual(['teams:tenant:T1']);
+      const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? store : reopened).unparkJobs('teams:tenant:T1')));
+      expect(results.flat()).toHaveLength(1);
+      expect((await store.outboxStats(['teams.digest'])).pending).toBe(1);
+    });
+  });
+
   describe('Slack installations', () => {
     const install = {
       team: { id: 'T1', name: 'Acme' },
@@ -317,7 +365,7 @@ function contract(makeDb: () => Promise<TestDb>): void {
     expect(await third.claimEvent('kept', 3600)).toBe(false);
     expect(await again.claimEvent('new', 3600)).toBe(true);
     const ledger = await db.raw<{ version: unknown }>('SELECT version FROM schema_migrations');
-    expect(ledger.map((r) => Number(r.version))).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(ledger.map((r) => Number(r.version))).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 }
 

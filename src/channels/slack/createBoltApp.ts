@@ -12,6 +12,7 @@ import { ignoreBotsAndEdits } from './middleware/ignoreBots';
 import { ChannelPacer } from './reply/channelPacer';
 import { errorSummary } from './reply/postAnswer';
 import { webClientOptions } from './webClientOptions';
+import { slackCurators } from './curators';
 import { createInstallProvider } from './oauth/installProvider';
 import { oauthRoutes } from './oauth/oauthRoutes';
 import { registerUninstallListener } from './oauth/uninstallListener';
@@ -27,7 +28,7 @@ import { askedJobHandlers } from './outbox/askedHandler';
 import { registerAppHome } from './listeners/appHome';
 import { registerMessageShortcut } from './listeners/messageShortcut';
 import { registerEscalation } from './listeners/escalation';
-import { digestJobHandlers, scheduleWeeklyDigest, SLACK_DIGEST } from './digest/weeklyDigest';
+import { digestJobHandlers, scheduleWeeklyDigest, scheduleWorkspaceDigests, SLACK_DIGEST } from './digest/weeklyDigest';
 import { escalationJobHandlers } from './escalation/escalationHandlers';
 import { SLACK_ESCALATION, SLACK_ESCALATION_ANSWER } from './escalation/escalationJobs';
 
@@ -47,7 +48,7 @@ export interface SlackBolt {
   intake: EventIntake;
   /** Posts the outbox's Slack jobs. */
   worker: OutboxWorker;
-  /** Starts the weekly digest's checks (DIGEST_CHANNEL with one workspace); returns how to stop them. */
+  /** Starts the weekly digest's checks (DIGEST_CHANNEL: one workspace's channel, or each workspace's); returns how to stop them. */
   startDigest: () => () => void;
 }
 
@@ -129,7 +130,7 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
       ...slackJobHandlers(handlerDeps),
       ...askedJobHandlers(handlerDeps),
       ...escalationJobHandlers({ ...handlerDeps, store, metrics }),
-      ...digestJobHandlers({ ...handlerDeps, store, kb: deps.kb }),
+      ...digestJobHandlers({ ...handlerDeps, store, kb: deps.kb, metrics }),
     },
     laneSpacingMs: (job) => (PACED_KINDS.has(job.kind) ? config.SLACK_POST_SPACING_MS : 0),
     maxAgeMs: config.OUTBOX_MAX_AGE_SECONDS * 1000,
@@ -158,21 +159,26 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
     await store.enqueueJob(onboardingJob(target, message));
     worker.wake();
   });
-  registerGapsCommand(app, slackDeps, { kb: deps.kb, admins: config.ONBOARDING_ADMINS });
+  const curators = slackCurators(config.slackCurators, logger);
+  if (escalationChannel && !curators.configured) {
+    logger.warn({ event: 'slack_no_curators' }, 'ESCALATION_CHANNEL is set but no curators are (SLACK_CURATORS or ONBOARDING_ADMINS): nobody can answer or close escalations');
+  }
+  registerGapsCommand(app, slackDeps, { kb: deps.kb, curators, perWorkspace: Boolean(installer) });
   // The Home tab and the message shortcut queue their questions in the same outbox as mentions.
   const askDeps = { ...slackDeps, intake, worker, limits: { maxChannelDepth: config.OUTBOX_MAX_CHANNEL_DEPTH, perUserPerMinute: config.RATE_LIMIT_PER_MINUTE } };
   if (config.SLACK_HOME_TAB_ENABLED) {
-    registerAppHome(app, askDeps, { kb: deps.kb, curators: config.ONBOARDING_ADMINS, questionLogEnabled: config.QUESTION_LOG_ENABLED, questionLogDays: config.QUESTION_LOG_DAYS, shortcut: config.MESSAGE_ACTION_ENABLED });
+    registerAppHome(app, askDeps, { kb: deps.kb, curators, perWorkspace: Boolean(installer), questionLogEnabled: config.QUESTION_LOG_ENABLED, questionLogDays: config.QUESTION_LOG_DAYS, shortcut: config.MESSAGE_ACTION_ENABLED });
   }
   if (config.MESSAGE_ACTION_ENABLED) registerMessageShortcut(app, askDeps, () => auth?.identity()?.botUserId);
-  if (escalationChannel) registerEscalation(app, { ...slackDeps, worker, escalationChannel });
+  if (escalationChannel) registerEscalation(app, { ...slackDeps, worker, escalationChannel, curators });
   if (oauth) registerUninstallListener(app, oauth.cache, logger);
 
-  const digestChannel = config.DIGEST_CHANNEL;
+  const digests = config.slackDigests;
   const startDigest = () => {
-    // The distributed app has no single workspace to post a digest to.
-    if (!digestChannel || installer) return () => undefined;
-    return scheduleWeeklyDigest({ store, worker, logger, metrics, channel: digestChannel });
+    if (!digests.length) return () => undefined;
+    // The distributed app: each workspace's own channel, with its own token.
+    if (installer) return scheduleWorkspaceDigests({ store, worker, logger, metrics, digests });
+    return scheduleWeeklyDigest({ store, worker, logger, metrics, channel: digests[0].channel });
   };
 
   return { app, httpReceiver, inFlight, oauthRoutes: installer ? oauthRoutes(installer, logger, metrics) : [], lookUpIdentity: auth?.lookUp, intake, worker, startDigest };

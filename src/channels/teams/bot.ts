@@ -31,6 +31,7 @@ import type { TeamsEscalations } from './escalation';
 import { renderSearchMessage, renderSearchResults } from './render/searchResults';
 import { renderTeamsWelcome } from './render/welcomeCard';
 import type { ServiceUrlPolicy } from './serviceUrls';
+import { teamsWorkspace } from './tenant';
 import { mentionsBot, questionText } from './text';
 import { ASK_MESSAGE_COMMAND, messageActionTask, submitMessageAction } from './messageAction';
 
@@ -172,6 +173,7 @@ export class WhosecuresTeamsBot extends TeamsActivityHandler {
         userHash: this.deps.store.hashUserId('teams', userId),
         helpful: parsed.data.helpful,
         cells: parsed.data.cells,
+        ...(teamsWorkspace(context.activity) ? { workspace: teamsWorkspace(context.activity)! } : {}),
         at: new Date(),
       });
       this.deps.logger.info({ event: 'feedback_recorded', platform: 'teams', answerId: parsed.data.answerId, helpful: parsed.data.helpful }, 'feedback recorded');

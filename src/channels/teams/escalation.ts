@@ -7,8 +7,8 @@ import type { KnowledgeBase } from '../../knowledge/types';
 import type { Metrics } from '../../metrics';
 import { GiveUp } from '../../outbox/errors';
 import type { JobHandler } from '../../outbox/worker';
-import type { Escalation, Store } from '../../store/types';
-import { saveReferenceIfAuthenticated, type StoredReference, type TeamsProactiveSender } from './conversationReferences';
+import type { Escalation, OutboxJobInput, ParkedJob, Store } from '../../store/types';
+import { isAuthenticatedTurn, saveReferenceIfAuthenticated, type StoredReference, type TeamsProactiveSender } from './conversationReferences';
 import type { TeamsSenders } from './outbox/handlers';
 import {
   digestJob,
@@ -29,6 +29,7 @@ import {
   ALREADY_SENT_NOTE,
   ANSWER_SAVED_NOTE,
   CLOSED_NOTE,
+  NOT_A_CURATOR_NOTE,
   NOT_HERE_NOTE,
   renderAnswerDialogCard,
   renderCuratorCard,
@@ -52,9 +53,26 @@ export interface TeamsEscalationDeps {
   policy: ServiceUrlPolicy;
   /** TEAMS_ESCALATION_CHANNEL: where escalations go, and the only channel whose Answer and Close count. */
   escalationChannel?: string;
+  /** TEAMS_CURATORS: the Entra (AAD) object ids whose Answer and Close count; nobody else's do. */
+  curators?: readonly string[];
   /** TEAMS_DIGEST_CHANNEL: the weekly gaps digest. */
   digestChannel?: string;
+  /** The Entra tenant of the team that holds the digest channel (TEAMS_TENANT_ID, else MicrosoftAppTenantId). */
+  tenant?: string;
+  /** TEAMS_PROACTIVE_SERVICE_URL: where to create the digest's post before the bot has heard from that tenant. */
+  proactiveServiceUrl?: string;
 }
+
+/** The tenant's latest authenticated activity, kept for its service URL: posts to that tenant's channels start there. */
+export const tenantReferenceKey = (tenant: string) => `teams:tenant:${tenant}`;
+/** What a digest kept for later waits for: an activity from its tenant, or (tenant unknown) from its channel. */
+export const tenantTrigger = (tenant: string) => `teams:tenant:${tenant}`;
+export const channelTrigger = (channel: string) => `teams:channel:${channel}`;
+
+/** How long a replica trusts its last look at the parked triggers (the replica that parks forgets it at once). */
+const PARKED_MEMO_MS = 30_000;
+/** How long a replica skips writing a tenant's service URL it has just written. */
+const TENANT_MEMO_MS = 10 * 60_000;
 
 /** The channel a Teams activity comes from: channelData names it; a channel thread's conversation id starts with it. */
 export function channelOf(activity: Partial<Activity>): string | undefined {
@@ -91,6 +109,9 @@ const errText = (err: unknown) => String((err as Error)?.message ?? err).slice(0
  * turn of its own on a stored, authenticated reference towards an allowed service URL.
  */
 export class TeamsEscalations {
+  private parkedMemo?: { at: number; triggers: Set<string> };
+  private readonly tenantsKept = new Map<string, { serviceUrl: string; at: number }>();
+
   constructor(private readonly deps: TeamsEscalationDeps) {}
 
   get enabled(): boolean {
@@ -99,6 +120,14 @@ export class TeamsEscalations {
 
   private inCuratorsChannel(activity: Partial<Activity>): boolean {
     return Boolean(this.deps.escalationChannel) && channelOf(activity) === this.deps.escalationChannel;
+  }
+
+  /** A configured curator, by Entra object id (Teams sends it on every activity from a signed-in user). */
+  private isCurator(activity: Partial<Activity>, action: string): boolean {
+    const aad = activity.from?.aadObjectId?.toLowerCase();
+    if (aad && (this.deps.curators ?? []).some((id) => id.toLowerCase() === aad)) return true;
+    this.deps.logger.warn({ event: 'teams_curator_refused', action }, 'a curator\u2019s action from someone who is not a curator (TEAMS_CURATORS) was refused');
+    return false;
   }
 
   /** The asker's "Ask the security team": one escalation per answer and asker, its post queued in the same transaction. */
@@ -144,6 +173,7 @@ export class TeamsEscalations {
       this.deps.logger.warn({ event: 'escalation_reply_elsewhere', platform: 'teams' }, 'an escalation action from outside the curators\u2019 channel was ignored');
       return taskMessage(NOT_HERE_NOTE);
     }
+    if (!this.isCurator(context.activity, 'answer')) return taskMessage(NOT_A_CURATOR_NOTE);
     // The curators' channel: its reference lets later posts (the digest too) reach it.
     await saveReferenceIfAuthenticated(context, this.deps);
     const parsed = escalationRefSchema.safeParse(data);
@@ -183,6 +213,7 @@ export class TeamsEscalations {
   /** A curator's **Close**: the card comes back closed, for everyone in the channel. */
   async close(context: TurnContext, data: unknown): Promise<AdaptiveCardInvokeResponse> {
     if (!this.inCuratorsChannel(context.activity)) return invokeMessage(NOT_HERE_NOTE);
+    if (!this.isCurator(context.activity, 'close')) return invokeMessage(NOT_A_CURATOR_NOTE);
     const parsed = escalationRefSchema.safeParse(data);
     if (!parsed.success) return invokeMessage('This button is no longer valid.');
     const closed = await this.deps.store.closeEscalation(parsed.data.escalation);
@@ -260,18 +291,121 @@ export class TeamsEscalations {
 
     const digest: JobHandler = async (job) => {
       const p = job.payload as unknown as TeamsDigestPayload;
+      const render = async () => {
+        const report = await collectGaps(store, this.deps.kb, { since: new Date(p.since) });
+        return { activity: renderTeamsDigest(report, p.weeks?.length ? p.weeks.join(', ') : p.week), gaps: report.gaps.length };
+      };
+      const posted = (gaps: number, via: 'reference' | 'new_conversation') => {
+        this.deps.metrics.digests.inc({ platform: 'teams', outcome: 'posted' });
+        logger.info({ event: 'digest_posted', platform: 'teams', week: p.week, weeks: p.weeks, gaps, via }, 'weekly gaps digest posted');
+      };
+      // The channel heard from (or posted to) before: a new message in it.
       const target = await this.channelReference(p.channel);
-      if (!target) {
-        logger.warn({ event: 'teams_digest_no_reference', week: p.week }, 'no reference for TEAMS_DIGEST_CHANNEL yet: install the app in its team or mention the bot there once; this week\u2019s digest is not sent');
-        throw new GiveUp('no usable reference for the digest channel');
+      if (target) {
+        const { activity, gaps } = await render();
+        await senders.inConversation(target.reference, async (context) => void (await context.sendActivity(activity)));
+        posted(gaps, 'reference');
+        return { status: 'sent' };
       }
-      const report = await collectGaps(store, this.deps.kb, { since: new Date(p.since) });
-      await senders.inConversation(target.reference, async (context) => void (await context.sendActivity(renderTeamsDigest(report, p.week))));
-      logger.info({ event: 'digest_posted', platform: 'teams', week: p.week, gaps: report.gaps.length }, 'weekly gaps digest posted');
-      return { status: 'sent' };
+      // Never heard from the channel: create the post there (Bot Framework's createConversation
+      // with the channel's id), on the tenant's service URL or the configured one.
+      const tenant = this.deps.tenant;
+      const route = await this.serviceUrlFor(tenant);
+      if (route) {
+        const { activity, gaps } = await render();
+        const made = await senders.newConversation(route.serviceUrl, {
+          isGroup: true,
+          bot: { id: `28:${this.deps.appId}`, name: 'whosecures' },
+          channelData: { channel: { id: p.channel }, ...(tenant ? { tenant: { id: tenant } } : {}) },
+          ...(tenant ? { tenantId: tenant } : {}),
+          activity: activity as Activity,
+        });
+        // The channel is known from now on: later posts (and escalations) go to it directly.
+        const kept: StoredReference = { reference: asChannel({ ...made, serviceUrl: route.serviceUrl, channelId: 'msteams' }, p.channel), authenticated: true, savedAt: new Date().toISOString() };
+        await store.saveConversationReference(`teams:channel:${p.channel}`, kept).catch((err: unknown) => logger.warn({ err: errText(err), event: 'teams_reference_save_failed' }, 'could not keep the digest channel\u2019s reference'));
+        logger.info({ event: 'teams_digest_conversation_created', week: p.week, serviceUrlFrom: route.from, tenantKnown: Boolean(tenant) }, 'created the digest\u2019s post in TEAMS_DIGEST_CHANNEL');
+        posted(gaps, 'new_conversation');
+        return { status: 'sent' };
+      }
+      // No service URL yet: kept in the store, and queued again by the first activity from the
+      // tenant (or, with no tenant known, from the channel itself).
+      const trigger = tenant ? tenantTrigger(tenant) : channelTrigger(p.channel);
+      const fresh = await store.parkJob({ key: `digest:teams:${p.channel}:${p.week}`, trigger, job: digestJob(p) });
+      this.parkedMemo = undefined;
+      if (fresh) this.deps.metrics.digests.inc({ platform: 'teams', outcome: 'pending' });
+      logger.warn(
+        { event: 'teams_digest_pending', week: p.week, trigger: tenant ? 'tenant' : 'channel' },
+        tenant
+          ? 'no service URL for the digest channel\u2019s tenant yet (no activity from it, no TEAMS_PROACTIVE_SERVICE_URL): the digest is kept and sent when the first activity from that tenant arrives'
+          : 'no tenant for TEAMS_DIGEST_CHANNEL (set TEAMS_TENANT_ID) and no reference for the channel: the digest is kept and sent when the bot first hears from the channel',
+      );
+      return { status: 'parked' };
     };
 
     return { [TEAMS_ESCALATION]: escalation, [TEAMS_ESCALATION_ANSWER]: answer, [TEAMS_DIGEST]: digest };
+  }
+
+  /** Where to create a post in a channel of `tenant`: the service URL of the tenant's latest activity, else TEAMS_PROACTIVE_SERVICE_URL. */
+  private async serviceUrlFor(tenant: string | undefined): Promise<{ serviceUrl: string; from: 'tenant' | 'configured' } | undefined> {
+    if (tenant) {
+      const stored = await this.deps.proactive.usableReference(tenantReferenceKey(tenant));
+      if (typeof stored !== 'string' && stored.serviceUrl) return { serviceUrl: stored.serviceUrl, from: 'tenant' };
+    }
+    const configured = this.deps.proactiveServiceUrl;
+    if (configured && this.deps.appId && isAllowedServiceUrl(configured, this.deps.policy)) return { serviceUrl: configured, from: 'configured' };
+    return undefined;
+  }
+
+  private async parkedTriggers(): Promise<Set<string>> {
+    const now = Date.now();
+    if (this.parkedMemo && now - this.parkedMemo.at < PARKED_MEMO_MS) return this.parkedMemo.triggers;
+    const triggers = new Set(await this.deps.store.parkedTriggers());
+    this.parkedMemo = { at: now, triggers };
+    return triggers;
+  }
+
+  /**
+   * Called on every turn with a digest channel set. An authenticated activity from a tenant
+   * keeps that tenant's service URL (where the digest's first post in one of its channels is
+   * created) and queues the digests kept for that tenant or channel. Returns the work to run
+   * after the turn (nothing when the turn is not authenticated or its service URL not allowed).
+   */
+  heard(context: TurnContext): (() => Promise<void>) | undefined {
+    if (!this.deps.digestChannel || !isAuthenticatedTurn(context, this.deps.appId)) return undefined;
+    const { activity } = context;
+    if (!isAllowedServiceUrl(activity.serviceUrl, this.deps.policy)) return undefined;
+    const tenant = tenantOf(activity);
+    const channel = channelOf(activity);
+    const reference = TurnContext.getConversationReference(activity);
+    return async () => {
+      const { store, logger } = this.deps;
+      if (tenant && reference.serviceUrl) {
+        const kept = this.tenantsKept.get(tenant);
+        if (!kept || kept.serviceUrl !== reference.serviceUrl || Date.now() - kept.at > TENANT_MEMO_MS) {
+          const stored: StoredReference = { reference, authenticated: true, savedAt: new Date().toISOString() };
+          await store.saveConversationReference(tenantReferenceKey(tenant), stored);
+          this.tenantsKept.set(tenant, { serviceUrl: reference.serviceUrl, at: Date.now() });
+        }
+      }
+      const parked = await this.parkedTriggers();
+      if (!parked.size) return;
+      const triggers: string[] = [];
+      if (tenant && parked.has(tenantTrigger(tenant))) triggers.push(tenantTrigger(tenant));
+      if (channel && parked.has(channelTrigger(channel))) {
+        // Waiting for the channel itself: this activity's reference is the way in.
+        const stored: StoredReference = { reference: asChannel(reference, channel), authenticated: true, savedAt: new Date().toISOString() };
+        await store.saveConversationReference(`teams:channel:${channel}`, stored);
+        triggers.push(channelTrigger(channel));
+      }
+      for (const trigger of triggers) {
+        const ids = await store.unparkJobs(trigger, mergeParkedDigests);
+        this.parkedMemo = undefined;
+        if (!ids.length) continue; // another replica took them
+        this.deps.metrics.digests.inc({ platform: 'teams', outcome: 'resumed' }, ids.length);
+        logger.info({ event: 'teams_digest_resumed', trigger: trigger.startsWith('teams:tenant:') ? 'tenant' : 'channel', jobs: ids.length }, 'the first activity from the digest channel\u2019s tenant arrived: the kept digest is queued');
+        this.deps.worker.wake();
+      }
+    };
   }
 
   private digestDeps(channel: string, now?: () => Date): WeeklyDigestDeps {
@@ -292,3 +426,26 @@ export class TeamsEscalations {
   }
 }
 
+/**
+ * Digests kept for one trigger, as the jobs to queue: one per channel, covering every week kept
+ * (from the earliest week's start), titled with those weeks. Other parked jobs pass unchanged.
+ */
+export function mergeParkedDigests(parked: ParkedJob[]): OutboxJobInput[] {
+  const byChannel = new Map<string, TeamsDigestPayload[]>();
+  const others: OutboxJobInput[] = [];
+  for (const { job } of parked) {
+    if (job.kind !== TEAMS_DIGEST) {
+      others.push(job);
+      continue;
+    }
+    const p = job.payload as unknown as TeamsDigestPayload;
+    byChannel.set(p.channel, [...(byChannel.get(p.channel) ?? []), p]);
+  }
+  const digests = [...byChannel.values()].map((kept) => {
+    const weeks = [...new Set(kept.flatMap((p) => p.weeks ?? [p.week]))].sort();
+    const since = kept.map((p) => p.since).sort()[0];
+    const last = kept.map((p) => p.week).sort().at(-1)!;
+    return digestJob({ channel: kept[0].channel, week: last, since, ...(weeks.length > 1 ? { weeks } : {}) });
+  });
+  return [...digests, ...others];
+}

@@ -1,4 +1,4 @@
-import { CloudAdapter, UserState, type TurnContext } from 'botbuilder';
+import { Channels, CloudAdapter, UserState, type TurnContext } from 'botbuilder';
 import { loadCourse } from '../../onboarding/course';
 import { OnboardingService } from '../../onboarding/service';
 import { StoreBotStorage } from '../../store/botframeworkStorage';
@@ -12,13 +12,13 @@ import { TeamsProactiveSender } from './conversationReferences';
 import { messagesRoute } from './httpBridge';
 import { LessonTimer } from './onboarding/lessonTimer';
 import { TeamsOnboarding } from './onboarding/teamsOnboarding';
-import { outboundMiddleware } from './outbound';
+import { outboundMiddleware, ServiceUrlRefusedError } from './outbound';
 import type { RetryOptions } from './retry';
-import type { ServiceUrlPolicy } from './serviceUrls';
+import { isAllowedServiceUrl, type ServiceUrlPolicy } from './serviceUrls';
 import { teamsTurnErrorHandler } from './turnError';
 import { EventIntake } from '../../outbox/intake';
 import { OutboxWorker } from '../../outbox/worker';
-import { teamsJobHandlers, teamsSenders } from './outbox/handlers';
+import { teamsJobHandlers, teamsSenders, type CreateConversation } from './outbox/handlers';
 import { TEAMS_DIGEST, TEAMS_ESCALATION, TEAMS_ESCALATION_ANSWER } from './outbox/escalationJobs';
 import { TeamsEscalations } from './escalation';
 import { TEAMS_ANSWER } from './outbox/jobs';
@@ -89,6 +89,20 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
   if (!appId && (curatorChannels.escalationChannel || curatorChannels.digestChannel)) {
     logger.warn({ channel: 'teams', event: 'teams_escalation_off' }, 'TEAMS_ESCALATION_CHANNEL and TEAMS_DIGEST_CHANNEL need an authenticated bot (MicrosoftAppId); both are off');
   }
+  if (appId && curatorChannels.escalationChannel && !config.TEAMS_CURATORS.length) {
+    logger.warn({ channel: 'teams', event: 'teams_no_curators' }, 'TEAMS_ESCALATION_CHANNEL is set but TEAMS_CURATORS is not: nobody can answer or close escalations');
+  }
+  // A post in a channel the bot never heard from (the digest's first): the connector call comes
+  // before any turn, so the service URL is checked here rather than by the outbound middleware.
+  const createConversation: CreateConversation = async (serviceUrl, parameters, logic) => {
+    if (!isAllowedServiceUrl(serviceUrl, policy)) throw new ServiceUrlRefusedError(new URL(serviceUrl).host);
+    // No audience: the connector's default scope, as continueConversationAsync uses (the typings want a string).
+    await adapter.createConversationAsync(appId ?? '', Channels.Msteams, serviceUrl, undefined as unknown as string, parameters, logic);
+  };
+  const tenant = config.TEAMS_TENANT_ID ?? config.MicrosoftAppTenantId;
+  if (appId && curatorChannels.digestChannel && config.TEAMS_PROACTIVE_SERVICE_URL && !isAllowedServiceUrl(config.TEAMS_PROACTIVE_SERVICE_URL, policy)) {
+    logger.warn({ channel: 'teams', event: 'teams_proactive_service_url_refused' }, 'TEAMS_PROACTIVE_SERVICE_URL is not allowed by TEAMS_SERVICE_URL_ALLOWLIST; it is not used');
+  }
   // The worker takes the escalations' job handlers; they wake it once it exists.
   let wakeWorker: () => void = () => undefined;
   const escalations = new TeamsEscalations({
@@ -98,10 +112,13 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
     metrics,
     worker: { wake: () => wakeWorker() },
     proactive,
-    senders: teamsSenders({ continueConversation, proactive, logger }),
+    senders: teamsSenders({ continueConversation, createConversation, proactive, logger }),
     appId,
     policy,
+    ...(tenant ? { tenant } : {}),
+    ...(config.TEAMS_PROACTIVE_SERVICE_URL ? { proactiveServiceUrl: config.TEAMS_PROACTIVE_SERVICE_URL } : {}),
     ...(appId && curatorChannels.escalationChannel ? { escalationChannel: curatorChannels.escalationChannel } : {}),
+    curators: config.TEAMS_CURATORS,
     ...(appId && curatorChannels.digestChannel ? { digestChannel: curatorChannels.digestChannel } : {}),
   });
   const worker = new OutboxWorker({
@@ -154,7 +171,10 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
   const logic = async (context: TurnContext) => {
     inFlight++;
     try {
+      // The tenant's service URL and any digest kept for it: after the turn, never holding its response.
+      const heard = escalations.heard(context);
       await bot.run(context);
+      if (heard) background.run('digest_resume', heard);
     } finally {
       inFlight--;
       if (inFlight === 0) drained?.();

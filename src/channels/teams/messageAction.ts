@@ -7,6 +7,7 @@ import type { Store } from '../../store/types';
 import { stripMarkup } from '../../text/normalize';
 import { adaptiveCard, cardAttachment, textBlock, type AdaptiveCardJson } from './render/adaptiveCard';
 import { renderAnswerCard, renderTeamsAnswer } from './render/answerCard';
+import { teamsWorkspace } from './tenant';
 import { escapeCardText, escapeMessageText, plainText } from './text';
 
 /** The message action's command id (appPackage/manifest.json: composeExtensions[0].commands). */
@@ -93,7 +94,8 @@ export async function submitMessageAction(context: TurnContext, action: Messagin
     conversationId: conversationId.split(';')[0],
     threadId: conversationId,
   };
-  const answer = await deps.assistant.answer(query);
+  const workspace = teamsWorkspace(activity);
+  const answer = await deps.assistant.answer(query, workspace ? { workspace } : {});
   const reply = renderTeamsAnswer(answer, deps.escalations?.enabled ? { escalate: { question } } : {});
   const name = escapeMessageText(plainText(activity.from?.name || 'Someone', 100));
   const mention = `<at>${name}</at>`;

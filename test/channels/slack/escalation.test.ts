@@ -4,7 +4,8 @@ import { decodeEscalateValue } from '../../../src/channels/slack/escalation/esca
 import { ALREADY_SENT_NOTE, MODAL_BLOCK, MODAL_INPUT, SENT_NOTE } from '../../../src/channels/slack/escalation/renderEscalation';
 import type { RecordedCall } from './fakeSlackApi';
 import { blockAction, mention, slashCommand } from './payloads';
-import { postToSlackEndpoint } from './signedRequest';
+import { postToSlackEndpoint, TEST_BOT_TOKEN } from './signedRequest';
+import { NOT_A_CURATOR_NOTE } from '../../../src/channels/slack/curators';
 import { describePostgres, postgresStatus, postgresTestDb, type TestDb } from '../../store/helpers/backends';
 import { allTexts, startSlackTestBed, type SlackTestBed } from './slackTestApp';
 
@@ -46,7 +47,10 @@ function escalationSuite(name: string, makeDb?: () => Promise<TestDb>): void {
     beforeAll(async () => {
       db = await makeDb?.();
       const store = db ? await db.open({ resilient: false }) : undefined;
-      bed = await startSlackTestBed({ RATE_LIMIT_PER_MINUTE: '1000', ESCALATION_CHANNEL: CURATORS, ONBOARDING_ADMINS: 'UCURATOR1' }, store);
+      // UCURATOR1 by id, UCURATOR2 and UCURATOR3 through user groups; S0BROKEN cannot be read.
+      bed = await startSlackTestBed({ RATE_LIMIT_PER_MINUTE: '1000', ESCALATION_CHANNEL: CURATORS, SLACK_CURATORS: 'UCURATOR1,S0CURATORS,S0SECOND,S0BROKEN' }, store);
+      bed.fake.userGroups.set('S0CURATORS', ['UCURATOR2']);
+      bed.fake.userGroups.set('S0SECOND', ['UCURATOR3']);
     });
     afterAll(async () => {
       await bed.close();
@@ -227,6 +231,56 @@ function escalationSuite(name: string, makeDb?: () => Promise<TestDb>): void {
       await new Promise((r) => setTimeout(r, 300));
       expect(curatorPosts()).toHaveLength(2);
       expect(bed.fake.callsTo('chat.postEphemeral')).toHaveLength(1);
+    });
+
+    it('someone who is not a curator is told so privately by Reply, Close and the form, and nothing changes', async () => {
+      const { post, threadTs, messageTs } = await askInChannel('who rotates KMS keys?');
+      await click(ACTION.escalate, escalateButton(post)!.value!, { messageTs, threadTs });
+      await bed.fake.waitFor(() => curatorPosts().length === 1);
+      const [toCurators] = curatorPosts();
+      const id = buttons(toCurators.args.blocks).find((b) => b.action_id === ACTION.escalationReply)!.value!;
+      bed.fake.calls.length = 0;
+
+      // In the curators' channel, but not a curator (nor in the curators' group).
+      await click(ACTION.escalationReply, id, { channel: CURATORS, user: 'U0BYSTANDER', messageTs: String(toCurators.response!.ts) });
+      await click(ACTION.escalationClose, id, { channel: CURATORS, user: 'U0BYSTANDER', messageTs: String(toCurators.response!.ts) });
+      const notes = await bed.fake.waitForCalls('response_url', 2);
+      for (const note of notes) expect(note.args).toMatchObject({ response_type: 'ephemeral', replace_original: false, text: NOT_A_CURATOR_NOTE });
+      const submitted = await send(viewSubmission(id, 'I think you do.', 'U0BYSTANDER'));
+      expect(JSON.parse(submitted.text)).toEqual({ response_action: 'errors', errors: { [MODAL_BLOCK]: NOT_A_CURATOR_NOTE } });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(bed.fake.callsTo('views.open')).toHaveLength(0);
+      expect(bed.fake.callsTo('chat.postMessage')).toHaveLength(0);
+      expect(bed.fake.callsTo('chat.update')).toHaveLength(0);
+      expect((await bed.app.app.store.getEscalation(Number(id)))?.state).toBe('open');
+      expect(bed.app.logs.filter((l) => l.event === 'slack_curator_refused').map((l) => l.action)).toEqual(['reply', 'close', 'answer']);
+
+      // A member of a curators' user group may: the group was read with the bot token, once.
+      await click(ACTION.escalationReply, id, { channel: CURATORS, user: 'UCURATOR3', messageTs: String(toCurators.response!.ts) });
+      await bed.fake.waitForCalls('views.open');
+      await send(viewSubmission(id, 'You rotate them; enable automatic rotation.', 'UCURATOR3'));
+      await bed.fake.waitFor(() => bed.fake.callsTo('chat.postMessage').length === 1);
+      expect(await bed.app.app.store.getEscalation(Number(id))).toMatchObject({ state: 'answered', curator: 'UCURATOR3' });
+      const second = bed.fake.callsTo('usergroups.users.list').filter((c) => c.args.usergroup === 'S0SECOND');
+      expect(second).toHaveLength(1);
+      expect(second[0].authorization).toBe(`Bearer ${TEST_BOT_TOKEN}`);
+    });
+
+    it('a curators\u2019 group that cannot be read makes nobody a curator through it, asked again each time, and says why in the log', async () => {
+      const { post, threadTs, messageTs } = await askInChannel('who patches EKS nodes?');
+      await click(ACTION.escalate, escalateButton(post)!.value!, { messageTs, threadTs });
+      await bed.fake.waitFor(() => curatorPosts().length === 1);
+      const id = buttons(curatorPosts()[0].args.blocks).find((b) => b.action_id === ACTION.escalationClose)!.value!;
+      bed.fake.calls.length = 0;
+      // One click after the other: a failed lookup is not kept, the next click asks again.
+      await click(ACTION.escalationClose, id, { channel: CURATORS, user: 'U0SOMEONE' });
+      await bed.fake.waitForCalls('response_url', 1);
+      await click(ACTION.escalationClose, id, { channel: CURATORS, user: 'U0SOMEONE' });
+      const notes = await bed.fake.waitForCalls('response_url', 2);
+      expect(notes.map((n) => n.args.text)).toEqual([NOT_A_CURATOR_NOTE, NOT_A_CURATOR_NOTE]);
+      expect(bed.fake.callsTo('usergroups.users.list').filter((c) => c.args.usergroup === 'S0BROKEN')).toHaveLength(2);
+      expect(bed.app.logs.some((l) => l.event === 'slack_curator_group_lookup_failed' && l.group === 'S0BROKEN')).toBe(true);
+      expect((await bed.app.app.store.getEscalation(Number(id)))?.state).toBe('open');
     });
 
     it('Close marks it closed and removes the buttons', async () => {

@@ -33,6 +33,8 @@ export class FakeSlackApi {
   /** Messages the Socket Mode clients sent back (acks). */
   readonly socketAcks: Array<Record<string, unknown>> = [];
   private readonly scripts = new Map<string, ScriptedResponse[]>();
+  /** Members of user groups, for usergroups.users.list (an unknown group answers no_such_subteam). */
+  readonly userGroups = new Map<string, string[]>();
   private readonly watchers: Array<{ matches: (call: RecordedCall) => boolean; resolve: (call: RecordedCall) => void }> = [];
   private readonly sockets = new Set<WebSocket>();
   private server?: Server;
@@ -161,6 +163,10 @@ export class FakeSlackApi {
         return { ok: true, channel: args.channel, ts: args.ts };
       case 'chat.postEphemeral':
         return { ok: true, message_ts: `${this.nextTs++}.000200` };
+      case 'usergroups.users.list': {
+        const members = this.userGroups.get(String(args.usergroup));
+        return members ? { ok: true, users: members } : { ok: false, error: 'no_such_subteam' };
+      }
       case 'apps.connections.open':
         return { ok: true, url: `ws://127.0.0.1:${this.port}/socket` };
       default:

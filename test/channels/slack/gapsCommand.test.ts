@@ -123,6 +123,22 @@ describe('/whosecures gaps (curators)', () => {
     }
   });
 
+  it('takes curators from a user group in SLACK_CURATORS, which then replaces ONBOARDING_ADMINS', async () => {
+    const grouped = await startSlackTestBed({ RATE_LIMIT_PER_MINUTE: '1000', SLACK_CURATORS: 'S0GAPCUR', ONBOARDING_ADMINS: CURATOR });
+    try {
+      grouped.fake.userGroups.set('S0GAPCUR', ['U0GROUPED']);
+      const run = async (user: string) => {
+        grouped.fake.calls.length = 0;
+        await postToSlackEndpoint(grouped.app.baseUrl, slashCommand('gaps', grouped.fake.responseUrl('gaps'), { user_id: user }));
+        return body((await grouped.fake.waitForCalls('chat.postEphemeral'))[0]);
+      };
+      expect(await run('U0GROUPED')).toMatch(/^No gaps since|gap\(s\) since/);
+      expect(await run(CURATOR)).toBe(GAPS_REFUSAL);
+    } finally {
+      await grouped.close();
+    }
+  });
+
   it('is listed in /whosecures help', async () => {
     await command('help', 'UASKER1');
     const eph = await ephemeral();

@@ -195,6 +195,32 @@ describe('Slack Home tab', () => {
   });
 });
 
+describe('Slack Home tab with a curators\u2019 user group (SLACK_CURATORS)', () => {
+  let bed: SlackTestBed;
+  beforeAll(async () => {
+    // The list replaces ONBOARDING_ADMINS as the curators: CURATOR is an admin only here.
+    bed = await startSlackTestBed({ RATE_LIMIT_PER_MINUTE: '1000', SLACK_CURATORS: 'S0HOMECUR', ONBOARDING_ADMINS: CURATOR });
+    bed.fake.userGroups.set('S0HOMECUR', ['U0GROUPED']);
+  });
+  afterAll(() => bed.close());
+
+  async function open(user: string): Promise<View> {
+    bed.fake.calls.length = 0;
+    expect((await postToSlackEndpoint(bed.app.baseUrl, homeOpened(user))).status).toBe(200);
+    const [publish] = await bed.fake.waitForCalls('views.publish');
+    return publish.args.view as View;
+  }
+
+  it('members of the group see the week\u2019s gaps; nobody else does, an onboarding admin included', async () => {
+    await bed.app.app.assistant.answer({ text: 'who secures the zorblax frobnicator?', platform: 'slack', userId: 'U0GAPASKER', conversationId: 'C0X' }, { skipRateLimit: true });
+    const grouped = await open('U0GROUPED');
+    expect(textOf(grouped)).toMatch(/This week's gaps \(curators\)/);
+    expect(bed.fake.callsTo('usergroups.users.list')[0].args.usergroup).toBe('S0HOMECUR');
+    expect(textOf(await open(CURATOR))).not.toMatch(/This week's gaps/);
+    expect(textOf(await open(USER))).not.toMatch(/This week's gaps/);
+  });
+});
+
 describe('Slack Home tab switched off', () => {
   it('publishes nothing with SLACK_HOME_TAB_ENABLED=false', async () => {
     const bed = await startSlackTestBed({ SLACK_HOME_TAB_ENABLED: 'false' });

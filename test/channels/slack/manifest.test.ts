@@ -28,8 +28,9 @@ describe('manifest.json: what the Slack app depends on', () => {
     // app_mention -> app_mentions:read; message.im -> im:history; replies -> chat:write;
     // /whosecures -> commands; assistant panel (events, status, prompts) -> assistant:write;
     // onboarding: team_join and users.info -> users:read, member_joined_channel -> channels:read and
-    // groups:read, the welcome DM (conversations.open) -> im:write.
-    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(['app_mentions:read', 'assistant:write', 'channels:read', 'chat:write', 'commands', 'groups:read', 'im:history', 'im:write', 'users:read']);
+    // groups:read, the welcome DM (conversations.open) -> im:write; curators named by user group in
+    // SLACK_CURATORS (usergroups.users.list) -> usergroups:read.
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(['app_mentions:read', 'assistant:write', 'channels:read', 'chat:write', 'commands', 'groups:read', 'im:history', 'im:write', 'usergroups:read', 'users:read']);
     expect(manifest.oauth_config.scopes.user ?? []).toEqual([]);
     for (const risky of ['search:read', 'channels:history', 'groups:history', 'mpim:history', 'chat:write.public', 'users:read.email', 'admin']) {
       expect(manifest.oauth_config.scopes.bot).not.toContain(risky);

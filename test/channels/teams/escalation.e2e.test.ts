@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { load } from 'js-yaml';
 import { VERB_ESCALATE, VERB_ESCALATION_CLOSE } from '../../../src/channels/teams/render/actions';
-import { ALREADY_ANSWERED_NOTE, ALREADY_SENT_NOTE, ANSWER_INPUT, ANSWER_SAVED_NOTE, NOT_HERE_NOTE, SENT_NOTE } from '../../../src/channels/teams/render/escalationCards';
+import { ALREADY_ANSWERED_NOTE, ALREADY_SENT_NOTE, ANSWER_INPUT, ANSWER_SAVED_NOTE, NOT_A_CURATOR_NOTE, NOT_HERE_NOTE, SENT_NOTE } from '../../../src/channels/teams/render/escalationCards';
 import type { TestApp } from '../../helpers/app';
 import { BOT, TENANT, USER, cardAction, teamsMessage } from './fakes/activities';
 import type { FakeConnector, RecordedCall } from './fakes/fakeConnector';
@@ -11,6 +11,9 @@ import { cardProblems, cardTexts } from './fakes/validateCard';
 const APP_ID = '11111111-2222-3333-4444-555555555555';
 const CURATORS = '19:curators0a1b@thread.tacv2';
 const CURATOR = { id: '29:curator-1', name: 'Grace', aadObjectId: '00000000-0000-0000-0000-0000000000c1' };
+const CURATOR2 = { id: '29:curator-2', name: 'Linus', aadObjectId: '00000000-0000-0000-0000-0000000000c2' };
+/** In the curators' channel, but not in TEAMS_CURATORS. */
+const BYSTANDER = { id: '29:bystander-1', name: 'Mallory', aadObjectId: '00000000-0000-0000-0000-0000000000d1' };
 
 type Action = { type: string; title: string; verb?: string; data?: Record<string, unknown> };
 type Card = { type: string; version: string; body: unknown[]; actions?: Action[]; msteams?: { entities?: unknown[] } };
@@ -42,7 +45,7 @@ describe('Teams "Ask the security team" through the real CloudAdapter (TEAMS_ESC
   let app: TestApp;
 
   beforeAll(async () => {
-    bed = await startTeamsTestBed({ appId: APP_ID, env: { TEAMS_ESCALATION_CHANNEL: CURATORS, TEAMS_POST_SPACING_MS: '0', RATE_LIMIT_PER_MINUTE: '1000', ONBOARDING_ENABLED: 'false' } });
+    bed = await startTeamsTestBed({ appId: APP_ID, env: { TEAMS_ESCALATION_CHANNEL: CURATORS, TEAMS_CURATORS: `${CURATOR.aadObjectId},${CURATOR2.aadObjectId.toUpperCase()}`, TEAMS_POST_SPACING_MS: '0', RATE_LIMIT_PER_MINUTE: '1000', ONBOARDING_ENABLED: 'false' } });
     ({ connector, app } = bed);
   });
   afterAll(async () => {
@@ -122,6 +125,23 @@ describe('Teams "Ask the security team" through the real CloudAdapter (TEAMS_ESC
     expect((await app.app.store.getEscalation(escalationId))!.state).toBe('open');
   });
 
+  it('someone in the curators\u2019 channel who is not in TEAMS_CURATORS is told so privately by Answer, Send and Close, and nothing changes', async () => {
+    const before = connector.calls.length;
+    const fetched = await invoke(taskInvoke('task/fetch', { msteams: { type: 'task/fetch' }, escalation: escalationId }, { serviceUrl: connector.url, from: BYSTANDER }));
+    expect(fetched.body).toEqual({ task: { type: 'message', value: NOT_A_CURATOR_NOTE } });
+    const submitted = await invoke(taskInvoke('task/submit', { escalation: escalationId, [ANSWER_INPUT]: 'I think you do.' }, { serviceUrl: connector.url, from: BYSTANDER }));
+    expect(submitted.body).toEqual({ task: { type: 'message', value: NOT_A_CURATOR_NOTE } });
+    // No Entra object id at all (a guest or an unsigned activity): not a curator either.
+    const anonymous = await invoke(taskInvoke('task/submit', { escalation: escalationId, [ANSWER_INPUT]: 'I think you do.' }, { serviceUrl: connector.url, from: { id: '29:someone', name: 'Someone' } }));
+    expect(anonymous.body).toEqual({ task: { type: 'message', value: NOT_A_CURATOR_NOTE } });
+    const close = await invoke(cardAction(VERB_ESCALATION_CLOSE, { escalation: escalationId }, { serviceUrl: connector.url, from: BYSTANDER, conversation: { id: `${CURATORS};messageid=1`, conversationType: 'channel', tenantId: TENANT, isGroup: true }, channel: CURATORS }));
+    expect(close.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: NOT_A_CURATOR_NOTE });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(connector.calls.length).toBe(before);
+    expect(await app.app.store.getEscalation(escalationId)).toMatchObject({ state: 'open' });
+    expect(app.logs.filter((l) => l.event === 'teams_curator_refused').map((l) => l.action)).toEqual(['answer', 'answer', 'answer', 'close']);
+  });
+
   it('a curator answers in a dialog: the asker is told, the card says who answered, the store keeps the answer and its proposal', async () => {
     const fetched = await invoke(taskInvoke('task/fetch', { msteams: { type: 'task/fetch' }, escalation: escalationId }, { serviceUrl: connector.url }));
     expect(fetched.status).toBe(200);
@@ -171,7 +191,7 @@ describe('Teams "Ask the security team" through the real CloudAdapter (TEAMS_ESC
     const before = connector.calls.length;
     const fetched = await invoke(taskInvoke('task/fetch', { msteams: { type: 'task/fetch' }, escalation: escalationId }, { serviceUrl: connector.url }));
     expect(fetched.body).toEqual({ task: { type: 'message', value: ALREADY_ANSWERED_NOTE } });
-    const again = await invoke(taskInvoke('task/submit', { escalation: escalationId, [ANSWER_INPUT]: 'Another answer' }, { serviceUrl: connector.url, from: { id: '29:curator-2', name: 'Linus' } }));
+    const again = await invoke(taskInvoke('task/submit', { escalation: escalationId, [ANSWER_INPUT]: 'Another answer' }, { serviceUrl: connector.url, from: CURATOR2 }));
     expect(again.body).toEqual({ task: { type: 'message', value: ALREADY_ANSWERED_NOTE } });
     await new Promise((r) => setTimeout(r, 300));
     expect(connector.calls.length).toBe(before);

@@ -5,6 +5,8 @@ import { isAllowedServiceUrl } from '../../../src/channels/teams/serviceUrls';
 import { questionText } from '../../../src/channels/teams/text';
 import { resolveCommand } from '../../../src/channels/teams/commands';
 import { teamsMessage } from './fakes/activities';
+import { mergeParkedDigests } from '../../../src/channels/teams/escalation';
+import { digestJob, TEAMS_DIGEST } from '../../../src/channels/teams/outbox/escalationJobs';
 
 const httpError = (statusCode: number, retryAfter?: string) =>
   Object.assign(new Error(`status ${statusCode}`), { statusCode, response: { headers: { get: (n: string) => (n === 'retry-after' ? retryAfter : undefined) } } });
@@ -120,5 +122,34 @@ describe('inbound text', () => {
     expect(resolveCommand('ask: who patches RDS?')).toEqual({ command: 'ask', question: 'who patches RDS?' });
     expect(resolveCommand('Help')).toEqual({ command: 'help', question: 'help' });
     expect(resolveCommand('asking about rds')).toEqual({ question: 'asking about rds' });
+  });
+});
+
+describe('digests kept while the channel could not be reached', () => {
+  const kept = (week: string, since: string, channel = '19:a@thread.tacv2') => ({ key: `digest:teams:${channel}:${week}`, trigger: 't', parkedAt: new Date(), job: digestJob({ channel, week, since }) });
+
+  it('are sent as one digest per channel covering every week kept, from the first week\u2019s start', () => {
+    const jobs = mergeParkedDigests([kept('2027-W02', '2027-01-04T00:30:00.000Z'), kept('2027-W03', '2027-01-11T00:30:00.000Z'), kept('2027-W03', '2027-01-11T00:30:00.000Z', '19:b@thread.tacv2')]);
+    expect(jobs.map((j) => j.payload)).toEqual([
+      { channel: '19:a@thread.tacv2', week: '2027-W03', since: '2027-01-04T00:30:00.000Z', weeks: ['2027-W02', '2027-W03'] },
+      { channel: '19:b@thread.tacv2', week: '2027-W03', since: '2027-01-11T00:30:00.000Z' },
+    ]);
+    expect(jobs.map((j) => j.kind)).toEqual([TEAMS_DIGEST, TEAMS_DIGEST]);
+    expect(jobs[0].lane).toBe(digestJob({ channel: '19:a@thread.tacv2', week: 'x', since: 'y' }).lane);
+  });
+
+  it('keeps a merged digest\u2019s weeks when it is kept again, and passes other jobs through', () => {
+    const again = { ...kept('2027-W03', '2027-01-04T00:30:00.000Z'), job: digestJob({ channel: '19:a@thread.tacv2', week: '2027-W03', since: '2027-01-04T00:30:00.000Z', weeks: ['2027-W02', '2027-W03'] }) };
+    const other = { key: 'x', trigger: 't', parkedAt: new Date(), job: { kind: 'teams.other', lane: 'l', payload: { n: 1 } } };
+    const jobs = mergeParkedDigests([again, kept('2027-W04', '2027-01-18T00:30:00.000Z'), other]);
+    expect(jobs.map((j) => j.payload)).toEqual([{ channel: '19:a@thread.tacv2', week: '2027-W04', since: '2027-01-04T00:30:00.000Z', weeks: ['2027-W02', '2027-W03', '2027-W04'] }, { n: 1 }]);
+  });
+});
+
+describe('Teams digest settings', () => {
+  it('TEAMS_TENANT_ID must be a tenant id; TEAMS_PROACTIVE_SERVICE_URL an http(s) URL', () => {
+    expect(loadConfig({ TEAMS_TENANT_ID: '00000000-0000-0000-0000-00000000fe11', TEAMS_PROACTIVE_SERVICE_URL: 'https://smba.trafficmanager.net/teams/' })).toMatchObject({ TEAMS_TENANT_ID: '00000000-0000-0000-0000-00000000fe11', TEAMS_PROACTIVE_SERVICE_URL: 'https://smba.trafficmanager.net/teams/' });
+    expect(() => loadConfig({ TEAMS_TENANT_ID: 'contoso' })).toThrow(/TEAMS_TENANT_ID/);
+    expect(() => loadConfig({ TEAMS_PROACTIVE_SERVICE_URL: 'smba.trafficmanager.net' })).toThrow(/TEAMS_PROACTIVE_SERVICE_URL/);
   });
 });

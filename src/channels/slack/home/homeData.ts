@@ -66,7 +66,10 @@ export async function mostAskedServices(store: Store, kb: KnowledgeBase, userId:
 export interface HomeDataDeps {
   store: Store;
   kb: KnowledgeBase;
-  curators: readonly string[];
+  /** A curator sees the week's gaps (SLACK_CURATORS). */
+  isCurator: (userId: string) => Promise<boolean>;
+  /** The distributed app: only this workspace's gaps (`slack:T…`). */
+  workspace?: string;
   questionLogEnabled: boolean;
   /** How far back "asked most" looks. */
   askedDays: number;
@@ -78,11 +81,11 @@ export interface HomeDataDeps {
 /** Everything the Home tab shows one user; curators also get the week's gaps. */
 export async function collectHomeData(deps: HomeDataDeps, userId: string): Promise<HomeData> {
   const now = deps.now?.() ?? new Date();
-  const isCurator = deps.curators.includes(userId);
+  const isCurator = await deps.isCurator(userId);
   const [summary, asked, gaps] = await Promise.all([
     deps.progress ? deps.progress(userId) : undefined,
     deps.questionLogEnabled ? mostAskedServices(deps.store, deps.kb, userId, new Date(now.getTime() - deps.askedDays * DAY_MS)) : undefined,
-    isCurator ? collectGaps(deps.store, deps.kb, { since: new Date(now.getTime() - 7 * DAY_MS) }) : undefined,
+    isCurator ? collectGaps(deps.store, deps.kb, { since: new Date(now.getTime() - 7 * DAY_MS), ...(deps.workspace ? { workspace: deps.workspace } : {}) }) : undefined,
   ]);
   return {
     isCurator,

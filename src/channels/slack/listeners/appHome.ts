@@ -14,11 +14,15 @@ import { isSlackUserId } from '../slackText';
 import { MAX_QUESTION_CHARS } from '../slackLimits';
 import { SUGGESTED_PROMPTS } from './assistantPanel';
 import { queueAsked, type AskQueueDeps } from './askQueue';
+import type { SlackCurators } from '../curators';
+import { slackWorkspace } from '../workspace';
 
 export interface HomeTabSettings {
   kb: KnowledgeBase;
-  /** Slack user ids who see the week's gaps (ONBOARDING_ADMINS). */
-  curators: readonly string[];
+  /** Who sees the week's gaps (SLACK_CURATORS, else ONBOARDING_ADMINS). */
+  curators: SlackCurators;
+  /** The distributed app: a curator sees their own workspace's gaps only. */
+  perWorkspace: boolean;
   questionLogEnabled: boolean;
   questionLogDays: number;
   /** The message shortcut is on, so the Home tab mentions it. */
@@ -40,7 +44,6 @@ export function registerAppHome(app: App, deps: SlackDeps & AskQueueDeps, settin
   const dataDeps = {
     store: deps.store,
     kb: settings.kb,
-    curators: settings.curators,
     questionLogEnabled: settings.questionLogEnabled,
     askedDays: Math.min(ASKED_DAYS, settings.questionLogDays),
     ...(onboarding && course ? { progress: (userId: string) => onboarding.progress({ platform: 'slack', userId }), totalLessons: course.lessons.length } : {}),
@@ -53,11 +56,15 @@ export function registerAppHome(app: App, deps: SlackDeps & AskQueueDeps, settin
     return opened.channel?.id ?? userId;
   }
 
-  app.event('app_home_opened', async ({ event, client }) => {
+  app.event('app_home_opened', async ({ event, client, context }) => {
     if (event.tab !== 'home' || !isSlackUserId(event.user)) return;
     await withApology(deps, 'app_home_opened', async () => {
       const started = Date.now();
-      const data = await collectHomeData(dataDeps, event.user);
+      const workspace = slackWorkspace({ teamId: context.teamId, enterpriseId: context.enterpriseId, isEnterpriseInstall: context.isEnterpriseInstall });
+      const data = await collectHomeData(
+        { ...dataDeps, isCurator: (userId) => settings.curators.isCurator(userId, client, workspace), ...(settings.perWorkspace && workspace ? { workspace } : {}) },
+        event.user,
+      );
       const view = renderHomeView({ data, questions: SUGGESTED_PROMPTS, shortcut: settings.shortcut, dmChannel: event.channel });
       await client.views.publish({ user_id: event.user, view });
       deps.logger.info({ event: 'slack_home_published', blocks: view.blocks.length, curator: data.isCurator, ms: Date.now() - started }, 'Home tab published');

@@ -9,11 +9,15 @@ import { ALREADY_SENT_NOTE, MODAL_BLOCK, MODAL_INPUT, renderAnswerModal, renderC
 import { withApology } from '../reply/apology';
 import type { SlackDeps } from '../reply/slackDeps';
 import { isSlackUserId } from '../slackText';
+import { NOT_A_CURATOR_NOTE, type SlackCurators } from '../curators';
+import { slackWorkspace } from '../workspace';
 
 export interface EscalationDeps extends SlackDeps {
   worker: OutboxWorker;
   /** ESCALATION_CHANNEL: where escalations go, and the only channel whose Reply and Close count. */
   escalationChannel: string;
+  /** Who may Reply and Close (SLACK_CURATORS, else ONBOARDING_ADMINS); everyone else is told so privately. */
+  curators: SlackCurators;
 }
 
 interface Workspace {
@@ -87,14 +91,22 @@ export function registerEscalation(app: App, deps: EscalationDeps): void {
   });
 
   const inCuratorsChannel = (body: BlockButtonAction) => (body.channel?.id ?? body.container?.channel_id) === deps.escalationChannel;
+  const workspaceKey = (body: { team?: { id?: string } | null; enterprise?: { id?: string } | null; is_enterprise_install?: boolean }, context: { teamId?: string; enterpriseId?: string }) =>
+    slackWorkspace(workspaceOf(body, context));
+  /** A curator's button pressed by someone who is not one: said privately, logged, nothing done. */
+  const refuseNonCurator = async (what: string, respond: (message: { response_type: 'ephemeral'; replace_original: false; text: string }) => Promise<unknown>) => {
+    deps.logger.warn({ event: 'slack_curator_refused', action: what }, 'a curator\u2019s action from someone who is not a curator was refused');
+    await respond({ response_type: 'ephemeral', replace_original: false, text: NOT_A_CURATOR_NOTE });
+  };
 
-  app.action<BlockButtonAction>(ACTION.escalationReply, async ({ ack, action, body, client, respond }) => {
+  app.action<BlockButtonAction>(ACTION.escalationReply, async ({ ack, action, body, client, respond, context }) => {
     await ack();
     if (!inCuratorsChannel(body)) {
       deps.logger.warn({ event: 'escalation_reply_elsewhere' }, 'a Reply click from outside the curators\u2019 channel was ignored');
       return;
     }
     await withApology(deps, 'escalation_reply', async () => {
+      if (!(await deps.curators.isCurator(body.user.id, client, workspaceKey(body, context)))) return refuseNonCurator('reply', respond);
       const e = await deps.store.getEscalation(Number(action.value));
       if (!e) return;
       if (e.state !== 'open') {
@@ -105,10 +117,11 @@ export function registerEscalation(app: App, deps: EscalationDeps): void {
     });
   });
 
-  app.action<BlockButtonAction>(ACTION.escalationClose, async ({ ack, action, body, respond }) => {
+  app.action<BlockButtonAction>(ACTION.escalationClose, async ({ ack, action, body, client, respond, context }) => {
     await ack();
     if (!inCuratorsChannel(body)) return;
     await withApology(deps, 'escalation_close', async () => {
+      if (!(await deps.curators.isCurator(body.user.id, client, workspaceKey(body, context)))) return refuseNonCurator('close', respond);
       const closed = await deps.store.closeEscalation(Number(action.value));
       if (!closed) return;
       deps.metrics.escalations.inc({ state: 'closed' });
@@ -118,7 +131,7 @@ export function registerEscalation(app: App, deps: EscalationDeps): void {
     });
   });
 
-  app.view<ViewSubmitAction>(ESCALATION_MODAL, async ({ ack, body, view, context }) => {
+  app.view<ViewSubmitAction>(ESCALATION_MODAL, async ({ ack, body, view, context, client }) => {
     const id = Number(view.private_metadata);
     const answer = view.state.values[MODAL_BLOCK]?.[MODAL_INPUT]?.value?.trim() ?? '';
     const curator = body.user.id;
@@ -126,6 +139,11 @@ export function registerEscalation(app: App, deps: EscalationDeps): void {
     if (!answer) return refuse('Write an answer first.');
     if (!Number.isInteger(id) || !isSlackUserId(curator)) return refuse('This form is no longer valid; press Reply again.');
     try {
+      // Checked again on submit: the form may have been opened by someone who is no longer a curator.
+      if (!(await deps.curators.isCurator(curator, client, workspaceKey(body, context)))) {
+        deps.logger.warn({ event: 'slack_curator_refused', action: 'answer' }, 'an escalation answer from someone who is not a curator was refused');
+        return await refuse(NOT_A_CURATOR_NOTE);
+      }
       const saved = await saveCuratorAnswer(deps.store, { id, curator, answer }, (row) =>
         escalationAnswerJob(workspaceOf(body, context), { channel: row.channel, ...(row.threadTs ? { threadTs: row.threadTs } : {}), ephemeral: !row.threadTs }, {
           escalationId: row.id,

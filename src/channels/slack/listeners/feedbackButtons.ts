@@ -2,6 +2,9 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import { decodeFeedbackValue, FEEDBACK_ACTION, ACTION } from '../actionIds';
 import { withApology } from '../reply/apology';
 import type { SlackDeps } from '../reply/slackDeps';
+import { slackWorkspace } from '../workspace';
+
+const workspaceOf = (workspace: string | undefined) => (workspace ? { workspace } : {});
 
 /** "Helpful" / "Not helpful": one vote per user and answer (a second click replaces the first). */
 export function registerFeedbackButtons(app: App, deps: SlackDeps): void {
@@ -20,6 +23,7 @@ export function registerFeedbackButtons(app: App, deps: SlackDeps): void {
         userHash: deps.store.hashUserId('slack', body.user.id),
         helpful,
         cells: value.cells,
+        ...workspaceOf(slackWorkspace({ teamId: body.team?.id, enterpriseId: body.enterprise?.id, isEnterpriseInstall: body.is_enterprise_install })),
         at: new Date(),
       });
       deps.logger.info({ event: 'feedback_recorded', answerId: value.answerId, helpful, platform: 'slack' }, 'feedback recorded');

@@ -21,7 +21,8 @@ export function registerFollowUpButtons(app: App, deps: SlackDeps): void {
     const user = body.user.id;
     if (body.container?.is_ephemeral || !body.message) {
       await withApology(deps, 'follow_up', async () => {
-        const answer = await deps.assistant.answer({ text: question, platform: 'slack', userId: user, conversationId: channel });
+        const workspace = slackWorkspace({ teamId: body.team?.id, enterpriseId: body.enterprise?.id, isEnterpriseInstall: body.is_enterprise_install });
+        const answer = await deps.assistant.answer({ text: question, platform: 'slack', userId: user, conversationId: channel }, workspace ? { workspace } : {});
         await sendEphemeralAnswer(deps, client, respond, { channel, user }, answer, /^compare\b/i.test(question), false, question);
       }, { client, target: { channel }, user });
       return;

@@ -5,12 +5,16 @@ import { withApology } from '../reply/apology';
 import type { SlackDeps } from '../reply/slackDeps';
 import { DEFAULT_GAPS_SINCE, GAPS_REFUSAL, GAPS_USAGE, isGapsCommand } from '../gapsText';
 import { renderSlackCuratorNotice, renderSlackGaps } from '../renderGaps';
+import type { SlackCurators } from '../curators';
+import { slackWorkspace } from '../workspace';
 import { sendEphemeral, SLASH_COMMAND } from './slashCommand';
 
 export interface CuratorSettings {
   kb: KnowledgeBase;
-  /** Slack user ids allowed to see the gaps (ONBOARDING_ADMINS). */
-  admins: readonly string[];
+  /** Who may see the gaps (SLACK_CURATORS, else ONBOARDING_ADMINS). */
+  curators: SlackCurators;
+  /** The distributed app: a curator sees their own workspace's gaps only. */
+  perWorkspace: boolean;
 }
 
 /**
@@ -27,14 +31,15 @@ export function registerGapsCommand(app: App, deps: SlackDeps, curator: CuratorS
       deps,
       'gaps_command',
       async () => {
-        if (!curator.admins.includes(command.user_id)) {
+        const workspace = slackWorkspace({ teamId: command.team_id, enterpriseId: command.enterprise_id, isEnterpriseInstall: command.is_enterprise_install === 'true' });
+        if (!(await curator.curators.isCurator(command.user_id, client, workspace))) {
           deps.logger.info({ event: 'slack_gaps_refused' }, '/whosecures gaps from someone who is not a curator');
           return sendEphemeral(client, respond, to, renderSlackCuratorNotice(GAPS_REFUSAL));
         }
         const period = command.text.trim().split(/\s+/)[1] ?? DEFAULT_GAPS_SINCE;
         const since = parseSince(period);
         if (!since) return sendEphemeral(client, respond, to, renderSlackCuratorNotice(GAPS_USAGE));
-        const report = await collectGaps(deps.store, curator.kb, { since });
+        const report = await collectGaps(deps.store, curator.kb, { since, ...(curator.perWorkspace && workspace ? { workspace } : {}) });
         deps.logger.info({ event: 'slack_gaps_shown', gaps: report.gaps.length, questions: report.scanned.questions, feedback: report.scanned.feedback }, 'gaps shown to a curator');
         await sendEphemeral(client, respond, to, renderSlackGaps(report, period));
       },

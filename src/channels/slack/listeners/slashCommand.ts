@@ -6,6 +6,7 @@ import { errorSummary, isNotInChannel } from '../reply/postAnswer';
 import type { SlackDeps } from '../reply/slackDeps';
 import { escalateOption, renderSlackAnswer, type SlackMessage } from '../renderAnswer';
 import { questionFromSlackText } from '../slackText';
+import { slackWorkspace } from '../workspace';
 import { isOnboardingCommand } from '../onboarding';
 import { isGapsCommand } from '../gapsText';
 import { withCommandList } from '../renderCommandList';
@@ -28,7 +29,8 @@ export function registerSlashCommand(app: App, deps: SlackDeps): void {
       deps,
       'slash_command',
       async () => {
-        const answer = await deps.assistant.answer({ text: question, platform: 'slack', userId: command.user_id, conversationId: command.channel_id });
+        const workspace = slackWorkspace({ teamId: command.team_id, enterpriseId: command.enterprise_id, isEnterpriseInstall: command.is_enterprise_install === 'true' });
+        const answer = await deps.assistant.answer({ text: question, platform: 'slack', userId: command.user_id, conversationId: command.channel_id }, workspace ? { workspace } : {});
         await sendEphemeralAnswer(deps, client, respond, { channel: command.channel_id, user: command.user_id }, answer, /^compare\b/i.test(question), answer.intent === 'help', question);
       },
       { client, target, user: command.user_id },

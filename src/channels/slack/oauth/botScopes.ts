@@ -12,5 +12,6 @@ export const BOT_SCOPES = [
   'groups:read',
   'im:history',
   'im:write',
+  'usergroups:read',
   'users:read',
 ] as const;

@@ -7,6 +7,7 @@ import { isSlackUserId, questionFromSlackText } from '../slackText';
 import { SLACK_ASKED, type SlackAskedPayload } from './askedJobs';
 import { authorized, classifySlackError, type SlackHandlerDeps } from './handlers';
 import { EXPIRED_TEXT } from './replyJobs';
+import { slackWorkspace } from '../workspace';
 
 export const NO_TEXT = 'That message has no text I can read (only its text is used, not files or attachments), so there is nothing to answer. (Only you can see this.)';
 
@@ -56,7 +57,7 @@ export function askedJobHandlers(deps: SlackHandlerDeps): Record<string, JobHand
       return { status: 'sent' };
     }
     const query: Query = { text: question, platform: 'slack', userId: p.user, conversationId: p.channel, threadId: p.contextThread };
-    const result = await deps.assistant.answer(query, { skipRateLimit: true });
+    const result = await deps.assistant.answer(query, { skipRateLimit: true, workspace: slackWorkspace(p) });
     deps.logger.info({ event: 'slack_asked', origin: p.origin, answerId: result.id, interactionId: p.interactionId }, 'question asked by shortcut or Home tab answered');
     let posted: { channel?: string; ts?: string };
     let intro = askedIntro(p, question);

@@ -108,7 +108,7 @@ export function slackJobHandlers(deps: SlackHandlerDeps): Record<string, JobHand
       ...(p.contextThread ? { threadId: p.contextThread } : {}),
     };
     // The per-user limit was applied when the event was admitted, across replicas.
-    const result = await deps.assistant.answer(query, { skipRateLimit: true });
+    const result = await deps.assistant.answer(query, { skipRateLimit: true, workspace: slackWorkspace(p) });
     const options = escalateOption(deps.escalation, query.text);
     const message = renderSlackAnswer(result, options);
     const client = deps.clientFor(token);

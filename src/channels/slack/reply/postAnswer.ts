@@ -36,7 +36,7 @@ export async function answerIntoConversation(
   given: RenderOptions = {},
 ): Promise<Answer> {
   const options: RenderOptions = { ...escalateOption(deps.escalationChannel, query.text), ...given };
-  const answer = await deps.assistant.answer(query);
+  const answer = await deps.assistant.answer(query, target.workspace ? { workspace: target.workspace } : {});
   const posted = await postMessage(deps.pacer, client, target, renderSlackAnswer(answer, options));
   const phrased = await deps.assistant.phrase(answer, query, { workspace: target.workspace });
   if (phrased && posted.ts) {

@@ -28,7 +28,10 @@ export interface TeamsEscalationAnswerPayload {
   curatorName: string;
 }
 
-export type TeamsDigestPayload = DigestPayload;
+export interface TeamsDigestPayload extends DigestPayload {
+  /** A digest kept while the channel could not be reached covers every week kept (from the first's start). */
+  weeks?: string[];
+}
 
 /** The lane of a Teams channel: its conversation id, as a conversation's lane is. */
 export function channelLane(channel: string): string {

@@ -1,4 +1,4 @@
-import type { ConversationReference, TurnContext } from 'botbuilder';
+import { TurnContext, type ConversationParameters, type ConversationReference } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Metrics } from '../../../metrics';
 import type { Assistant } from '../../../conversation/assistant';
@@ -40,14 +40,26 @@ export function classifyConnectorError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
+/**
+ * Creates a conversation (CloudAdapter.createConversationAsync with the bot's app id): in a Teams
+ * channel, a new post whose first message is `parameters.activity`. The caller checks the
+ * service URL first: the connector call happens before any turn, so no middleware sees it.
+ */
+export type CreateConversation = (serviceUrl: string, parameters: ConversationParameters, logic: (context: TurnContext) => Promise<void>) => Promise<void>;
+
 /** Sending from an outbox job: a turn of its own on a conversation, and a private note to one user. */
 export interface TeamsSenders {
   inConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>, replyToId?: string): Promise<void>;
+  /**
+   * A new conversation (a post in a Teams channel) with `parameters.activity` as its first
+   * message; resolves with the reference of the conversation made.
+   */
+  newConversation(serviceUrl: string, parameters: ConversationParameters): Promise<Partial<ConversationReference>>;
   /** A note only the asker reads: in a personal chat, else the asker's stored personal chat (false: none, not sent). */
   notify(p: Pick<TeamsNoticePayload, 'reference' | 'personal' | 'userReferenceKey'>, text: string): Promise<boolean>;
 }
 
-export function teamsSenders(deps: Pick<TeamsHandlerDeps, 'continueConversation' | 'proactive' | 'logger'>): TeamsSenders {
+export function teamsSenders(deps: Pick<TeamsHandlerDeps, 'continueConversation' | 'proactive' | 'logger'> & { createConversation?: CreateConversation }): TeamsSenders {
   /**
    * One turn of its own on the conversation, marked as the outbox's. The failure is caught
    * inside the turn: the adapter would otherwise hand it to onTurnError (an apology) and the
@@ -92,7 +104,20 @@ export function teamsSenders(deps: Pick<TeamsHandlerDeps, 'continueConversation'
     await inConversation(personal, async (context) => void (await context.sendActivity(renderTeamsNotice(text))));
     return true;
   };
-  return { inConversation, notify };
+  const newConversation = async (serviceUrl: string, parameters: ConversationParameters): Promise<Partial<ConversationReference>> => {
+    if (!deps.createConversation) throw new GiveUp('this bot cannot create conversations');
+    let made: Partial<ConversationReference> | undefined;
+    try {
+      await deps.createConversation(serviceUrl, parameters, async (context) => {
+        made = TurnContext.getConversationReference(context.activity);
+      });
+    } catch (err) {
+      throw classifyConnectorError(err);
+    }
+    if (!made?.conversation?.id) throw new GiveUp('the Bot Connector created no conversation');
+    return made;
+  };
+  return { inConversation, notify, newConversation };
 }
 
 export function teamsJobHandlers(deps: TeamsHandlerDeps): Record<string, JobHandler> {
@@ -110,7 +135,7 @@ export function teamsJobHandlers(deps: TeamsHandlerDeps): Record<string, JobHand
     let result;
     try {
       // The per-user limit was applied when the activity was admitted, across replicas.
-      result = await deps.assistant.answer(query, { skipRateLimit: true });
+      result = await deps.assistant.answer(query, { skipRateLimit: true, ...(p.workspace ? { workspace: p.workspace } : {}) });
     } catch (err) {
       // Not the connector's fault, and retrying would fail the same way: apologise once.
       deps.metrics.errors.inc({ component: 'teams' });

@@ -16,6 +16,7 @@ export const ALREADY_SENT_NOTE = 'You already sent this answer to the security t
 export const ALREADY_ANSWERED_NOTE = 'This question has been answered already; the card in the channel shows the answer.';
 export const CLOSED_NOTE = 'This escalation is closed.';
 export const NOT_HERE_NOTE = 'Escalations are answered in the curators\u2019 channel only.';
+export const NOT_A_CURATOR_NOTE = 'Only the knowledge-base curators can answer or close escalations (TEAMS_CURATORS). If you should be one, ask whoever runs whosecures to add you.';
 export const UNKNOWN_NOTE = 'This escalation is no longer in the store.';
 export const ANSWER_SAVED_NOTE = 'Thanks: your answer goes to the asker, and it is kept as a proposed knowledge change for review.';
 

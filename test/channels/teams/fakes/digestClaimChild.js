@@ -16,7 +16,7 @@ const quiet = { info() {}, warn() {}, error() {}, debug() {} };
   const results = [];
   for (const at of weeks) {
     results.push(
-      await queueWeeklyDigest({ store, worker: { wake() {} }, logger: quiet, metrics: { errors: { inc() {} } }, platform: 'teams', channel: process.env.CHANNEL, job: digestJob, now: () => new Date(at) }),
+      await queueWeeklyDigest({ store, worker: { wake() {} }, logger: quiet, metrics: { errors: { inc() {} }, digests: { inc() {} } }, platform: 'teams', channel: process.env.CHANNEL, job: digestJob, now: () => new Date(at) }),
     );
   }
   await store.close();

@@ -33,6 +33,11 @@ export class FakeConnector {
     return this.calls.filter((c) => c.body.type === 'message');
   }
 
+  /** Conversations the bot created (POST /v3/conversations: a new post in a channel, a new chat). */
+  get created(): RecordedCall[] {
+    return this.calls.filter(isCreateConversation);
+  }
+
   /** Resolves once `count` message activities have been recorded. */
   waitForMessages(count: number): Promise<void> {
     if (this.messages.length >= count) return Promise.resolve();
@@ -58,7 +63,14 @@ export class FakeConnector {
         const call = { method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization, body, at: Date.now() };
         this.calls.push(call);
         this.onCall?.(call);
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `reply-${this.calls.length}` }));
+        if (isCreateConversation(call)) {
+          // A new post in a channel: the conversation is the channel's thread of that first message.
+          const channel = (body.channelData as { channel?: { id?: string } } | undefined)?.channel?.id;
+          const activityId = `${1_700_000_000_000 + this.calls.length}`;
+          res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: channel ? `${channel};messageid=${activityId}` : `a:created-${this.calls.length}`, activityId }));
+        } else {
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `reply-${this.calls.length}` }));
+        }
         const done = this.waiters.filter((w) => this.messages.length >= w.count);
         this.waiters = this.waiters.filter((w) => this.messages.length < w.count);
         for (const w of done) w.resolve();
@@ -76,6 +88,10 @@ export class FakeConnector {
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
+}
+
+function isCreateConversation(call: RecordedCall): boolean {
+  return call.method === 'POST' && /^\/v3\/conversations\/?(\?|$)/.test(call.path) && call.body.failedWith === undefined;
 }
 
 function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {

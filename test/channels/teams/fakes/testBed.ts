@@ -24,7 +24,7 @@ export interface TeamsTestBed {
   close(): Promise<void>;
 }
 
-export async function startTeamsTestBed(options: { appId: string; password?: string; env?: Record<string, string> }): Promise<TeamsTestBed> {
+export async function startTeamsTestBed(options: { appId: string; password?: string; env?: Record<string, string> | ((connectorUrl: string) => Record<string, string>) }): Promise<TeamsTestBed> {
   const outboundToken = `outbound-token-${options.appId.slice(0, 8)}`;
   const identity = await new FakeBotFrameworkIdentity().start();
   const connector = await new FakeConnector().start();
@@ -36,7 +36,7 @@ export async function startTeamsTestBed(options: { appId: string; password?: str
     MicrosoftAppTenantId: '99999999-8888-7777-6666-555555555555',
     BotOpenIdMetadata: identity.metadataUrl,
     TEAMS_SERVICE_URL_ALLOWLIST: '127.0.0.1',
-    ...options.env,
+    ...(typeof options.env === 'function' ? options.env(connector.url) : options.env),
   });
   const teams = app.app.channels.find((c) => c.name === 'teams') as TeamsChannel;
   const bearer = (claims: Partial<TokenClaims> = {}) => `Bearer ${identity.token({ appId: options.appId, serviceUrl: connector.url, ...claims })}`;
