@@ -73,7 +73,8 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
     // The situation stated in the curated phrases, or else in the condition's own words ("we never
     // set up proactive engagement", "only one writer, no replicas") when they clearly point to one.
     const stated = matchCondition(ctx.kb, own, ctx.clean) ?? ctx.units.conditionByWords(asked, own, CONDITION_WORDS_SCORE);
-    if (stated && stated.owner === 'shared') {
+    // ...unless the action is the area's own ("who patches the OS on RDS Custom?"), which every duty there does.
+    if (stated && stated.owner === 'shared' && !(asked.verb !== undefined && ctx.units.areaActions(own.area).has(asked.verb))) {
       // "RDS manages the master password in Secrets Manager; who rotates it?": the situation is
       // shared, the one action asked about is not.
       const performer = ctx.units.performerIn(asked, own, stated, SITUATION_PERFORMER_MARGIN);
