@@ -1,4 +1,4 @@
-import type { webApi } from '@slack/bolt';
+import type { types, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Assistant } from '../../../conversation/assistant';
 import type { Query } from '../../../engine/types';
@@ -66,6 +66,15 @@ export function classifySlackError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(errorSummary(err).message));
 }
 
+/**
+ * Block Kit as the form field the Web API client sends anyway (it JSON-encodes every object
+ * argument), serialised once here: the client also builds a debug line of the redacted
+ * arguments on every call, whatever the log level, and a string is not walked block by block.
+ */
+export function blocksField(blocks: readonly unknown[]): types.KnownBlock[] {
+  return JSON.stringify(blocks) as unknown as types.KnownBlock[];
+}
+
 async function call<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
@@ -117,7 +126,7 @@ export function slackJobHandlers(deps: SlackHandlerDeps): Record<string, JobHand
         channel: p.channel,
         ...(p.threadTs ? { thread_ts: p.threadTs } : {}),
         text: message.text,
-        blocks: message.blocks,
+        blocks: blocksField(message.blocks),
         unfurl_links: false,
         unfurl_media: false,
       }),
@@ -130,7 +139,7 @@ export function slackJobHandlers(deps: SlackHandlerDeps): Record<string, JobHand
         if (!phrased || !posted.ts) return;
         const update = renderSlackAnswer(phrased, options);
         await client.chat
-          .update({ channel: posted.channel ?? p.channel, ts: posted.ts, text: update.text, blocks: update.blocks })
+          .update({ channel: posted.channel ?? p.channel, ts: posted.ts, text: update.text, blocks: blocksField(update.blocks) })
           .catch((err: unknown) => deps.logger.warn({ err: errorSummary(err), event: 'slack_update_failed', answerId: result.id }, 'could not update the answer with its phrasing'));
       },
     };
