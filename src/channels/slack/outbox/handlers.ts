@@ -115,6 +115,9 @@ export function slackJobHandlers(deps: SlackHandlerDeps): Record<string, JobHand
       userId: p.user,
       conversationId: p.channel,
       ...(p.contextThread ? { threadId: p.contextThread } : {}),
+      // A thread this mention starts has nothing earlier to read (the answer still leaves the
+      // thread's context for follow-ups): no store read for it.
+      ...(p.newThread ? { context: {} } : {}),
     };
     // The per-user limit was applied when the event was admitted, across replicas.
     const result = await deps.assistant.answer(query, { skipRateLimit: true, workspace: slackWorkspace(p) });

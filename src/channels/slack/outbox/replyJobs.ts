@@ -24,6 +24,11 @@ export interface SlackAnswerPayload extends SlackJobTarget {
   botUserId?: string;
   /** Thread id for the conversation context (a DM's top level is one thread). */
   contextThread?: string;
+  /**
+   * The mention starts its thread (it was not posted in one): the thread has no earlier answer,
+   * so there is no context to read. Absent on jobs written before this field existed.
+   */
+  newThread?: true;
   eventId: string;
 }
 
@@ -113,6 +118,7 @@ export function admissionFor(body: EventBody, limits: ReplyLimits, botUserId?: s
     text: str(event.text) ?? '',
     ...(bot ? { botUserId: bot } : {}),
     contextThread: threadTs ?? DM_THREAD,
+    ...(isMention && !str(event.thread_ts) ? { newThread: true as const } : {}),
     eventId: body.event_id,
   };
   const lane = slackLane({ teamId, enterpriseId, channel });
