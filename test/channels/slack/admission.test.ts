@@ -2,7 +2,7 @@ import { admissionFor, type SlackAnswerPayload } from '../../../src/channels/sla
 import { directMessage, mention } from './payloads';
 
 const limits = { maxChannelDepth: 20, perUserPerMinute: 10 };
-const payloadOf = (body: Record<string, unknown>) => admissionFor(body as Parameters<typeof admissionFor>[0], limits).job?.payload as unknown as SlackAnswerPayload;
+const payloadOf = (body: Record<string, unknown>) => admissionFor(body as unknown as Parameters<typeof admissionFor>[0], limits).job?.payload as unknown as SlackAnswerPayload;
 
 describe('Slack outbox admission', () => {
   it('marks a mention that starts its thread as a new thread, with the thread under the mention', () => {
