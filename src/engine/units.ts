@@ -76,6 +76,7 @@ export class UnitIndex {
   private readonly byCell = new Map<string, Unit[]>();
   private readonly cellsOfService = new Map<string, Cell[]>();
   private readonly directObjects = new Map<string, Set<string>>();
+  private readonly readings = new WeakMap<string[], { negated: ReadonlySet<number>; asked: Map<string, AskedQuestion> }>();
   private readonly idf = new Map<string, number>();
   private readonly serviceWords = new Map<string, Set<string>>();
 
@@ -149,6 +150,18 @@ export class UnitIndex {
    * service name. `tokens` are the question's normalised words, `negated` their negated positions.
    */
   read(tokens: string[], negated: ReadonlySet<number>, cell: Cell): AskedQuestion {
+    // One question is read for several cells of one service (its own cell, the service's other
+    // cells, the stated situation): the reading depends only on the service's name.
+    let byService = this.readings.get(tokens);
+    if (!byService || byService.negated !== negated) this.readings.set(tokens, (byService = { negated, asked: new Map() }));
+    const cached = byService.asked.get(cell.service);
+    if (cached) return cached;
+    const asked = this.readFresh(tokens, negated, cell);
+    byService.asked.set(cell.service, asked);
+    return asked;
+  }
+
+  private readFresh(tokens: string[], negated: ReadonlySet<number>, cell: Cell): AskedQuestion {
     const kept = tokens.filter((_, i) => !negated.has(i));
     const skip = this.serviceWords.get(cell.service);
     const asked = this.verbs.askedVerbAt(kept);
@@ -263,7 +276,7 @@ export class UnitIndex {
     const best = ranked[0];
     if (best.unit.cellId === chosen.id || best.score < limits.minScore) return undefined;
     // A question that names an action is about a unit that performs it, not one that only shares its object.
-    if (this.verbs.askedVerb(tokens.filter((_, i) => !negated.has(i))) !== undefined && !best.verbMatch) return undefined;
+    if (this.read(tokens, negated, chosen).verb !== undefined && !best.verbMatch) return undefined;
     const runnerUp = ranked.find((r) => r.unit.side !== best.unit.side)?.score ?? 0;
     const inChosen = ranked.find((r) => r.unit.cellId === chosen.id)?.score ?? 0;
     if (best.score < runnerUp * limits.margin || best.score < inChosen * limits.overChosen) return undefined;
