@@ -85,3 +85,12 @@ describe('scope: an everyday word right after an uncovered service is a thing of
     expect(a.verdict).not.toBe('unknown');
   });
 });
+
+describe('situations: being on the defaults is a situation', () => {
+  it('answers from the condition that describes the default when the asker says they kept it', () => {
+    const a = ask('our sqs queue was created with all defaults: who manages the key that encrypts it?');
+    expect(a.cells[0]).toBe('sqs.key-management');
+    expect(a.verdict).toBe('aws');
+    expect(a.text).toMatch(/the default/);
+  });
+});

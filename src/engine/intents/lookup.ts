@@ -1,4 +1,4 @@
-import type { Cell, Owner } from '../../knowledge/types';
+import type { Cell, Condition, Owner } from '../../knowledge/types';
 import { normalizeText } from '../../text/normalize';
 import { answerFromCell, baseAnswer, type OwnerOverride } from '../build';
 import { lowerFirst } from '../answerText';
@@ -29,6 +29,22 @@ const CHOICE_OBJECT_SCORE = 3;
 const SITUATION_PERFORMER_MARGIN = 1.5;
 /** Evidence a condition's own words need to state the asker's situation without a curated phrase (tuned likewise). */
 const CONDITION_WORDS_SCORE = 22;
+
+/**
+ * "with default settings", "we never touched it": the asker states being on the defaults (not
+ * "is it encrypted by default?", which asks what the default is).
+ */
+const ON_DEFAULTS = /\b((with|on|at|using|kept|left) (the |all |its |their )?(defaults?|default settings|default config\w*)|defaults? (settings|config\w*)|all defaults|never (touched|changed|configured)|did ?n t (touch|change|configure)|left (it|them|everything|all) (as is|alone)|untouched|stock settings)\b/;
+/** A condition about the default itself, not about moving away from it ("before the default changed", "not enabled"). */
+const DEFAULT_SITUATION = /\bdefault\b/i;
+const AWAY_FROM_DEFAULT = /\b(not|before|without|unless|instead|no longer|other than|changed|turned on|enabled)\b/i;
+
+/** The cell's condition that describes its default, when the question says it is on the defaults. */
+function defaultCondition(cell: Cell, normalized: string): Condition | undefined {
+  if (!ON_DEFAULTS.test(normalized)) return undefined;
+  const defaults = cell.conditions.filter((c) => DEFAULT_SITUATION.test(c.when) && !AWAY_FROM_DEFAULT.test(c.when));
+  return defaults.length === 1 ? defaults[0] : undefined;
+}
 
 export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string): { cell: Cell; override?: OwnerOverride; confidence: number } | undefined {
   // "who patches the hosts our ECS containers run on?": where the service lets you run the hosts
@@ -72,7 +88,7 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
     }
     // The situation stated in the curated phrases, or else in the condition's own words ("we never
     // set up proactive engagement", "only one writer, no replicas") when they clearly point to one.
-    const stated = matchCondition(ctx.kb, own, ctx.clean) ?? ctx.units.conditionByWords(asked, own, CONDITION_WORDS_SCORE);
+    const stated = matchCondition(ctx.kb, own, ctx.clean) ?? ctx.units.conditionByWords(asked, own, CONDITION_WORDS_SCORE) ?? defaultCondition(own, ctx.detection.normalized);
     // ...unless the action is the area's own ("who patches the OS on RDS Custom?"), which every duty there does.
     if (stated && stated.owner === 'shared' && !(asked.verb !== undefined && ctx.units.areaActions(own.area).has(asked.verb))) {
       // "RDS manages the master password in Secrets Manager; who rotates it?": the situation is
