@@ -63,7 +63,7 @@ export function guardReason(normalized: string): GuardReason | undefined {
 }
 
 /** Requests no AWS word can make relevant: "a poem about S3" is still a poem. */
-const ALWAYS_UNRELATED = /\b(poem|poems|haiku|limerick|joke|jokes|horoscope|bedtime story|love letter|(in|into) (french|spanish|german|italian|portuguese|japanese|chinese|korean|hindi|arabic|dutch|polish))\b|\b(recipe|recipes) (for|of) (a |an |the )?(cake|bread|pasta|dinner|lunch|soup|cookies|pizza|curry)|\btranslate (this|that|it|the following|into|to)\b|\bhow much (does|do|is|will|would)\b.{0,60}\b(cost|costs|charge|pay|price)\b|\b(price|pricing|cost) (per|of an?|for an?)\b.{0,30}\b(hour|month|instance|gb|request)\b|\bper hour\b|\b(cheapest|cheaper|discount|savings plan|reserved instances?|free tier limits?|savings plans)\b/;
+const ALWAYS_UNRELATED = /\b(poem|poems|haiku|limerick|joke|jokes|horoscope|bedtime story|love letter|(in|into|to) (french|spanish|german|italian|portuguese|japanese|chinese|korean|hindi|arabic|dutch|polish))\b|\b(recipe|recipes) (for|of) (a |an |the )?(cake|bread|pasta|dinner|lunch|soup|cookies|pizza|curry)|\btranslate (this|that|it|the following|into|to)\b|\bhow much (does|do|is|will|would)\b.{0,60}\b(cost|costs|charge|pay|price)\b|\b(price|pricing|cost) (per|of an?|for an?)\b.{0,30}\b(hour|month|instance|gb|request)\b|\bper hour\b|\b(cheapest|cheaper|discount|savings plan|reserved instances?|free tier limits?|savings plans)\b/;
 
 export function isAlwaysUnrelated(normalized: string): boolean {
   return ALWAYS_UNRELATED.test(normalized);
