@@ -7,9 +7,10 @@ import type { HttpRoute } from '../server';
 import type { Store } from '../store/types';
 import type { SearchIndex } from '../engine/search';
 
-/** What every channel (Slack, Teams) receives from the composition root. */
-export interface ChannelDeps {
-  config: Config;
+/** What every channel (Slack, Teams) receives from the composition root: its own settings and the shared services. */
+export interface ChannelDeps<Settings> {
+  /** The settings this channel reads and no others (built once in src/app.ts). */
+  settings: Settings;
   kb: KnowledgeBase;
   assistant: Assistant;
   /** The router's search index (built once at start-up). */
@@ -18,6 +19,18 @@ export interface ChannelDeps {
   logger: Logger;
   metrics: Metrics;
 }
+
+/** The reply outbox's settings, read by every channel. */
+export const OUTBOX_SETTING_KEYS = [
+  'OUTBOX_ACK_BOUND_MS',
+  'OUTBOX_MAX_HELD',
+  'OUTBOX_MAX_AGE_SECONDS',
+  'OUTBOX_CONCURRENCY',
+  'OUTBOX_MAX_CHANNEL_DEPTH',
+  'RATE_LIMIT_PER_MINUTE',
+] as const satisfies readonly (keyof Config)[];
+
+export type OutboxSettings = Pick<Config, (typeof OUTBOX_SETTING_KEYS)[number]>;
 
 /** A channel contributes HTTP routes and may hold connections of its own (Socket Mode). */
 export interface Channel {
