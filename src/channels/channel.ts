@@ -32,6 +32,14 @@ export const OUTBOX_SETTING_KEYS = [
 
 export type OutboxSettings = Pick<Config, (typeof OUTBOX_SETTING_KEYS)[number]>;
 
+/** The outbox worker's and intake's limits, read the same way by every channel. */
+export function outboxLimits(settings: OutboxSettings): { worker: { maxAgeMs: number; concurrency: number }; intake: { ackBoundMs: number; maxHeld: number } } {
+  return {
+    worker: { maxAgeMs: settings.OUTBOX_MAX_AGE_SECONDS * 1000, concurrency: settings.OUTBOX_CONCURRENCY },
+    intake: { ackBoundMs: settings.OUTBOX_ACK_BOUND_MS, maxHeld: settings.OUTBOX_MAX_HELD },
+  };
+}
+
 /** A channel contributes HTTP routes and may hold connections of its own (Socket Mode). */
 export interface Channel {
   name: string;

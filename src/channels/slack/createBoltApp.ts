@@ -1,5 +1,5 @@
 import { App, SocketModeReceiver, webApi } from '@slack/bolt';
-import type { ChannelDeps } from '../channel';
+import { outboxLimits, type ChannelDeps } from '../channel';
 import type { SlackSettings } from './settings';
 import { cachedAuthorize } from './authorize';
 import { boltLogger } from './boltLogger';
@@ -134,16 +134,14 @@ export function createSlackBolt(deps: ChannelDeps<SlackSettings>): SlackBolt {
       ...digestJobHandlers({ ...handlerDeps, store, kb: deps.kb, metrics }),
     },
     laneSpacingMs: (job) => (PACED_KINDS.has(job.kind) ? settings.SLACK_POST_SPACING_MS : 0),
-    maxAgeMs: settings.OUTBOX_MAX_AGE_SECONDS * 1000,
-    concurrency: settings.OUTBOX_CONCURRENCY,
+    ...outboxLimits(settings).worker,
   });
   let gate: ReturnType<typeof installOutboxGate> | undefined;
   const intake = new EventIntake({
     store,
     logger,
     metrics,
-    ackBoundMs: settings.OUTBOX_ACK_BOUND_MS,
-    maxHeld: settings.OUTBOX_MAX_HELD,
+    ...outboxLimits(settings).intake,
     leaser: worker,
     onLateOutcome: (input, outcome) => gate?.onLateOutcome(input, outcome),
   });

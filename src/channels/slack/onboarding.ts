@@ -4,6 +4,7 @@ import type { SlackSettings } from './settings';
 import { loadCourse } from '../../onboarding/course';
 import { parseAnswerValue, parseLessonValue, ONBOARDING_ACTIONS } from '../../onboarding/actions';
 import { OnboardingService, type ScheduledRef, type StartResult, type UserRef } from '../../onboarding/service';
+import { NOT_TAKING_COURSE, ONBOARDING_STOPPED } from '../../onboarding/text';
 import type { OnboardingProgress } from '../../store/types';
 import { withApology } from './reply/apology';
 import type { ChannelPacer } from './reply/channelPacer';
@@ -31,6 +32,8 @@ interface Workspace {
   enterpriseId?: string | undefined;
   isEnterpriseInstall?: boolean | undefined;
 }
+
+const STOPPED = `${ONBOARDING_STOPPED} Type /whosecures onboard to start again.`;
 
 /** Writes an onboarding message to the reply outbox; its worker posts it, paced with the DM's other posts. */
 export type EnqueueSlackMessage = (target: SlackJobTarget, message: SlackMessage) => Promise<void>;
@@ -136,7 +139,7 @@ export function registerSlackOnboarding(app: App, deps: ChannelDeps<SlackSetting
     await withApology(handlerDeps, 'onboarding.stop', async () => {
       const out = await service.optOut(slackUser(message.user!));
       await cancel(client, out.cancel);
-      await post(context, message.channel, renderSlackNotice(out.progress ? 'Onboarding stopped: no more lessons will arrive. Type /whosecures onboard to start again.' : 'You are not taking the onboarding course.'));
+      await post(context, message.channel, renderSlackNotice(out.progress ? STOPPED : NOT_TAKING_COURSE));
     });
   });
 
@@ -178,7 +181,7 @@ export function registerSlackOnboarding(app: App, deps: ChannelDeps<SlackSetting
     await withApology(handlerDeps, 'onboarding.opt_out', async () => {
       const out = await service.optOut(slackUser(body.user.id));
       await cancel(client, out.cancel);
-      await reply(respond, renderSlackNotice('Onboarding stopped: no more lessons will arrive. Type /whosecures onboard to start again.'));
+      await reply(respond, renderSlackNotice(STOPPED));
     });
   });
 
@@ -191,7 +194,7 @@ export function registerSlackOnboarding(app: App, deps: ChannelDeps<SlackSetting
       if (arg?.toLowerCase() === 'stop') {
         const out = await service.optOut(slackUser(command.user_id));
         await cancel(client, out.cancel);
-        return reply(respond, renderSlackNotice('Onboarding stopped: no more lessons will arrive.'));
+        return reply(respond, renderSlackNotice(ONBOARDING_STOPPED));
       }
       let target = command.user_id;
       if (arg) {

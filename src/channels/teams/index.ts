@@ -2,7 +2,7 @@ import { Channels, CloudAdapter, UserState, type TurnContext } from 'botbuilder'
 import { loadCourse } from '../../onboarding/course';
 import { OnboardingService } from '../../onboarding/service';
 import { StoreBotStorage } from '../../store/botframeworkStorage';
-import type { Channel, ChannelDeps } from '../channel';
+import { outboxLimits, type Channel, type ChannelDeps } from '../channel';
 import type { TeamsSettings } from './settings';
 import { teamsAuthMode } from './authOptions';
 import { TeamsBotAuthentication } from './authentication';
@@ -128,16 +128,14 @@ export async function createTeamsChannel(deps: ChannelDeps<TeamsSettings>, optio
     metrics,
     handlers: { ...teamsJobHandlers({ assistant, logger, metrics, background, continueConversation, proactive, escalation: escalations.enabled }), ...escalations.jobHandlers() },
     laneSpacingMs: (job) => (PACED_KINDS.has(job.kind) || job.kind.startsWith('teams.onboarding') ? settings.TEAMS_POST_SPACING_MS : 0),
-    maxAgeMs: settings.OUTBOX_MAX_AGE_SECONDS * 1000,
-    concurrency: settings.OUTBOX_CONCURRENCY,
+    ...outboxLimits(settings).worker,
   });
   wakeWorker = () => worker.wake();
   const intake = new EventIntake({
     store,
     logger,
     metrics,
-    ackBoundMs: settings.OUTBOX_ACK_BOUND_MS,
-    maxHeld: settings.OUTBOX_MAX_HELD,
+    ...outboxLimits(settings).intake,
     leaser: worker,
     onLateOutcome: (input, outcome) => replies?.onLateOutcome(input, outcome),
   });
