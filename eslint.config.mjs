@@ -39,6 +39,14 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': noImport([['**/channels/**'], 'the assistant serves every channel and knows none of them']) },
   },
   {
+    files: ['src/channels/slack/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/teams', '**/teams/**'], message: 'a channel knows no other channel' }, { group: ['**/config'], importNames: ['loadConfig', 'envSchema'], message: 'a channel reads only its own settings (ChannelDeps.settings, built in src/app.ts)' }] }] },
+  },
+  {
+    files: ['src/channels/teams/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/slack', '**/slack/**'], message: 'a channel knows no other channel' }, { group: ['**/config'], importNames: ['loadConfig', 'envSchema'], message: 'a channel reads only its own settings (ChannelDeps.settings, built in src/app.ts)' }] }] },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     // Tests read terminal output, escape sequences included.
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', 'no-control-regex': 'off' },

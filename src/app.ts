@@ -10,8 +10,10 @@ import { createMetrics, type Metrics } from './metrics';
 import { createHttpServer, sendJson, type HttpRoute } from './server';
 import { openStore } from './store';
 import type { Store } from './store/types';
-import type { Channel, ChannelDeps } from './channels/channel';
-import { channelFactories } from './channels';
+import type { Channel } from './channels/channel';
+import { channelFactories, type ChannelSettings, type SharedChannelDeps } from './channels';
+import { SLACK_SETTING_KEYS, type SlackSettings } from './channels/slack/settings';
+import { BOT_FRAMEWORK_ENV_KEYS, TEAMS_SETTING_KEYS, type TeamsSettings } from './channels/teams/settings';
 import { createLlm } from './phrasing/create';
 import { matrixCsvRoute, matrixRoute } from './curator/matrixRoute';
 import { teamsTabRoutes } from './curator/teamsTabRoute';
@@ -67,10 +69,11 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
   });
 
-  const deps: ChannelDeps = { config, kb, assistant, search: router.search, store, logger, metrics };
+  const deps: SharedChannelDeps = { kb, assistant, search: router.search, store, logger, metrics };
+  const settings = channelSettings(config);
   const channels: Channel[] = [];
   for (const factory of channelFactories) {
-    const channel = await factory(deps);
+    const channel = await factory(deps, settings);
     if (channel) channels.push(channel);
   }
 
@@ -135,4 +138,26 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
       await store.close().catch((err: unknown) => logger.warn({ err }, 'store close failed'));
     },
   };
+}
+
+/** Each channel's settings, and nothing else: no channel reads another's settings or the raw environment. */
+export function channelSettings(config: Config): ChannelSettings {
+  return { slack: slackSettings(config), teams: teamsSettings(config) };
+}
+
+export function slackSettings(config: Config): SlackSettings {
+  return { ...pick(config, SLACK_SETTING_KEYS), installationsEncrypted: Boolean(config.STORE_ENCRYPTION_KEY) };
+}
+
+export function teamsSettings(config: Config): TeamsSettings {
+  const botFramework: TeamsSettings['botFramework'] = {};
+  for (const key of BOT_FRAMEWORK_ENV_KEYS) {
+    const value = config.raw[key]?.trim();
+    if (value) botFramework[key] = value;
+  }
+  return { ...pick(config, TEAMS_SETTING_KEYS), botFramework };
+}
+
+function pick<K extends keyof Config>(config: Config, keys: readonly K[]): Pick<Config, K> {
+  return Object.fromEntries(keys.map((key) => [key, config[key]])) as Pick<Config, K>;
 }

@@ -200,7 +200,7 @@ export interface Config extends Env {
   slackCurators: string[];
   /** DIGEST_CHANNEL read: one target without a workspace (SLACK_BOT_TOKEN), or one per workspace (SLACK_CLIENT_ID). */
   slackDigests: SlackDigestTarget[];
-  /** The raw environment, for libraries that read their own keys (botbuilder's auth config). */
+  /** The raw environment, for libraries that read their own keys: src/app.ts takes botbuilder's auth keys from it for the Teams channel. */
   raw: Record<string, string | undefined>;
 }
 

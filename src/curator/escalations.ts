@@ -20,6 +20,17 @@ export interface EscalationRequest {
   cell?: string;
 }
 
+/** The words every channel's escalation messages use, each written once (the channels add their markup). */
+export const ESCALATION_TEXT = {
+  /** The label of the button on an answer. */
+  button: 'Ask the security team',
+  /** The heading of the message in the curators' channel. */
+  title: 'Question for the security team',
+  /** Under the curator's answer form. */
+  keptAsProposal: 'It is also kept as a proposed knowledge change for review into the knowledge base.',
+  unknown: 'This escalation is no longer in the store.',
+} as const;
+
 export const ESCALATION_QUESTION_MAX = 1200;
 export const ESCALATION_SUMMARY_MAX = 300;
 /** The longest curator answer a form takes (Slack's modal, the Teams dialog). */

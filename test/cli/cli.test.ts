@@ -2,15 +2,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { main } from '../../src/cli/main';
-import type { CliIo } from '../../src/cli/io';
+import { capture } from '../helpers/cliIo';
 
 const bin = join(__dirname, '../../bin/whosecures.js');
-
-function capture(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l) };
-}
 
 describe('whosecures ask', () => {
   it('prints the answer with numbered citations', async () => {

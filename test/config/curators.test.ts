@@ -1,14 +1,5 @@
-import { ConfigError, loadConfig } from '../../src/config';
-
-const problemsOf = (env: Record<string, string>): string[] => {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-};
+import { loadConfig } from '../../src/config';
+import { configProblems as problemsOf } from '../helpers/config';
 
 describe('curator settings', () => {
   it('SLACK_CURATORS lists user and user group ids and replaces ONBOARDING_ADMINS as the curators; unset, the admins are', () => {

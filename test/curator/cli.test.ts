@@ -3,18 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { kbCommand } from '../../src/cli/kb';
-import type { CliIo } from '../../src/cli/io';
 import { openStore } from '../../src/store';
 import { seedGaps } from './helpers/seedGaps';
 import { shippedKb } from './helpers/fixtureKb';
+import { capture } from '../helpers/cliIo';
 
 const bin = path.join(__dirname, '../../bin/whosecures.js');
-
-function capture(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l) };
-}
 
 describe('whosecures kb gaps / stats / matrix', () => {
   let dataDir: string;

@@ -1,30 +1,27 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { renderMatrixHtml } from '../../src/curator';
 import { startTestApp, type TestApp } from '../helpers/app';
+import { describeWithBrowser, launchChromium } from './helpers/browser';
 import { hostileKb } from './helpers/fixtureKb';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ARTIFACTS = path.join(__dirname, '../../artifacts');
 
-const describeBrowser = fs.existsSync(CHROMIUM) ? describe : describe.skip;
-if (!fs.existsSync(CHROMIUM)) console.warn(`[matrix browser test] SKIPPED: ${CHROMIUM} not found (apt-get install chromium)`);
+const describeBrowser = describeWithBrowser('matrix browser test');
 
 describeBrowser('the matrix page in headless Chromium', () => {
   let t: TestApp;
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   let context: BrowserContext;
   let page: Page;
-  let userDataDir: string;
   const requests: string[] = [];
   const problems: string[] = [];
 
   beforeAll(async () => {
     t = await startTestApp();
-    userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'whosecures-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, args: ARGS, viewport: { width: 1440, height: 900 } });
+    browser = await launchChromium({ width: 1440, height: 900 });
+    context = browser.context;
     page = context.pages()[0] ?? (await context.newPage());
     page.on('request', (r) => requests.push(r.url()));
     // CSP violations and script errors surface here; the page must have none.
@@ -34,9 +31,8 @@ describeBrowser('the matrix page in headless Chromium', () => {
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await t?.close();
-    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
   });
 
   it('shows one cell per knowledge-base cell and loads nothing else', async () => {

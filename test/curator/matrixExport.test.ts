@@ -1,18 +1,12 @@
 import { parse } from 'csv-parse';
 import { kbCommand } from '../../src/cli/kb';
-import type { CliIo } from '../../src/cli/io';
 import { CSV_HEADER, matrixCsv, matrixMarkdown } from '../../src/curator/matrixExport';
 import type { Cell, KnowledgeBase } from '../../src/knowledge/types';
 import { startTestApp } from '../helpers/app';
 import { hostileKb, modifiedKb, shippedKb } from './helpers/fixtureKb';
+import { capture } from '../helpers/cliIo';
 
 const VERDICT: Record<string, string> = { aws: 'AWS', customer: 'You', shared: 'Shared', depends: 'Depends' };
-
-function capture(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l) };
-}
 
 /** Parsed by csv-parse, a CSV reader that follows RFC 4180, into one object per record. */
 function parseCsv(text: string): Promise<Array<Record<string, string>>> {

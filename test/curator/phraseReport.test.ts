@@ -1,11 +1,11 @@
 import { kbCommand } from '../../src/cli/kb';
-import type { CliIo } from '../../src/cli/io';
 import { kbPhrases } from '../../src/curator/commands';
 import { curatedPhrases, formatPhraseReportText, phraseReport, routerParts, routerWithout, withoutPhrase, type PhraseRef } from '../../src/curator';
 import { createRouter } from '../../src/engine/router';
 import type { EvalQuestion } from '../../src/eval/evaluate';
 import type { KnowledgeBase } from '../../src/knowledge/types';
 import { modifiedKb } from './helpers/fixtureKb';
+import { capture } from '../helpers/cliIo';
 
 /**
  * A small knowledge base: the shipped services, areas and lexicon, but only the general rules
@@ -34,12 +34,6 @@ const QUESTIONS = [
 ];
 
 const find = (list: PhraseRef[], owner: string, phrase: string, kind: PhraseRef['kind'] = 'condition') => list.find((r) => r.owner === owner && r.phrase === phrase && r.kind === kind);
-
-function capture(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l) };
-}
 
 describe('kb phrases', () => {
   const kb = fixtureKb();

@@ -1,13 +1,9 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type BrowserContext, type Frame, type Page } from 'playwright-core';
+import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { TEAMS_FRAME_ANCESTORS } from '../../src/curator/teamsTabRoute';
 import { startTestApp, type TestApp } from '../helpers/app';
+import { describeWithBrowser, launchChromium } from './helpers/browser';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 /** The bot's public address as Teams would reach it; requests to it are served by the test app. */
 const PUBLIC = 'https://whosecures.test';
 /** The Teams client's own request for its list of host origins; the page's policy blocks it and the client uses its built-in list. */
@@ -31,8 +27,7 @@ window.addEventListener('message', function (e) {
 </script>`;
 }
 
-const describeBrowser = fs.existsSync(CHROMIUM) ? describe : describe.skip;
-if (!fs.existsSync(CHROMIUM)) console.warn(`[Teams tab browser test] SKIPPED: ${CHROMIUM} not found (apt-get install chromium)`);
+const describeBrowser = describeWithBrowser('Teams tab browser test');
 
 describe('GET /teams/matrix and the Teams client it loads', () => {
   it('may be framed by the Teams hosts only, and pins the Teams client by its hash', async () => {
@@ -73,16 +68,16 @@ describe('GET /teams/matrix and the Teams client it loads', () => {
 describeBrowser('the Teams tab in headless Chromium, framed by a Teams host', () => {
   jest.setTimeout(60000);
   let t: TestApp;
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   let context: BrowserContext;
   let page: Page;
-  let userDataDir: string;
   const requests: string[] = [];
   const problems: string[] = [];
 
   beforeAll(async () => {
     t = await startTestApp();
-    userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'whosecures-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, args: ARGS, viewport: { width: 1400, height: 900 } });
+    browser = await launchChromium({ width: 1400, height: 900 });
+    context = browser.context;
     context.on('request', (r) => requests.push(r.url()));
     await context.route('https://teams.microsoft.com/**', (route) => route.fulfill({ contentType: 'text/html', body: hostPage(`${PUBLIC}/teams/matrix`) }));
     await context.route('https://evil.example/**', (route) => route.fulfill({ contentType: 'text/html', body: hostPage(`${PUBLIC}/teams/matrix`) }));
@@ -94,9 +89,8 @@ describeBrowser('the Teams tab in headless Chromium, framed by a Teams host', ()
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await t?.close();
-    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
   });
 
   const tabFrame = (): Frame | undefined => page.frames().find((f) => f.url().startsWith(`${PUBLIC}/teams/matrix`));

@@ -2,18 +2,12 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
-import type { CliIo } from '../../src/cli/io';
 import { KnowledgeError } from '../../src/knowledge/errors';
 import { defaultKnowledgeDir, loadKnowledge } from '../../src/knowledge/loader';
 import { checkCourse } from '../../src/onboarding/checkCourse';
 import { loadCourse } from '../../src/onboarding/course';
 import { MAX_LESSON_WORDS } from '../../src/onboarding/schema';
-
-function capture(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l) };
-}
+import { capture } from '../helpers/cliIo';
 
 describe('the shipped onboarding course', () => {
   const kb = loadKnowledge();

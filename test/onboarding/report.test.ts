@@ -3,15 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import { onboardingCommand } from '../../src/cli/onboarding';
-import type { CliIo } from '../../src/cli/io';
 import { buildReport, csvField } from '../../src/onboarding/report';
 import { openStore } from '../../src/store/open';
-
-function capture(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l) };
-}
+import { capture } from '../helpers/cliIo';
 
 describe('whosecures onboarding report', () => {
   let dataDir: string;

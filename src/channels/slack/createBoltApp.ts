@@ -1,5 +1,6 @@
 import { App, SocketModeReceiver, webApi } from '@slack/bolt';
-import type { ChannelDeps } from '../channel';
+import { outboxLimits, type ChannelDeps } from '../channel';
+import type { SlackSettings } from './settings';
 import { cachedAuthorize } from './authorize';
 import { boltLogger } from './boltLogger';
 import { SlackHttpReceiver } from './httpReceiver';
@@ -57,25 +58,25 @@ export interface SlackBolt {
  * SLACK_APP_TOKEN is set; with SLACK_CLIENT_ID, the OAuth installer and per-workspace tokens), the Web API at SLACK_API_URL, then global middleware in order
  * (track work in flight, drop bots and edits, claim the event) and the listeners.
  */
-export function createSlackBolt(deps: ChannelDeps): SlackBolt {
-  const { config, logger, metrics, store, assistant } = deps;
+export function createSlackBolt(deps: ChannelDeps<SlackSettings>): SlackBolt {
+  const { settings, logger, metrics, store, assistant } = deps;
   const sdkLogger = boltLogger(logger);
-  const clientOptions = { ...webClientOptions({ slackApiUrl: config.SLACK_API_URL, logger, metrics }), logger: sdkLogger };
+  const clientOptions = { ...webClientOptions({ slackApiUrl: settings.SLACK_API_URL, logger, metrics }), logger: sdkLogger };
   // Distributed app: Bolt authorizes each event from its workspace's stored installation.
-  const oauth = config.slackOAuth ? createInstallProvider({ config, store, logger, metrics, boltLogger: sdkLogger, clientOptions }) : undefined;
+  const oauth = settings.slackOAuth ? createInstallProvider({ settings, store, logger, metrics, boltLogger: sdkLogger, clientOptions }) : undefined;
   const installer = oauth?.installer;
-  const botToken = config.SLACK_BOT_TOKEN;
+  const botToken = settings.SLACK_BOT_TOKEN;
   if (!installer && !botToken) throw new Error('SLACK_BOT_TOKEN is required for the Slack channel');
   const auth = botToken ? cachedAuthorize(new webApi.WebClient(undefined, clientOptions), botToken, logger) : undefined;
 
   let httpReceiver: SlackHttpReceiver | undefined;
   let receiver: SlackHttpReceiver | SocketModeReceiver;
-  if (!installer && config.slackMode === 'socket' && config.SLACK_APP_TOKEN) {
+  if (!installer && settings.slackMode === 'socket' && settings.SLACK_APP_TOKEN) {
     // The Socket Mode client mutates the options it is given, so it gets its own copy.
-    receiver = new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, logger: sdkLogger, installerOptions: { clientOptions: { ...clientOptions } } });
+    receiver = new SocketModeReceiver({ appToken: settings.SLACK_APP_TOKEN, logger: sdkLogger, installerOptions: { clientOptions: { ...clientOptions } } });
   } else {
-    if (!config.SLACK_SIGNING_SECRET) throw new Error('SLACK_SIGNING_SECRET is required in HTTP mode');
-    httpReceiver = new SlackHttpReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, logger, boltLogger: sdkLogger, metrics, installer });
+    if (!settings.SLACK_SIGNING_SECRET) throw new Error('SLACK_SIGNING_SECRET is required in HTTP mode');
+    httpReceiver = new SlackHttpReceiver({ signingSecret: settings.SLACK_SIGNING_SECRET, logger, boltLogger: sdkLogger, metrics, installer });
     receiver = httpReceiver;
   }
 
@@ -98,8 +99,8 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
   });
   app.use(ignoreBotsAndEdits);
   app.use(claimEvents(store, metrics, logger));
-  const pacer = new ChannelPacer(config.SLACK_POST_SPACING_MS);
-  const escalationChannel = config.ESCALATION_CHANNEL;
+  const pacer = new ChannelPacer(settings.SLACK_POST_SPACING_MS);
+  const escalationChannel = settings.ESCALATION_CHANNEL;
   const slackDeps = { assistant, store, logger, metrics, pacer, ...(escalationChannel ? { escalationChannel } : {}) };
   registerSlackListeners(app, slackDeps);
 
@@ -132,17 +133,15 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
       ...escalationJobHandlers({ ...handlerDeps, store, metrics }),
       ...digestJobHandlers({ ...handlerDeps, store, kb: deps.kb, metrics }),
     },
-    laneSpacingMs: (job) => (PACED_KINDS.has(job.kind) ? config.SLACK_POST_SPACING_MS : 0),
-    maxAgeMs: config.OUTBOX_MAX_AGE_SECONDS * 1000,
-    concurrency: config.OUTBOX_CONCURRENCY,
+    laneSpacingMs: (job) => (PACED_KINDS.has(job.kind) ? settings.SLACK_POST_SPACING_MS : 0),
+    ...outboxLimits(settings).worker,
   });
   let gate: ReturnType<typeof installOutboxGate> | undefined;
   const intake = new EventIntake({
     store,
     logger,
     metrics,
-    ackBoundMs: config.OUTBOX_ACK_BOUND_MS,
-    maxHeld: config.OUTBOX_MAX_HELD,
+    ...outboxLimits(settings).intake,
     leaser: worker,
     onLateOutcome: (input, outcome) => gate?.onLateOutcome(input, outcome),
   });
@@ -151,7 +150,7 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
     worker,
     logger,
     metrics,
-    limits: { maxChannelDepth: config.OUTBOX_MAX_CHANNEL_DEPTH, perUserPerMinute: config.RATE_LIMIT_PER_MINUTE },
+    limits: { maxChannelDepth: settings.OUTBOX_MAX_CHANNEL_DEPTH, perUserPerMinute: settings.RATE_LIMIT_PER_MINUTE },
     botUserId: () => auth?.identity()?.botUserId,
   });
   // Onboarding messages are outbox jobs: written before the listener returns, sent by the worker.
@@ -159,21 +158,21 @@ export function createSlackBolt(deps: ChannelDeps): SlackBolt {
     await store.enqueueJob(onboardingJob(target, message));
     worker.wake();
   });
-  const curators = slackCurators(config.slackCurators, logger);
+  const curators = slackCurators(settings.slackCurators, logger);
   if (escalationChannel && !curators.configured) {
     logger.warn({ event: 'slack_no_curators' }, 'ESCALATION_CHANNEL is set but no curators are (SLACK_CURATORS or ONBOARDING_ADMINS): nobody can answer or close escalations');
   }
   registerGapsCommand(app, slackDeps, { kb: deps.kb, curators, perWorkspace: Boolean(installer) });
   // The Home tab and the message shortcut queue their questions in the same outbox as mentions.
-  const askDeps = { ...slackDeps, intake, worker, limits: { maxChannelDepth: config.OUTBOX_MAX_CHANNEL_DEPTH, perUserPerMinute: config.RATE_LIMIT_PER_MINUTE } };
-  if (config.SLACK_HOME_TAB_ENABLED) {
-    registerAppHome(app, askDeps, { kb: deps.kb, curators, perWorkspace: Boolean(installer), questionLogEnabled: config.QUESTION_LOG_ENABLED, questionLogDays: config.QUESTION_LOG_DAYS, shortcut: config.MESSAGE_ACTION_ENABLED });
+  const askDeps = { ...slackDeps, intake, worker, limits: { maxChannelDepth: settings.OUTBOX_MAX_CHANNEL_DEPTH, perUserPerMinute: settings.RATE_LIMIT_PER_MINUTE } };
+  if (settings.SLACK_HOME_TAB_ENABLED) {
+    registerAppHome(app, askDeps, { kb: deps.kb, curators, perWorkspace: Boolean(installer), questionLogEnabled: settings.QUESTION_LOG_ENABLED, questionLogDays: settings.QUESTION_LOG_DAYS, shortcut: settings.MESSAGE_ACTION_ENABLED });
   }
-  if (config.MESSAGE_ACTION_ENABLED) registerMessageShortcut(app, askDeps, () => auth?.identity()?.botUserId);
+  if (settings.MESSAGE_ACTION_ENABLED) registerMessageShortcut(app, askDeps, () => auth?.identity()?.botUserId);
   if (escalationChannel) registerEscalation(app, { ...slackDeps, worker, escalationChannel, curators });
   if (oauth) registerUninstallListener(app, oauth.cache, logger);
 
-  const digests = config.slackDigests;
+  const digests = settings.slackDigests;
   const startDigest = () => {
     if (!digests.length) return () => undefined;
     // The distributed app: each workspace's own channel, with its own token.

@@ -1,4 +1,5 @@
 import type { Channel, ChannelDeps } from '../channel';
+import type { SlackSettings } from './settings';
 import { createSlackBolt } from './createBoltApp';
 import { errorSummary } from './reply/postAnswer';
 
@@ -16,9 +17,9 @@ const DRAIN_MS = 1500;
  * The Slack channel, or undefined (with one log line saying so) when no Slack settings are
  * given. HTTP mode serves POST /slack/events on the shared server; Socket Mode connects out.
  */
-export async function createSlackChannel(deps: ChannelDeps): Promise<Channel | undefined> {
-  const { config, logger } = deps;
-  if (!config.slackEnabled) {
+export async function createSlackChannel(deps: ChannelDeps<SlackSettings>): Promise<Channel | undefined> {
+  const { settings, logger } = deps;
+  if (!settings.slackEnabled) {
     logger.info({ channel: 'slack' }, 'Slack channel off: set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode), or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET (distributed app)');
     return undefined;
   }
@@ -35,18 +36,18 @@ export async function createSlackChannel(deps: ChannelDeps): Promise<Channel | u
       slack.worker.start();
       stopDigest = slack.startDigest();
       if (!slack.lookUpIdentity) {
-        logger.info({ channel: 'slack', mode: config.slackMode, oauth: true }, 'Slack channel ready: installs at /slack/install');
+        logger.info({ channel: 'slack', mode: settings.slackMode, oauth: true }, 'Slack channel ready: installs at /slack/install');
         return;
       }
       // The bot's identity is looked up in the background: start-up never waits on Slack.
       slack.lookUpIdentity().then(
-        (id) => logger.info({ channel: 'slack', mode: config.slackMode, botUserId: id.botUserId }, 'Slack channel ready'),
+        (id) => logger.info({ channel: 'slack', mode: settings.slackMode, botUserId: id.botUserId }, 'Slack channel ready'),
         (err: unknown) => logger.warn({ channel: 'slack', err: errorSummary(err) }, 'Slack auth.test failed at start; will retry on the first event'),
       );
     },
     async stop() {
       stopDigest();
-      if (config.slackMode === 'socket') await slack.app.stop().catch(() => undefined);
+      if (settings.slackMode === 'socket') await slack.app.stop().catch(() => undefined);
       const held = await slack.intake.close(INTAKE_CLOSE_MS);
       const left = await slack.worker.stop(OUTBOX_DRAIN_MS, OUTBOX_IN_FLIGHT_MS);
       const pending = await slack.worker.pending();

@@ -1,8 +1,10 @@
 import type { App, BlockButtonAction, RespondFn, webApi } from '@slack/bolt';
 import type { ChannelDeps } from '../channel';
+import type { SlackSettings } from './settings';
 import { loadCourse } from '../../onboarding/course';
 import { parseAnswerValue, parseLessonValue, ONBOARDING_ACTIONS } from '../../onboarding/actions';
 import { OnboardingService, type ScheduledRef, type StartResult, type UserRef } from '../../onboarding/service';
+import { NOT_TAKING_COURSE, ONBOARDING_STOPPED } from '../../onboarding/text';
 import type { OnboardingProgress } from '../../store/types';
 import { withApology } from './reply/apology';
 import type { ChannelPacer } from './reply/channelPacer';
@@ -31,6 +33,8 @@ interface Workspace {
   isEnterpriseInstall?: boolean | undefined;
 }
 
+const STOPPED = `${ONBOARDING_STOPPED} Type /whosecures onboard to start again.`;
+
 /** Writes an onboarding message to the reply outbox; its worker posts it, paced with the DM's other posts. */
 export type EnqueueSlackMessage = (target: SlackJobTarget, message: SlackMessage) => Promise<void>;
 
@@ -39,8 +43,8 @@ export type EnqueueSlackMessage = (target: SlackJobTarget, message: SlackMessage
  * lessons scheduled with chat.scheduleMessage (Slack keeps them, so a restart loses nothing),
  * quiz buttons, "Next lesson", opt-out, and the onboard/progress commands.
  */
-export function registerSlackOnboarding(app: App, deps: ChannelDeps, pacer: ChannelPacer, enqueue: EnqueueSlackMessage): void {
-  const { config, logger, kb, store } = deps;
+export function registerSlackOnboarding(app: App, deps: ChannelDeps<SlackSettings>, pacer: ChannelPacer, enqueue: EnqueueSlackMessage): void {
+  const { settings, logger, kb, store } = deps;
   const course = loadCourse(kb);
   if (!course) {
     logger.info({ channel: 'slack' }, 'no onboarding course in the knowledge folder; onboarding off');
@@ -115,15 +119,15 @@ export function registerSlackOnboarding(app: App, deps: ChannelDeps, pacer: Chan
   }
 
   app.event('team_join', async ({ event, client, context }) => {
-    if (!config.ONBOARDING_ENABLED) return logger.debug({ event: 'onboarding_join_ignored', reason: 'disabled', trigger: 'team_join' }, 'onboarding welcomes are off');
+    if (!settings.ONBOARDING_ENABLED) return logger.debug({ event: 'onboarding_join_ignored', reason: 'disabled', trigger: 'team_join' }, 'onboarding welcomes are off');
     const member = event.user as { id?: string; is_bot?: boolean; deleted?: boolean; tz?: string };
     if (!isSlackUserId(member.id) || member.is_bot || member.deleted) return;
     await withApology(handlerDeps, 'onboarding.team_join', () => welcome(client, context, member.id!, member.tz, 'team_join'));
   });
 
   app.event('member_joined_channel', async ({ event, client, context }) => {
-    if (!config.ONBOARDING_ENABLED || !config.ONBOARDING_CHANNELS.includes(event.channel)) {
-      return logger.debug({ event: 'onboarding_join_ignored', reason: config.ONBOARDING_ENABLED ? 'not an onboarding channel' : 'disabled', trigger: 'member_joined_channel' }, 'no welcome for this join');
+    if (!settings.ONBOARDING_ENABLED || !settings.ONBOARDING_CHANNELS.includes(event.channel)) {
+      return logger.debug({ event: 'onboarding_join_ignored', reason: settings.ONBOARDING_ENABLED ? 'not an onboarding channel' : 'disabled', trigger: 'member_joined_channel' }, 'no welcome for this join');
     }
     if (!isSlackUserId(event.user) || event.user === context.botUserId) return;
     await withApology(handlerDeps, 'onboarding.member_joined_channel', () => welcome(client, context, event.user, undefined, 'member_joined_channel'));
@@ -135,7 +139,7 @@ export function registerSlackOnboarding(app: App, deps: ChannelDeps, pacer: Chan
     await withApology(handlerDeps, 'onboarding.stop', async () => {
       const out = await service.optOut(slackUser(message.user!));
       await cancel(client, out.cancel);
-      await post(context, message.channel, renderSlackNotice(out.progress ? 'Onboarding stopped: no more lessons will arrive. Type /whosecures onboard to start again.' : 'You are not taking the onboarding course.'));
+      await post(context, message.channel, renderSlackNotice(out.progress ? STOPPED : NOT_TAKING_COURSE));
     });
   });
 
@@ -177,7 +181,7 @@ export function registerSlackOnboarding(app: App, deps: ChannelDeps, pacer: Chan
     await withApology(handlerDeps, 'onboarding.opt_out', async () => {
       const out = await service.optOut(slackUser(body.user.id));
       await cancel(client, out.cancel);
-      await reply(respond, renderSlackNotice('Onboarding stopped: no more lessons will arrive. Type /whosecures onboard to start again.'));
+      await reply(respond, renderSlackNotice(STOPPED));
     });
   });
 
@@ -190,13 +194,13 @@ export function registerSlackOnboarding(app: App, deps: ChannelDeps, pacer: Chan
       if (arg?.toLowerCase() === 'stop') {
         const out = await service.optOut(slackUser(command.user_id));
         await cancel(client, out.cancel);
-        return reply(respond, renderSlackNotice('Onboarding stopped: no more lessons will arrive.'));
+        return reply(respond, renderSlackNotice(ONBOARDING_STOPPED));
       }
       let target = command.user_id;
       if (arg) {
         const mentioned = /^<@([UW][A-Z0-9]+)(\|[^>]*)?>$/.exec(arg)?.[1];
         if (!mentioned) return reply(respond, renderSlackNotice('Usage: /whosecures onboard, /whosecures onboard @user (admins), /whosecures onboard stop, /whosecures progress'));
-        if (!config.ONBOARDING_ADMINS.includes(command.user_id)) return reply(respond, renderSlackNotice('Only onboarding admins (ONBOARDING_ADMINS) can start the course for someone else.'));
+        if (!settings.ONBOARDING_ADMINS.includes(command.user_id)) return reply(respond, renderSlackNotice('Only onboarding admins (ONBOARDING_ADMINS) can start the course for someone else.'));
         target = mentioned;
       }
       const user = slackUser(target);

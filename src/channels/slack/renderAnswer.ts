@@ -3,7 +3,7 @@ import type { Answer, AnswerRow } from '../../engine/types';
 import { OWNER_LABEL, VERDICT_LABEL, conditionLine, leadOfText } from '../../engine/answerText';
 import { ACTION, encodeFeedbackValue } from './actionIds';
 import { mrkdwnLink, plainText, safeText, splitMrkdwn, truncate, withoutUrls } from './mrkdwn';
-import { isEscalatable } from '../../curator/escalations';
+import { ESCALATION_TEXT, isEscalatable } from '../../curator/escalations';
 import { encodeEscalateValue } from './escalation/escalateValue';
 import { SLACK_LIMITS } from './slackLimits';
 import { isSlackUserId } from './slackText';
@@ -164,7 +164,7 @@ function answerActions(answer: Answer, share: boolean, escalate?: { question: st
     elements.push({ type: 'button', action_id: ACTION.share, style: 'primary', text: { type: 'plain_text', text: 'Share in channel', emoji: false }, value: answer.id });
   }
   if (escalate && isEscalatable(answer, escalate.question)) {
-    elements.push({ type: 'button', action_id: ACTION.escalate, text: { type: 'plain_text', text: 'Ask the security team', emoji: false }, value: encodeEscalateValue(answer, escalate.question.trim()) });
+    elements.push({ type: 'button', action_id: ACTION.escalate, text: { type: 'plain_text', text: ESCALATION_TEXT.button, emoji: false }, value: encodeEscalateValue(answer, escalate.question.trim()) });
   }
   return elements.length ? { type: 'actions', block_id: 'answer_actions', elements } : undefined;
 }

@@ -2,6 +2,7 @@ import type { types } from '@slack/bolt';
 import type { ResolvedCitation } from '../../engine/types';
 import type { ActionView, DoneView, GradeView, LessonView, QuizView } from '../../onboarding/views';
 import type { ProgressSummary } from '../../onboarding/service';
+import { lessonHeading, progressText } from '../../onboarding/text';
 import { mrkdwnLink, plainText, safeText, truncate } from './mrkdwn';
 import { renderSlackAnswer, type SlackMessage } from './renderAnswer';
 import { SLACK_LIMITS } from './slackLimits';
@@ -36,7 +37,7 @@ function section(text: string): KnownBlock {
 
 export function renderSlackLesson(view: LessonView): SlackMessage {
   const blocks: KnownBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: plainText(`Lesson ${view.lessonNumber} of ${view.totalLessons}: ${view.title}`, SLACK_LIMITS.headerText), emoji: false } },
+    { type: 'header', text: { type: 'plain_text', text: plainText(lessonHeading(view), SLACK_LIMITS.headerText), emoji: false } },
     ...view.paragraphs.map((p) => section(safeText(p))),
     { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(view.citations.map(citationLine).join('\n'), SLACK_LIMITS.sectionText) }] },
     {
@@ -81,8 +82,7 @@ export function renderSlackDone(view: DoneView): SlackMessage {
 
 export function renderSlackProgress(p: ProgressSummary | undefined): SlackMessage {
   if (!p) return { text: 'You have not started the course yet. Type `/whosecures onboard` to start.', blocks: [section('You have not started the onboarding course yet. Type `/whosecures onboard` to start.')] };
-  const state = p.completed ? 'finished' : p.optedOut ? 'stopped' : `on lesson ${p.lesson} of ${p.totalLessons}`;
-  const text = `Onboarding course: ${state}. Quiz score: ${p.score} right out of ${p.answered} answered (${p.totalQuestions} questions in the course).`;
+  const text = progressText(p);
   return { text, blocks: [section(safeText(text))] };
 }
 

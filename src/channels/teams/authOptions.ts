@@ -1,33 +1,8 @@
 import { CallerIdConstants, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 // botbuilder's own dependency (same version); botbuilder does not re-export the auth constants.
 import { AuthenticationConstants } from 'botframework-connector';
-import type { Config } from '../../config';
+import type { TeamsSettings } from './settings';
 import { isLoopbackHost } from './serviceUrls';
-
-/**
- * Every key ConfigurationBotFrameworkAuthentication (and its credential factory) understands,
- * taken from the environment, so a deployment (or a test) can point the bot at another cloud
- * or at a local OpenID metadata document without code changes.
- */
-const AUTH_KEYS = [
-  'MicrosoftAppId',
-  'MicrosoftAppPassword',
-  'MicrosoftAppType',
-  'MicrosoftAppTenantId',
-  'CertificateThumbprint',
-  'CertificatePrivateKey',
-  'ChannelService',
-  'ValidateAuthority',
-  'OAuthApiEndpoint',
-  'BotOpenIdMetadata',
-  'ToChannelFromBotLoginUrl',
-  'ToChannelFromBotOAuthScope',
-  'ToBotFromChannelTokenIssuer',
-  'OAuthUrl',
-  'ToBotFromChannelOpenIdMetadataUrl',
-  'ToBotFromEmulatorOpenIdMetadataUrl',
-  'CallerId',
-] as const;
 
 /** Keys that make botbuilder switch to a fully "parameterized" cloud, where it expects all of them. */
 const PARAMETERIZED_KEYS = [
@@ -42,22 +17,18 @@ const PARAMETERIZED_KEYS = [
   'CallerId',
 ] as const;
 
-export function botFrameworkAuthOptions(config: Config): ConfigurationBotFrameworkAuthenticationOptions {
-  const options: Record<string, string> = {};
-  for (const key of AUTH_KEYS) {
-    const value = config.raw[key]?.trim();
-    if (value) options[key] = value;
-  }
+/** The options of ConfigurationBotFrameworkAuthentication (and its credential factory). */
+export function botFrameworkAuthOptions(settings: Pick<TeamsSettings, 'botFramework' | 'MicrosoftAppId' | 'MicrosoftAppPassword' | 'MicrosoftAppType' | 'MicrosoftAppTenantId'>): ConfigurationBotFrameworkAuthenticationOptions {
+  const options: Record<string, string> = { ...settings.botFramework };
   // The parsed config is authoritative for the four app settings (it trims and validates them).
   for (const key of ['MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType', 'MicrosoftAppTenantId'] as const) {
-    const value = config[key];
+    const value = settings[key];
     if (value) options[key] = value;
-    else delete options[key];
   }
   // botbuilder treats any one of these as "a custom cloud" and then leaves the others empty
   // (an empty issuer rejects every token). Fill the gaps with the public-cloud values.
   if (!options.ChannelService && PARAMETERIZED_KEYS.some((k) => options[k])) {
-    options.ToChannelFromBotLoginUrl ??= `${AuthenticationConstants.ToChannelFromBotLoginUrlPrefix}${config.MicrosoftAppTenantId ?? AuthenticationConstants.DefaultChannelAuthTenant}`;
+    options.ToChannelFromBotLoginUrl ??= `${AuthenticationConstants.ToChannelFromBotLoginUrlPrefix}${settings.MicrosoftAppTenantId ?? AuthenticationConstants.DefaultChannelAuthTenant}`;
     options.ToChannelFromBotOAuthScope ??= AuthenticationConstants.ToChannelFromBotOAuthScope;
     options.ToBotFromChannelTokenIssuer ??= AuthenticationConstants.ToBotFromChannelTokenIssuer;
     options.OAuthUrl ??= options.OAuthApiEndpoint ?? AuthenticationConstants.OAuthUrl;
@@ -85,9 +56,9 @@ export class TeamsAuthConfigError extends Error {
  * allowed AND the server listens on loopback (the Bot Framework Emulator); otherwise it is off,
  * or the start fails when unauthenticated mode was asked for on a reachable address.
  */
-export function teamsAuthMode(config: Config): TeamsAuthMode {
-  if (config.MicrosoftAppId) return { kind: 'authenticated', appId: config.MicrosoftAppId };
-  if (!config.TEAMS_ALLOW_UNAUTHENTICATED) return { kind: 'off' };
-  if (!isLoopbackHost(config.HOST)) throw new TeamsAuthConfigError(config.HOST);
+export function teamsAuthMode(settings: Pick<TeamsSettings, 'MicrosoftAppId' | 'TEAMS_ALLOW_UNAUTHENTICATED' | 'HOST'>): TeamsAuthMode {
+  if (settings.MicrosoftAppId) return { kind: 'authenticated', appId: settings.MicrosoftAppId };
+  if (!settings.TEAMS_ALLOW_UNAUTHENTICATED) return { kind: 'off' };
+  if (!isLoopbackHost(settings.HOST)) throw new TeamsAuthConfigError(settings.HOST);
   return { kind: 'unauthenticated' };
 }

@@ -4,7 +4,7 @@ import { AuthenticationError, type AuthenticateRequestResult } from 'botframewor
 import type { Logger } from 'pino';
 import type { Metrics } from '../../metrics';
 import { botFrameworkAuthOptions } from './authOptions';
-import type { Config } from '../../config';
+import type { TeamsSettings } from './settings';
 
 /** Errors of the JWT library: a token that is malformed, badly signed, expired or not yet valid. */
 const JWT_ERRORS = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);
@@ -17,11 +17,11 @@ const JWT_ERRORS = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBefore
  */
 export class TeamsBotAuthentication extends ConfigurationBotFrameworkAuthentication {
   constructor(
-    config: Config,
+    settings: TeamsSettings,
     private readonly logger: Logger,
     private readonly metrics: Metrics,
   ) {
-    super(botFrameworkAuthOptions(config));
+    super(botFrameworkAuthOptions(settings));
   }
 
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {

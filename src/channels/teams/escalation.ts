@@ -36,6 +36,7 @@ import {
   renderCuratorReply,
   renderTeamsDigest,
   SENT_NOTE,
+  STALE_BUTTON_NOTE,
   UNKNOWN_NOTE,
 } from './render/escalationCards';
 import { isAllowedServiceUrl, type ServiceUrlPolicy } from './serviceUrls';
@@ -177,7 +178,7 @@ export class TeamsEscalations {
     // The curators' channel: its reference lets later posts (the digest too) reach it.
     await saveReferenceIfAuthenticated(context, this.deps);
     const parsed = escalationRefSchema.safeParse(data);
-    if (!parsed.success) return taskMessage('This button is no longer valid.');
+    if (!parsed.success) return taskMessage(STALE_BUTTON_NOTE);
     const e = await this.deps.store.getEscalation(parsed.data.escalation);
     if (!e) return taskMessage(UNKNOWN_NOTE);
     if (e.state !== 'open') return taskMessage(e.state === 'answered' ? ALREADY_ANSWERED_NOTE : CLOSED_NOTE);
@@ -215,7 +216,7 @@ export class TeamsEscalations {
     if (!this.inCuratorsChannel(context.activity)) return invokeMessage(NOT_HERE_NOTE);
     if (!this.isCurator(context.activity, 'close')) return invokeMessage(NOT_A_CURATOR_NOTE);
     const parsed = escalationRefSchema.safeParse(data);
-    if (!parsed.success) return invokeMessage('This button is no longer valid.');
+    if (!parsed.success) return invokeMessage(STALE_BUTTON_NOTE);
     const closed = await this.deps.store.closeEscalation(parsed.data.escalation);
     if (!closed) return invokeMessage(CLOSED_NOTE);
     this.deps.metrics.escalations.inc({ state: 'closed' });

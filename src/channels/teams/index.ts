@@ -2,7 +2,8 @@ import { Channels, CloudAdapter, UserState, type TurnContext } from 'botbuilder'
 import { loadCourse } from '../../onboarding/course';
 import { OnboardingService } from '../../onboarding/service';
 import { StoreBotStorage } from '../../store/botframeworkStorage';
-import type { Channel, ChannelDeps } from '../channel';
+import { outboxLimits, type Channel, type ChannelDeps } from '../channel';
+import type { TeamsSettings } from './settings';
 import { teamsAuthMode } from './authOptions';
 import { TeamsBotAuthentication } from './authentication';
 import { BackgroundTasks } from './background';
@@ -55,24 +56,24 @@ export const LESSON_SWEEP_MS = 5 * 60_000;
  * The Microsoft Teams channel: CloudAdapter on the app's HTTP server at POST /api/messages,
  * authenticated by ConfigurationBotFrameworkAuthentication from the environment.
  */
-export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChannelOptions = {}): Promise<TeamsChannel | undefined> {
-  const { config, logger, metrics, store, kb, assistant, search } = deps;
-  const mode = teamsAuthMode(config);
+export async function createTeamsChannel(deps: ChannelDeps<TeamsSettings>, options: TeamsChannelOptions = {}): Promise<TeamsChannel | undefined> {
+  const { settings, logger, metrics, store, kb, assistant, search } = deps;
+  const mode = teamsAuthMode(settings);
   if (mode.kind === 'off') {
     logger.info({ channel: 'teams' }, 'Teams channel off (no MicrosoftAppId)');
     return undefined;
   }
   if (mode.kind === 'unauthenticated') {
     logger.warn(
-      { channel: 'teams', event: 'teams_auth_disabled', host: config.HOST },
+      { channel: 'teams', event: 'teams_auth_disabled', host: settings.HOST },
       '!!! Teams channel WITHOUT AUTHENTICATION (TEAMS_ALLOW_UNAUTHENTICATED=true, no MicrosoftAppId): anyone who can reach this loopback port can impersonate Teams. For the Bot Framework Emulator only. !!!',
     );
   }
   const appId = mode.kind === 'authenticated' ? mode.appId : undefined;
-  const policy: ServiceUrlPolicy = { hosts: config.teamsServiceHosts, loopbackOnly: mode.kind === 'unauthenticated' };
+  const policy: ServiceUrlPolicy = { hosts: settings.teamsServiceHosts, loopbackOnly: mode.kind === 'unauthenticated' };
 
   keepEntityProperties();
-  const adapter = new CloudAdapter(new TeamsBotAuthentication(config, logger, metrics));
+  const adapter = new CloudAdapter(new TeamsBotAuthentication(settings, logger, metrics));
   adapter.use(outboundMiddleware({ policy, logger, metrics, retry: options.retry }));
   adapter.onTurnError = teamsTurnErrorHandler({ logger, metrics });
 
@@ -85,11 +86,11 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
   let replies: TeamsReplies | undefined;
   const proactive = new TeamsProactiveSender({ adapter, store, appId, policy, logger, deliver: (reference, activity) => replies!.deliver(reference, activity) });
   // "Ask the security team" and the digest post proactively: only a bot with an app id can.
-  const curatorChannels = { escalationChannel: config.TEAMS_ESCALATION_CHANNEL, digestChannel: config.TEAMS_DIGEST_CHANNEL };
+  const curatorChannels = { escalationChannel: settings.TEAMS_ESCALATION_CHANNEL, digestChannel: settings.TEAMS_DIGEST_CHANNEL };
   if (!appId && (curatorChannels.escalationChannel || curatorChannels.digestChannel)) {
     logger.warn({ channel: 'teams', event: 'teams_escalation_off' }, 'TEAMS_ESCALATION_CHANNEL and TEAMS_DIGEST_CHANNEL need an authenticated bot (MicrosoftAppId); both are off');
   }
-  if (appId && curatorChannels.escalationChannel && !config.TEAMS_CURATORS.length) {
+  if (appId && curatorChannels.escalationChannel && !settings.TEAMS_CURATORS.length) {
     logger.warn({ channel: 'teams', event: 'teams_no_curators' }, 'TEAMS_ESCALATION_CHANNEL is set but TEAMS_CURATORS is not: nobody can answer or close escalations');
   }
   // A post in a channel the bot never heard from (the digest's first): the connector call comes
@@ -99,8 +100,8 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
     // No audience: the connector's default scope, as continueConversationAsync uses (the typings want a string).
     await adapter.createConversationAsync(appId ?? '', Channels.Msteams, serviceUrl, undefined as unknown as string, parameters, logic);
   };
-  const tenant = config.TEAMS_TENANT_ID ?? config.MicrosoftAppTenantId;
-  if (appId && curatorChannels.digestChannel && config.TEAMS_PROACTIVE_SERVICE_URL && !isAllowedServiceUrl(config.TEAMS_PROACTIVE_SERVICE_URL, policy)) {
+  const tenant = settings.TEAMS_TENANT_ID ?? settings.MicrosoftAppTenantId;
+  if (appId && curatorChannels.digestChannel && settings.TEAMS_PROACTIVE_SERVICE_URL && !isAllowedServiceUrl(settings.TEAMS_PROACTIVE_SERVICE_URL, policy)) {
     logger.warn({ channel: 'teams', event: 'teams_proactive_service_url_refused' }, 'TEAMS_PROACTIVE_SERVICE_URL is not allowed by TEAMS_SERVICE_URL_ALLOWLIST; it is not used');
   }
   // The worker takes the escalations' job handlers; they wake it once it exists.
@@ -116,9 +117,9 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
     appId,
     policy,
     ...(tenant ? { tenant } : {}),
-    ...(config.TEAMS_PROACTIVE_SERVICE_URL ? { proactiveServiceUrl: config.TEAMS_PROACTIVE_SERVICE_URL } : {}),
+    ...(settings.TEAMS_PROACTIVE_SERVICE_URL ? { proactiveServiceUrl: settings.TEAMS_PROACTIVE_SERVICE_URL } : {}),
     ...(appId && curatorChannels.escalationChannel ? { escalationChannel: curatorChannels.escalationChannel } : {}),
-    curators: config.TEAMS_CURATORS,
+    curators: settings.TEAMS_CURATORS,
     ...(appId && curatorChannels.digestChannel ? { digestChannel: curatorChannels.digestChannel } : {}),
   });
   const worker = new OutboxWorker({
@@ -126,17 +127,15 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
     logger,
     metrics,
     handlers: { ...teamsJobHandlers({ assistant, logger, metrics, background, continueConversation, proactive, escalation: escalations.enabled }), ...escalations.jobHandlers() },
-    laneSpacingMs: (job) => (PACED_KINDS.has(job.kind) || job.kind.startsWith('teams.onboarding') ? config.TEAMS_POST_SPACING_MS : 0),
-    maxAgeMs: config.OUTBOX_MAX_AGE_SECONDS * 1000,
-    concurrency: config.OUTBOX_CONCURRENCY,
+    laneSpacingMs: (job) => (PACED_KINDS.has(job.kind) || job.kind.startsWith('teams.onboarding') ? settings.TEAMS_POST_SPACING_MS : 0),
+    ...outboxLimits(settings).worker,
   });
   wakeWorker = () => worker.wake();
   const intake = new EventIntake({
     store,
     logger,
     metrics,
-    ackBoundMs: config.OUTBOX_ACK_BOUND_MS,
-    maxHeld: config.OUTBOX_MAX_HELD,
+    ...outboxLimits(settings).intake,
     leaser: worker,
     onLateOutcome: (input, outcome) => replies?.onLateOutcome(input, outcome),
   });
@@ -146,7 +145,7 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
     metrics,
     intake,
     worker,
-    limits: { maxConversationDepth: config.OUTBOX_MAX_CHANNEL_DEPTH, perUserPerMinute: config.RATE_LIMIT_PER_MINUTE },
+    limits: { maxConversationDepth: settings.OUTBOX_MAX_CHANNEL_DEPTH, perUserPerMinute: settings.RATE_LIMIT_PER_MINUTE },
   });
   const course = loadCourse(kb);
   const onboarding = course
@@ -156,12 +155,12 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
         proactive,
         logger,
         metrics,
-        welcomeOnInstall: config.ONBOARDING_ENABLED,
+        welcomeOnInstall: settings.ONBOARDING_ENABLED,
         send: (context, activity) => replies!.send(context, activity),
       })
     : undefined;
   if (!course) logger.info({ channel: 'teams' }, 'no onboarding course in the knowledge folder; onboarding off');
-  const bot = new WhosecuresTeamsBot({ assistant, store, kb, search, logger, metrics, userState, appId, policy, onboarding, replies, messageActions: config.MESSAGE_ACTION_ENABLED, escalations });
+  const bot = new WhosecuresTeamsBot({ assistant, store, kb, search, logger, metrics, userState, appId, policy, onboarding, replies, messageActions: settings.MESSAGE_ACTION_ENABLED, escalations });
   const timer = onboarding ? new LessonTimer(() => onboarding.deliverDueLessons(), options.lessonSweepMs ?? LESSON_SWEEP_MS, logger) : undefined;
 
   let stopDigest: () => void = () => undefined;
@@ -221,7 +220,7 @@ export async function createTeamsChannel(deps: ChannelDeps, options: TeamsChanne
       stopDigest();
       const turnsDone = inFlight > 0 ? new Promise<void>((resolve) => (drained = resolve)) : Promise.resolve();
       const [, , held] = await Promise.all([within(1000, timer?.stop()), within(1000, turnsDone), intake.close(1000)]);
-      const left = await worker.stop(config.TEAMS_SHUTDOWN_DRAIN_MS, 2000);
+      const left = await worker.stop(settings.TEAMS_SHUTDOWN_DRAIN_MS, 2000);
       const phrasingDone = await within(1000, background.drain());
       const pending = await worker.pending();
       logger.info(

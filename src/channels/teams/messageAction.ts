@@ -18,6 +18,8 @@ const MAX_QUESTION_CHARS = 2000;
 const CLAIM_TTL_SECONDS = 24 * 3600;
 
 export const NO_TEXT_NOTE = 'That message has no text I can read (only its text is used, not files or cards), so there is nothing to answer.';
+/** The dialog's question, also its fallback text. */
+const DIALOG_QUESTION = 'Answer this message in the conversation?';
 export const NOT_A_MEMBER_NOTE =
   'I am not a member of this conversation, so only you see this answer. To let me answer there, add the whosecures app to this team or chat (Apps, whosecures, Add to a team or chat).';
 
@@ -57,12 +59,12 @@ export function messageActionTask(action: MessagingExtensionAction): MessagingEx
   if (!question) return dialog('Ask whosecures', adaptiveCard([textBlock(escapeCardText(NO_TEXT_NOTE))], [], NO_TEXT_NOTE));
   const card = adaptiveCard(
     [
-      textBlock('Answer this message in the conversation?', { weight: 'Bolder' }),
+      textBlock(DIALOG_QUESTION, { weight: 'Bolder' }),
       textBlock(escapeCardText(plainText(question, 500)), { isSubtle: true }),
       textBlock('Only the message text is read. Everyone in the conversation sees the answer and that you asked for it.', { size: 'Small', isSubtle: true }),
     ],
     [{ type: 'Action.Submit', title: 'Answer in the conversation', data: { ask: 'message' } }],
-    'Answer this message in the conversation?',
+    DIALOG_QUESTION,
   );
   return dialog('Ask whosecures', card);
 }

@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
 import { BOT_SCOPES } from '../../../src/channels/slack/oauth/botScopes';
-import { ConfigError, loadConfig } from '../../../src/config';
+import { loadConfig } from '../../../src/config';
+import { configProblems as problemsOf } from '../../helpers/config';
 import { eventCallback, mention } from './payloads';
 import { postToSlackEndpoint, TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from './signedRequest';
-import { codeExchangeResponse, forTeam, installationFor, startOAuthTestBed, TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_ENCRYPTION_KEY, TEST_STATE_SECRET, type OAuthTestBed } from './oauthTestBed';
+import { codeExchangeResponse, forTeam, installationFor, startOAuthTestBed, TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_ENCRYPTION_KEY, TEST_OAUTH_ENV, TEST_STATE_SECRET, type OAuthTestBed } from './oauthTestBed';
 
 interface InstallStart {
   status: number;
@@ -34,23 +35,10 @@ function rawInstallationRows(dbFile: string): Array<Record<string, unknown>> {
   }
 }
 
-const oauthEnv = {
-  SLACK_CLIENT_ID: TEST_CLIENT_ID,
-  SLACK_CLIENT_SECRET: TEST_CLIENT_SECRET,
-  SLACK_STATE_SECRET: TEST_STATE_SECRET,
-  SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-};
+/** The distributed app's settings without the encryption key. */
+const { STORE_ENCRYPTION_KEY: _key, ...oauthEnv } = TEST_OAUTH_ENV;
 
 describe('distributed Slack app: configuration', () => {
-  const problemsOf = (env: Record<string, string>): string[] => {
-    try {
-      loadConfig(env);
-    } catch (err) {
-      if (err instanceof ConfigError) return err.problems;
-      throw err;
-    }
-    return [];
-  };
 
   it('refuses to start without STORE_ENCRYPTION_KEY, naming the variable and never a value', () => {
     const problems = problemsOf(oauthEnv);

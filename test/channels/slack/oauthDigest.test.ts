@@ -1,25 +1,17 @@
 import pino from 'pino';
 import { queueWorkspaceDigests, isoWeek } from '../../../src/channels/slack/digest/weeklyDigest';
-import { ConfigError, loadConfig } from '../../../src/config';
+import { loadConfig } from '../../../src/config';
+import { configProblems as problemsOf } from '../../helpers/config';
 import type { TestApp } from '../../helpers/app';
 import { mention, slashCommand } from './payloads';
-import { postToSlackEndpoint, TEST_SIGNING_SECRET } from './signedRequest';
-import { forTeam, installationFor, startOAuthTestBed, TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_ENCRYPTION_KEY, TEST_STATE_SECRET, type OAuthTestBed } from './oauthTestBed';
+import { postToSlackEndpoint } from './signedRequest';
+import { forTeam, installationFor, startOAuthTestBed, TEST_OAUTH_ENV, type OAuthTestBed } from './oauthTestBed';
 import { allTexts } from './slackTestApp';
 
 const silent = pino({ level: 'silent' });
 
 describe('DIGEST_CHANNEL for the distributed app', () => {
-  const oauth = { SLACK_CLIENT_ID: TEST_CLIENT_ID, SLACK_CLIENT_SECRET: TEST_CLIENT_SECRET, SLACK_STATE_SECRET: TEST_STATE_SECRET, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, STORE_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY };
-  const problemsOf = (env: Record<string, string>): string[] => {
-    try {
-      loadConfig(env);
-    } catch (err) {
-      if (err instanceof ConfigError) return err.problems;
-      throw err;
-    }
-    return [];
-  };
+  const oauth = TEST_OAUTH_ENV;
 
   it('names each workspace with its channel: a team, or an enterprise for an org-wide install', () => {
     expect(loadConfig({ ...oauth, DIGEST_CHANNEL: 'T0AAA:C0DIGA, E0ORG:G0DIGE' }).slackDigests).toEqual([

@@ -11,6 +11,15 @@ export const TEST_CLIENT_SECRET = 'test-client-secret-sentinel-3a8e';
 export const TEST_STATE_SECRET = 'test-state-secret-sentinel-b7c1';
 export const TEST_ENCRYPTION_KEY = 'test-encryption-passphrase-sentinel-61f0';
 
+/** The distributed app's settings, the encryption key included. */
+export const TEST_OAUTH_ENV = {
+  SLACK_CLIENT_ID: TEST_CLIENT_ID,
+  SLACK_CLIENT_SECRET: TEST_CLIENT_SECRET,
+  SLACK_STATE_SECRET: TEST_STATE_SECRET,
+  SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+  STORE_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+};
+
 export interface OAuthTestBed {
   fake: FakeSlackApi;
   /** One or more replicas of the real app on one SQLite file. */
@@ -28,11 +37,7 @@ export async function startOAuthTestBed(replicas = 1, env: Record<string, string
   for (let i = 0; i < replicas; i++) {
     apps.push(
       await startTestApp({
-        SLACK_CLIENT_ID: TEST_CLIENT_ID,
-        SLACK_CLIENT_SECRET: TEST_CLIENT_SECRET,
-        SLACK_STATE_SECRET: TEST_STATE_SECRET,
-        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-        STORE_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+        ...TEST_OAUTH_ENV,
         SLACK_API_URL: fake.apiUrl,
         SLACK_POST_SPACING_MS: '0',
         DATABASE_URL: dbFile,

@@ -2,27 +2,17 @@ import type { Activity } from 'botbuilder';
 import type { Answer } from '../../../src/engine/types';
 import { APOLOGY } from '../../../src/channels/teams/turnError';
 import { VERB_ASK, VERB_FEEDBACK } from '../../../src/channels/teams/render/actions';
-import { BOT, USER, cardAction, searchQuery, teamsMessage } from './fakes/activities';
+import { USER, cardAction, personalInstall, searchQuery, teamsMessage } from './fakes/activities';
 import { startBotHarness, TEST_SERVICE_URL, type BotHarness } from './fakes/botHarness';
-import { cardProblems, cardTexts } from './fakes/validateCard';
+import { cardOf as cardOfActivity, cardProblems, messagesOf as messages, textOf } from './fakes/validateCard';
 
 const serviceUrl = TEST_SERVICE_URL;
 type Card = { body: unknown[]; actions?: Array<{ verb?: string; data?: Record<string, unknown> }> };
 
-const cardOf = (activity: Partial<Activity>): Card => (activity.attachments?.[0]?.content as Card) ?? { body: [] };
-const textOf = (activity: Partial<Activity>): string => cardTexts(cardOf(activity)).join('\n');
-const messages = (sent: Array<Partial<Activity>>) => sent.filter((a) => a.type === 'message');
+const cardOf = (activity: Partial<Activity>) => cardOfActivity<Card>(activity);
 
 /** The conversationUpdate Teams sends when a user adds the bot in personal scope. */
-const installed = (): Partial<Activity> => ({
-  type: 'conversationUpdate',
-  channelId: 'msteams',
-  serviceUrl,
-  from: USER,
-  recipient: BOT,
-  conversation: { id: 'a:conv-personal', conversationType: 'personal', isGroup: false, name: '', tenantId: 't' },
-  membersAdded: [{ id: BOT.id, name: BOT.name }],
-});
+const installed = (): Partial<Activity> => personalInstall({ serviceUrl });
 
 describe('Teams bot (TestAdapter, channelId msteams)', () => {
   let h: BotHarness;

@@ -1,7 +1,7 @@
 import type { TeamsChannel } from '../../../src/channels/teams';
 import type { TestApp } from '../../helpers/app';
 import { BOT, teamsMessage } from './fakes/activities';
-import type { FakeBotFrameworkIdentity, TokenClaims } from './fakes/botFrameworkIdentity';
+import type { TokenClaims } from './fakes/botFrameworkIdentity';
 import type { FakeConnector } from './fakes/fakeConnector';
 import { startTeamsTestBed, type TeamsTestBed } from './fakes/testBed';
 
@@ -9,7 +9,6 @@ const APP_ID = '11111111-2222-3333-4444-555555555555';
 
 describe('Teams through the real CloudAdapter with authentication on', () => {
   let bed: TeamsTestBed;
-  let identity: FakeBotFrameworkIdentity;
   let connector: FakeConnector;
   let app: TestApp;
   let OUTBOUND_TOKEN: string;
@@ -19,7 +18,7 @@ describe('Teams through the real CloudAdapter with authentication on', () => {
     // botbuilder prints every rejected token with console.error; the app's own log is checked instead.
     errorSpy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     bed = await startTeamsTestBed({ appId: APP_ID });
-    ({ identity, connector, app, outboundToken: OUTBOUND_TOKEN } = bed);
+    ({ connector, app, outboundToken: OUTBOUND_TOKEN } = bed);
   });
 
   afterAll(async () => {
@@ -28,8 +27,7 @@ describe('Teams through the real CloudAdapter with authentication on', () => {
   });
 
   const post = (activity: object, authorization?: string) => bed.post(activity, authorization);
-
-  const bearer = (claims: Partial<TokenClaims> = {}) => `Bearer ${identity.token({ appId: APP_ID, serviceUrl: connector.url, ...claims })}`;
+  const bearer = (claims: Partial<TokenClaims> = {}) => bed.bearer(claims);
 
   it('answers a valid request: 200, typing, then an Adaptive Card reply sent with the bot token', async () => {
     const before = connector.messages.length;

@@ -52,11 +52,7 @@ describe('Teams "Ask the security team" through the real CloudAdapter (TEAMS_ESC
     await bed?.close();
   });
 
-  async function invoke(activity: object): Promise<{ status: number; body: Record<string, unknown> }> {
-    const res = await bed.postSigned(activity);
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
-  }
+  const invoke = (activity: object) => bed.invoke(activity);
 
   /** Asks in the personal chat and returns the answer card's "Ask the security team" action. */
   async function askAndGetEscalate(question: string): Promise<Action> {

@@ -49,11 +49,7 @@ describe('Teams "Ask whosecures" message action through the real CloudAdapter', 
     await bed?.close();
   });
 
-  async function invoke(activity: Record<string, unknown>): Promise<{ status: number; body: TaskResponse }> {
-    const res = await bed.postSigned(activity);
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : {}) as TaskResponse };
-  }
+  const invoke = (activity: Record<string, unknown>) => bed.invoke<TaskResponse>(activity);
 
   it('fetchTask shows the text it will answer in a dialog card that validates as Adaptive Card 1.5', async () => {
     const { status, body } = await invoke(messageActionInvoke('composeExtension/fetchTask', connector.url, '<p><at>whosecures</at> who patches the guest OS on <b>EC2</b>?</p>'));

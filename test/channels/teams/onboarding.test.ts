@@ -4,17 +4,15 @@ import { VERB_ONBOARDING } from '../../../src/channels/teams/render/actions';
 import { ONBOARDING_MENU_COMMANDS, parseOnboardingCommand } from '../../../src/channels/teams/onboarding/commands';
 import { LessonTimer } from '../../../src/channels/teams/onboarding/lessonTimer';
 import { createLogger } from '../../../src/logger';
-import { BOT, USER, cardAction, teamsMessage } from './fakes/activities';
+import { USER, cardAction, personalInstall, teamsMessage } from './fakes/activities';
 import { startBotHarness, TEST_SERVICE_URL, type BotHarness } from './fakes/botHarness';
-import { cardProblems, cardTexts } from './fakes/validateCard';
+import { cardOf as cardOfActivity, cardProblems, messagesOf as messages, textOf } from './fakes/validateCard';
 
 const serviceUrl = TEST_SERVICE_URL;
 type CardAction = { type: string; verb?: string; title: string; data?: { onboarding?: string; value?: string } };
 type Card = { body: unknown[]; actions?: CardAction[] };
 
-const cardOf = (activity: Partial<Activity>): Card => (activity.attachments?.[0]?.content as Card) ?? { body: [] };
-const textOf = (activity: Partial<Activity>): string => cardTexts(cardOf(activity)).join('\n');
-const messages = (sent: Array<Partial<Activity>>) => sent.filter((a) => a.type === 'message');
+const cardOf = (activity: Partial<Activity>) => cardOfActivity<Card>(activity);
 const invokeBody = (sent: Array<Partial<Activity>>) => (sent.find((a) => a.type === 'invokeResponse')!.value as { body: { statusCode: number; value: unknown } }).body;
 
 /** Every Action.Execute of a card, those inside ActionSets included. */
@@ -32,16 +30,7 @@ function allActions(card: Card): CardAction[] {
   return found;
 }
 
-const installUpdate = (id: string, type: 'conversationUpdate' | 'installationUpdate'): Partial<Activity> => ({
-  type,
-  id,
-  channelId: 'msteams',
-  serviceUrl,
-  from: USER,
-  recipient: BOT,
-  conversation: { id: 'a:conv-personal', conversationType: 'personal', isGroup: false, name: '', tenantId: 't' },
-  ...(type === 'conversationUpdate' ? { membersAdded: [{ id: BOT.id, name: BOT.name }] } : { action: 'add' }),
-});
+const installUpdate = (id: string, type: 'conversationUpdate' | 'installationUpdate'): Partial<Activity> => personalInstall({ serviceUrl, type, id });
 
 describe('Teams onboarding (TestAdapter, channelId msteams)', () => {
   let h: BotHarness;

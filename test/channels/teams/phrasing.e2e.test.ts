@@ -2,7 +2,6 @@ import type { TeamsChannel } from '../../../src/channels/teams';
 import type { TestApp } from '../../helpers/app';
 import { FakeOpenAi, completion, explanationJson, serverError } from '../../phrasing/fakeOpenAiServer';
 import { teamsMessage } from './fakes/activities';
-import type { FakeBotFrameworkIdentity } from './fakes/botFrameworkIdentity';
 import type { FakeConnector, RecordedCall } from './fakes/fakeConnector';
 import { startTeamsTestBed, type TeamsTestBed } from './fakes/testBed';
 import { cardProblems } from './fakes/validateCard';
@@ -17,7 +16,6 @@ const idOf = (connector: FakeConnector, call: RecordedCall) => `reply-${connecto
 
 describe('Teams: the answer first, the real LLM phrasing after (fake OpenAI server, fake connector)', () => {
   let bed: TeamsTestBed;
-  let identity: FakeBotFrameworkIdentity;
   let connector: FakeConnector;
   let openai: FakeOpenAi;
   let app: TestApp;
@@ -26,7 +24,7 @@ describe('Teams: the answer first, the real LLM phrasing after (fake OpenAI serv
   beforeAll(async () => {
     openai = await FakeOpenAi.start();
     bed = await startTeamsTestBed({ appId: APP_ID, password: 'phrasing-app-password', env: { OPENAI_BASE_URL: openai.baseUrl, OPENAI_TIMEOUT_MS: '3000' } });
-    ({ identity, connector, app, teams } = bed);
+    ({ connector, app, teams } = bed);
   });
 
   afterAll(async () => {
@@ -36,12 +34,7 @@ describe('Teams: the answer first, the real LLM phrasing after (fake OpenAI serv
 
   beforeEach(() => openai.reset());
 
-  const ask = (text: string) =>
-    fetch(`${app.baseUrl}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${identity.token({ appId: APP_ID, serviceUrl: connector.url })}` },
-      body: JSON.stringify(teamsMessage(text, { serviceUrl: connector.url })),
-    });
+  const ask = (text: string) => bed.postSigned(teamsMessage(text, { serviceUrl: connector.url }));
 
   it('sends the knowledge-base card, finishes the request, then replaces the same activity with the phrased answer', async () => {
     openai.reply({ body: completion(explanationJson(EXPLANATION, [1, 3])), delayMs: MODEL_DELAY_MS });

@@ -1,4 +1,5 @@
 import { loadConfig } from '../../../src/config';
+import { teamsSettings } from '../../../src/app';
 import { botFrameworkAuthOptions, teamsAuthMode } from '../../../src/channels/teams/authOptions';
 import { backoffDelayMs, retryAfterMs, withRetry } from '../../../src/channels/teams/retry';
 import { isAllowedServiceUrl } from '../../../src/channels/teams/serviceUrls';
@@ -89,11 +90,11 @@ describe('service URL allowlist', () => {
 describe('authentication settings from the environment', () => {
   const base = { MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw', MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: 'tenant' };
   it('passes the app settings and nothing unrelated', () => {
-    const options = botFrameworkAuthOptions(loadConfig({ ...base, SLACK_SIGNING_SECRET: undefined, OPENAI_API_KEY: 'sk-x' }));
+    const options = botFrameworkAuthOptions(teamsSettings(loadConfig({ ...base, SLACK_SIGNING_SECRET: undefined, OPENAI_API_KEY: 'sk-x' })));
     expect(options).toEqual(base);
   });
   it('a local OpenID metadata URL keeps the public-cloud issuer and login URL', () => {
-    const options = botFrameworkAuthOptions(loadConfig({ ...base, BotOpenIdMetadata: 'http://127.0.0.1:1/openid' })) as Record<string, string>;
+    const options = botFrameworkAuthOptions(teamsSettings(loadConfig({ ...base, BotOpenIdMetadata: 'http://127.0.0.1:1/openid' }))) as Record<string, string>;
     expect(options).toMatchObject({
       ToBotFromChannelOpenIdMetadataUrl: 'http://127.0.0.1:1/openid',
       ToBotFromChannelTokenIssuer: 'https://api.botframework.com',

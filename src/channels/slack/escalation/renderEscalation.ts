@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { CURATOR_ANSWER_MAX, verdictLabel } from '../../../curator/escalations';
+import { CURATOR_ANSWER_MAX, ESCALATION_TEXT, verdictLabel } from '../../../curator/escalations';
 import type { Escalation } from '../../../store/types';
 import { ACTION, ESCALATION_MODAL } from '../actionIds';
 import { plainText, safeText, truncate } from '../mrkdwn';
@@ -30,7 +30,7 @@ const quoted = (text: string) => safeText(text).split('\n').map((l) => `>${l}`).
  */
 export function renderCuratorMessage(e: CuratorView): SlackMessage {
   const blocks: KnownBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: plainText('Question for the security team', SLACK_LIMITS.headerText), emoji: false } },
+    { type: 'header', text: { type: 'plain_text', text: plainText(ESCALATION_TEXT.title, SLACK_LIMITS.headerText), emoji: false } },
     section(`${mention(e.asker)} asked ${where(e.channel)}:\n${quoted(truncate(e.question, 1500))}`),
     section(`*The bot answered:* ${safeText(verdictLabel(e.verdict))}${e.summary ? ` · ${safeText(truncate(e.summary, 300))}` : ''}`),
     { type: 'context', elements: [{ type: 'mrkdwn', text: `Escalation #${e.id}${e.cell ? ` · cell \`${safeText(e.cell)}\`` : ' · no knowledge-base cell'}` }] },
@@ -76,7 +76,7 @@ export function renderAnswerModal(e: Pick<Escalation, 'id' | 'question'>): types
         label: { type: 'plain_text', text: 'Your answer (posted in the asker\u2019s thread)', emoji: false },
         element: { type: 'plain_text_input', action_id: MODAL_INPUT, multiline: true, min_length: 1, max_length: CURATOR_ANSWER_MAX },
       },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: 'It is also kept as a proposed knowledge change for review into the knowledge base.' }] },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: ESCALATION_TEXT.keptAsProposal }] },
     ],
   };
 }

@@ -1,5 +1,5 @@
 import type { App, BlockButtonAction, ViewSubmitAction } from '@slack/bolt';
-import { saveCuratorAnswer } from '../../../curator/escalations';
+import { ESCALATION_TEXT, saveCuratorAnswer } from '../../../curator/escalations';
 import type { OutboxWorker } from '../../../outbox/worker';
 import type { Escalation } from '../../../store/types';
 import { ACTION, ESCALATION_MODAL } from '../actionIds';
@@ -154,7 +154,7 @@ export function registerEscalation(app: App, deps: EscalationDeps): void {
           ...(row.curatorTs ? { curatorTs: row.curatorTs } : {}),
         }),
       );
-      if (!saved.saved) return await refuse(saved.reason === 'unknown' ? 'This escalation is no longer in the store.' : answeredBy(saved.escalation));
+      if (!saved.saved) return await refuse(saved.reason === 'unknown' ? ESCALATION_TEXT.unknown : answeredBy(saved.escalation));
       await ack();
       deps.metrics.escalations.inc({ state: 'answered' });
       deps.logger.info({ event: 'escalation_answered', escalationId: id }, 'a curator answered an escalation');

@@ -1,16 +1,16 @@
 import { InstallProvider, defaultCallbackFailure, defaultCallbackSuccess, type CallbackOptions } from '@slack/oauth';
 import type { Logger as BoltLogger, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { Config } from '../../../config';
 import type { Metrics } from '../../../metrics';
 import type { Store } from '../../../store/types';
 import { BOT_SCOPES } from './botScopes';
 import { InstallationCache } from './installationCache';
 import { storeInstallationStore } from './storeInstallationStore';
 import { TokenRotation } from './tokenRotation';
+import type { SlackSettings } from '../settings';
 
 export interface OAuthDeps {
-  config: Config;
+  settings: Pick<SlackSettings, 'SLACK_CLIENT_ID' | 'SLACK_CLIENT_SECRET' | 'SLACK_STATE_SECRET' | 'SLACK_INSTALLATION_MISS_MS' | 'SLACK_INSTALLATION_CACHE_SECONDS' | 'installationsEncrypted'>;
   store: Store;
   logger: Logger;
   metrics: Metrics;
@@ -27,19 +27,19 @@ export interface OAuthDeps {
  * for every event.
  */
 export function createInstallProvider(deps: OAuthDeps): { installer: InstallProvider; cache: InstallationCache } {
-  const { config, store, logger, metrics } = deps;
-  const clientId = config.SLACK_CLIENT_ID;
-  const clientSecret = config.SLACK_CLIENT_SECRET;
-  const stateSecret = config.SLACK_STATE_SECRET;
+  const { settings, store, logger, metrics } = deps;
+  const clientId = settings.SLACK_CLIENT_ID;
+  const clientSecret = settings.SLACK_CLIENT_SECRET;
+  const stateSecret = settings.SLACK_STATE_SECRET;
   if (!clientId || !clientSecret || !stateSecret) throw new Error('SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET are required for the distributed Slack app');
   // Checked again here (config already refuses it) because tokens must never be stored in clear.
-  if (!config.STORE_ENCRYPTION_KEY) throw new Error('STORE_ENCRYPTION_KEY is required for the distributed Slack app: installation tokens are encrypted at rest');
+  if (!settings.installationsEncrypted) throw new Error('STORE_ENCRYPTION_KEY is required for the distributed Slack app: installation tokens are encrypted at rest');
   const cache = new InstallationCache({
     store,
     logger,
     metrics,
-    missBoundMs: config.SLACK_INSTALLATION_MISS_MS,
-    revalidateMs: config.SLACK_INSTALLATION_CACHE_SECONDS * 1000,
+    missBoundMs: settings.SLACK_INSTALLATION_MISS_MS,
+    revalidateMs: settings.SLACK_INSTALLATION_CACHE_SECONDS * 1000,
   });
   const rotation = new TokenRotation({ store, clientId, clientSecret, clientOptions: deps.clientOptions, logger, metrics, onSaved: (i) => cache.put(i) });
   const installer = new InstallProvider({
@@ -47,7 +47,7 @@ export function createInstallProvider(deps: OAuthDeps): { installer: InstallProv
     clientSecret,
     stateSecret,
     directInstall: true,
-    installationStore: storeInstallationStore(cache, rotation, logger, config.SLACK_INSTALLATION_MISS_MS),
+    installationStore: storeInstallationStore(cache, rotation, logger, settings.SLACK_INSTALLATION_MISS_MS),
     installUrlOptions: { scopes: [...BOT_SCOPES] },
     logger: deps.boltLogger,
     clientOptions: deps.clientOptions,

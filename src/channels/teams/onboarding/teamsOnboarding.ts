@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../../../metrics';
 import { ONBOARDING_ACTIONS, parseAnswerValue, parseLessonValue } from '../../../onboarding/actions';
 import type { OnboardingService, UserRef } from '../../../onboarding/service';
+import { NOT_TAKING_COURSE, ONBOARDING_STOPPED } from '../../../onboarding/text';
 import type { Store } from '../../../store/types';
 import type { TeamsProactiveSender } from '../conversationReferences';
 import { onboardingDataSchema, type OnboardingData } from '../render/actions';
@@ -35,7 +36,7 @@ export interface SweepResult {
 /** A user who fell behind (downtime, a long weekend) catches up one lesson a day, not one per sweep. */
 const DAILY_CLAIM_TTL_SECONDS = 2 * 24 * 3600;
 
-const STOPPED = 'Onboarding stopped: no more lessons will arrive. Type onboard to start again.';
+const STOPPED = `${ONBOARDING_STOPPED} Type onboard to start again.`;
 const PERSONAL_ONLY = 'The onboarding course runs in a personal chat with me: open a chat with me and type onboard.';
 
 /** The Teams user behind an activity, as the course stores it (the Entra object id when Teams sends one). */
@@ -142,7 +143,7 @@ export class TeamsOnboarding {
 
   private async stop(context: TurnContext, user: UserRef): Promise<void> {
     const out = await this.deps.service.optOut(user);
-    await this.deps.send(context, renderTeamsNotice(out.progress ? STOPPED : 'You are not taking the onboarding course.'));
+    await this.deps.send(context, renderTeamsNotice(out.progress ? STOPPED : NOT_TAKING_COURSE));
   }
 
   /**

@@ -2,7 +2,7 @@ import type { Activity } from 'botbuilder';
 import type { Answer, AnswerRow, ResolvedCitation } from '../../../engine/types';
 import { conditionLine, leadOfText, OWNER_LABEL, VERDICT_LABEL } from '../../../engine/answerText';
 import { escapeCardText, escapeMessageText, plainText } from '../text';
-import { escalationRequest, isEscalatable } from '../../../curator/escalations';
+import { ESCALATION_TEXT, escalationRequest, isEscalatable } from '../../../curator/escalations';
 import { VERB_ASK, VERB_ESCALATE, VERB_FEEDBACK, type AskData, type EscalateData, type FeedbackData } from './actions';
 import { adaptiveCard, cardAttachment, textBlock, type AdaptiveCardJson, type CardJson } from './adaptiveCard';
 import { aiMessageEntity } from './aiEntities';
@@ -168,7 +168,7 @@ function actionsOf(answer: Answer, options: TeamsRenderOptions): CardJson[] {
   }
   if (escalate) {
     const data: EscalateData = escalationRequest(answer, escalate.question);
-    actions.push({ type: 'Action.Execute', verb: VERB_ESCALATE, title: 'Ask the security team', data });
+    actions.push({ type: 'Action.Execute', verb: VERB_ESCALATE, title: ESCALATION_TEXT.button, data });
   }
   return actions;
 }

@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import { CURATOR_ANSWER_MAX, verdictLabel } from '../../../curator/escalations';
+import { CURATOR_ANSWER_MAX, ESCALATION_TEXT, verdictLabel } from '../../../curator/escalations';
 import { formatGapsText, type GapReport } from '../../../curator';
 import type { Escalation } from '../../../store/types';
 import { escapeCardText, escapeMessageText, plainText } from '../text';
@@ -17,7 +17,9 @@ export const ALREADY_ANSWERED_NOTE = 'This question has been answered already; t
 export const CLOSED_NOTE = 'This escalation is closed.';
 export const NOT_HERE_NOTE = 'Escalations are answered in the curators\u2019 channel only.';
 export const NOT_A_CURATOR_NOTE = 'Only the knowledge-base curators can answer or close escalations (TEAMS_CURATORS). If you should be one, ask whoever runs whosecures to add you.';
-export const UNKNOWN_NOTE = 'This escalation is no longer in the store.';
+export const UNKNOWN_NOTE = ESCALATION_TEXT.unknown;
+/** A button whose data does not parse (an old card, a changed format). */
+export const STALE_BUTTON_NOTE = 'This button is no longer valid.';
 export const ANSWER_SAVED_NOTE = 'Thanks: your answer goes to the asker, and it is kept as a proposed knowledge change for review.';
 
 export type CuratorCardView = Pick<Escalation, 'id' | 'asker' | 'askerName' | 'channel' | 'question' | 'verdict' | 'summary' | 'cell' | 'state' | 'curatorAnswer'>;
@@ -52,7 +54,7 @@ const quoted = (text: string, max: number) => textBlock(escapeCardText(plainText
 export function renderCuratorCard(e: CuratorCardView, answeredBy?: string): Partial<Activity> {
   const asker = mentionOf(e.asker, e.askerName);
   const body: CardJson[] = [
-    textBlock('Question for the security team', { size: 'Large', weight: 'Bolder' }),
+    textBlock(ESCALATION_TEXT.title, { size: 'Large', weight: 'Bolder' }),
     textBlock(`${asker?.text ?? 'Someone'} asked ${whereAsked(e.channel)}:`, { spacing: 'Medium' }),
     { type: 'Container', style: 'emphasis', items: [quoted(e.question, 1500)] },
     textBlock(`**The bot answered:** ${escapeCardText(verdictLabel(e.verdict))}${e.summary ? ` \u00b7 ${escapeCardText(plainText(e.summary, 300))}` : ''}`),
@@ -71,9 +73,10 @@ export function renderCuratorCard(e: CuratorCardView, answeredBy?: string): Part
     body.push(textBlock('Closed.', { size: 'Small', isSubtle: true }));
   }
   // Fallback and preview text stay free of the user's words: no client can turn them into a link or a mention.
-  const card: AdaptiveCardJson = adaptiveCard(body, actions, `Question for the security team (escalation #${e.id})`);
+  const preview = `${ESCALATION_TEXT.title} (escalation #${e.id})`;
+  const card: AdaptiveCardJson = adaptiveCard(body, actions, preview);
   if (asker) card.msteams = { width: 'Full', entities: [asker.entity] };
-  return { type: 'message', summary: `Question for the security team (escalation #${e.id})`, attachments: [cardAttachment(card)] };
+  return { type: 'message', summary: preview, attachments: [cardAttachment(card)] };
 }
 
 /** The dialog a curator's **Answer** opens: the question and a text box; Send comes back as task/submit. */
@@ -91,7 +94,7 @@ export function renderAnswerDialogCard(e: Pick<Escalation, 'id' | 'question'>, p
       errorMessage: 'Write an answer first.',
       maxLength: CURATOR_ANSWER_MAX,
     },
-    textBlock('It is also kept as a proposed knowledge change for review into the knowledge base.', { size: 'Small', isSubtle: true }),
+    textBlock(ESCALATION_TEXT.keptAsProposal, { size: 'Small', isSubtle: true }),
   ];
   return adaptiveCard(body, [{ type: 'Action.Submit', title: 'Send', style: 'positive', data: { escalation: e.id } }], 'Answer the question');
 }

@@ -1,5 +1,6 @@
 import type { ActionView, DoneView, GradeView, LessonView, QuizView } from '../../../onboarding/views';
 import type { ProgressSummary } from '../../../onboarding/service';
+import { lessonHeading, progressText } from '../../../onboarding/text';
 import { escapeCardText, plainText } from '../text';
 import { VERB_ONBOARDING, type OnboardingData } from './actions';
 import { adaptiveCard, cardAttachment, textBlock, type AdaptiveCardJson, type CardJson } from './adaptiveCard';
@@ -51,7 +52,7 @@ export function renderTeamsLesson(view: LessonView, options: LessonCardOptions =
   if (view.citations.length) body.push(sourcesSection(view.citations));
   body.push(textBlock('Type **progress** to see your score, **stop** to end the course.', { isSubtle: true, size: 'Small' }));
   const actions = [onboardingAction(view.quizAction, 'positive'), ...(view.nextAction ? [onboardingAction(view.nextAction)] : []), onboardingAction(view.stopAction)];
-  const summary = `Lesson ${view.lessonNumber} of ${view.totalLessons}: ${view.title}`;
+  const summary = lessonHeading(view);
   return message(adaptiveCard(body, actions, plainText(`${summary}. ${view.paragraphs.join(' ')}`, FALLBACK_MAX)), summary);
 }
 
@@ -86,8 +87,7 @@ export function renderTeamsDone(view: DoneView): TeamsCardMessage {
 
 export function renderTeamsProgress(p: ProgressSummary | undefined): TeamsCardMessage {
   if (!p) return renderTeamsNotice('You have not started the onboarding course yet. Type onboard to start it.');
-  const state = p.completed ? 'finished' : p.optedOut ? 'stopped' : `on lesson ${p.lesson} of ${p.totalLessons}`;
-  return renderTeamsNotice(`Onboarding course: ${state}. Quiz score: ${p.score} right out of ${p.answered} answered (${p.totalQuestions} questions in the course).`);
+  return renderTeamsNotice(progressText(p));
 }
 
 export function renderTeamsNotice(text: string): TeamsCardMessage {

@@ -64,3 +64,18 @@ export function searchQuery(text: string | undefined, options: { serviceUrl: str
     value: text === undefined ? { commandId: 'searchAnswers', parameters: [{ name: 'initialRun', value: 'true' }] } : { commandId: 'searchAnswers', parameters: [{ name: 'query', value: text }] },
   };
 }
+
+/** A personal install as Teams sends it: conversationUpdate with the bot added, or installationUpdate "add". */
+export function personalInstall(options: { serviceUrl: string; type?: 'conversationUpdate' | 'installationUpdate'; id?: string }): Partial<Activity> {
+  const type = options.type ?? 'conversationUpdate';
+  return {
+    type,
+    ...(options.id ? { id: options.id } : {}),
+    channelId: 'msteams',
+    serviceUrl: options.serviceUrl,
+    from: USER,
+    recipient: BOT,
+    conversation: { id: 'a:conv-personal', conversationType: 'personal', isGroup: false, name: '', tenantId: 't' },
+    ...(type === 'conversationUpdate' ? { membersAdded: [{ id: BOT.id, name: BOT.name }] } : { action: 'add' }),
+  };
+}

@@ -21,6 +21,8 @@ export interface TeamsTestBed {
   post(activity: object, authorization?: string): Promise<Response>;
   /** POST /api/messages signed as the Bot Framework would. */
   postSigned(activity: object): Promise<Response>;
+  /** POST an invoke signed, with the status and the parsed invoke response ({} when empty). */
+  invoke<T = Record<string, unknown>>(activity: object): Promise<{ status: number; body: T }>;
   close(): Promise<void>;
 }
 
@@ -56,6 +58,11 @@ export async function startTeamsTestBed(options: { appId: string; password?: str
     bearer,
     post,
     postSigned: (activity) => post(activity, bearer()),
+    async invoke<T>(activity: object) {
+      const res = await post(activity, bearer());
+      const text = await res.text();
+      return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
+    },
     close: async () => {
       await app.close();
       await connector.stop();

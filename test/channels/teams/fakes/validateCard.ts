@@ -1,4 +1,5 @@
 import type * as AdaptiveCardsModule from 'adaptivecards';
+import type { Activity } from 'botbuilder';
 
 // The package's ES module build has extension-less imports node cannot load; its UMD bundle is the same library.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -51,3 +52,14 @@ export function cardTexts(json: unknown): string[] {
   walk(json);
   return texts;
 }
+
+/** The card a sent activity carries ({ body: [] } when it has none). */
+export function cardOf<C extends { body: unknown[] } = { body: unknown[] }>(activity: Partial<Activity>): C {
+  return (activity.attachments?.[0]?.content as C) ?? ({ body: [] } as unknown as C);
+}
+
+/** Every text of a sent activity's card, one per line. */
+export const textOf = (activity: Partial<Activity>): string => cardTexts(cardOf(activity)).join('\n');
+
+/** The messages among the activities a turn sent (typing and invoke responses left out). */
+export const messagesOf = (sent: Array<Partial<Activity>>): Array<Partial<Activity>> => sent.filter((a) => a.type === 'message');
