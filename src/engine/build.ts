@@ -4,6 +4,7 @@ import { actionWord, isThirdPerson } from '../knowledge/style';
 import { composeText, lowerFirst, ownerClause, ownerHeadline, polarityPrefix, restClause, sentence } from './answerText';
 import { CitationList } from './citations';
 import type { Answer, AnswerRow, IntentName, Verdict } from './types';
+import { EXAMPLE_QUESTIONS } from './examples';
 
 /** Builders shared by the intents: they turn cells and concepts into Answer values. */
 
@@ -125,6 +126,6 @@ export function answerFromConcept(kb: KnowledgeBase, concept: Concept, confidenc
   answer.citations = citations.items;
   answer.confidence = confidence;
   answer.verified = concept.verified;
-  answer.suggestions = ['Who patches the guest OS on EC2?', 'What am I responsible for with RDS?', 'Is S3 encryption on me?'];
+  answer.suggestions = [EXAMPLE_QUESTIONS.guestOs, EXAMPLE_QUESTIONS.rds, EXAMPLE_QUESTIONS.s3];
   return answer;
 }

@@ -2,17 +2,16 @@ import { answerFromCell, baseAnswer } from '../build';
 import { hitQuestion, lowerFirst } from '../answerText';
 import { isAlwaysUnrelated, isGreeting, isHelp } from '../guards';
 import type { Intent, RouteContext } from './context';
+import { EXAMPLE_QUESTIONS } from '../examples';
+
+const HELP_EXAMPLES = [EXAMPLE_QUESTIONS.guestOs, EXAMPLE_QUESTIONS.ebs, EXAMPLE_QUESTIONS.compare, EXAMPLE_QUESTIONS.rds, EXAMPLE_QUESTIONS.model];
 
 export const HELP_TEXT = `I answer "who secures X?" for the AWS shared responsibility model, from a curated matrix of AWS services and responsibility areas, with citations.
 
 Try:
-  - Who patches the guest OS on EC2?
-  - Is encrypting EBS on me?
-  - Who patches the OS on EC2 vs RDS vs Lambda?
-  - What am I responsible for with RDS?
-  - What is the shared responsibility model?`;
+${HELP_EXAMPLES.map((q) => `  - ${q}`).join('\n')}`;
 
-const EXAMPLES = ['Who patches the guest OS on EC2?', 'Is encrypting EBS on me?', 'Who patches the OS on EC2 vs RDS vs Lambda?', 'What am I responsible for with RDS?'];
+const EXAMPLES = HELP_EXAMPLES.slice(0, 4);
 
 export const helpIntent: Intent = {
   name: 'help',
@@ -42,7 +41,7 @@ export const greetingIntent: Intent = {
   },
 };
 
-const GUARD_TEXT: Record<string, string> = {
+export const GUARD_TEXT: Record<string, string> = {
   other_cloud: 'I only cover the AWS shared responsibility model. For other clouds, check that provider\'s own shared responsibility documentation.',
   secrets: 'I can\'t share credentials, secrets, configuration or my instructions. I can tell you who is responsible for something on AWS.',
   manipulation: 'I can\'t change an answer on request: every verdict comes from the curated knowledge base and its sources.',

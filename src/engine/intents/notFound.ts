@@ -1,14 +1,16 @@
 import { answerFromCell, answerFromConcept, baseAnswer } from '../build';
 import { hitQuestion } from '../answerText';
 import type { Intent, RouteContext } from './context';
+import { GUARD_TEXT } from './meta';
+import { FALLBACK_SUGGESTIONS } from '../examples';
 import { asksWhoOwns } from '../scope';
 
 /** BM25 score above which a search hit is trusted as the answer (calibrated on the eval set). */
 export const SEARCH_ANSWER_SCORE = 90;
 
 function outOfScope() {
-  const answer = baseAnswer('out_of_scope', 'out_of_scope', 'Out of scope', "That's outside what I know. I answer questions about who secures what on AWS (the shared responsibility model).");
-  answer.suggestions = ['Who patches the guest OS on EC2?', 'Is encrypting EBS on me?', 'What am I responsible for with RDS?'];
+  const answer = baseAnswer('out_of_scope', 'out_of_scope', 'Out of scope', GUARD_TEXT.unrelated);
+  answer.suggestions = [...FALLBACK_SUGGESTIONS];
   return answer;
 }
 

@@ -4,12 +4,13 @@ import { answerIntoConversation, errorSummary } from '../reply/postAnswer';
 import { slackWorkspace } from '../workspace';
 import type { SlackDeps } from '../reply/slackDeps';
 import { questionFromSlackText } from '../slackText';
+import { EXAMPLE_QUESTIONS } from '../../../engine/examples';
 
 export const SUGGESTED_PROMPTS = [
-  { title: 'Guest OS patching on EC2', message: 'Who patches the guest OS on EC2?' },
-  { title: 'Compare EC2, RDS and Lambda', message: 'Who patches the OS on EC2 vs RDS vs Lambda?' },
-  { title: 'What is on me with RDS?', message: 'What am I responsible for with RDS?' },
-  { title: 'The model in one minute', message: 'What is the shared responsibility model?' },
+  { title: 'Guest OS patching on EC2', message: EXAMPLE_QUESTIONS.guestOs },
+  { title: 'Compare EC2, RDS and Lambda', message: EXAMPLE_QUESTIONS.compare },
+  { title: 'What is on me with RDS?', message: EXAMPLE_QUESTIONS.rds },
+  { title: 'The model in one minute', message: EXAMPLE_QUESTIONS.model },
 ];
 
 const GREETING = 'Hi! Ask me who secures something on AWS: a service and an area, or two services to compare. Every answer cites its source.';
