@@ -182,7 +182,7 @@ function replica(env: Record<string, string>): Promise<boolean[]> {
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
     child.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as boolean[]) : reject(new Error(`replica exited with ${code}: ${err}`))));
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as boolean[]) : reject(new Error(`replica exited with ${code}: ${err}`))));
   });
 }
 

@@ -18,8 +18,10 @@ function startWorker(id: number, env: Record<string, string>): { child: ChildPro
     if (out.includes('ready\n')) markReady();
   });
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  // 'close', not 'exit': the child's stdio pipes are closed too by then, so no handle of it
+  // outlives the test (a pipe still open at teardown keeps the jest worker from exiting cleanly).
   const done = new Promise<WorkerResult>((resolve, reject) => {
-    child.on('exit', (code) => {
+    child.on('close', (code) => {
       const line = out.split('\n').find((l) => l.startsWith('{'));
       if (code === 0 && line) resolve(JSON.parse(line) as WorkerResult);
       else reject(new Error(`worker ${id} exited ${code}: ${err}`));
