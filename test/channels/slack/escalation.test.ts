@@ -77,6 +77,15 @@ function escalationSuite(name: string, makeDb?: () => Promise<TestDb>): void {
 
     const curatorPosts = () => bed.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === CURATORS);
 
+    /** Asks in a channel, presses "Ask the security team" and returns the post in the curators' channel and the asker's thread. */
+    async function escalatedToCurators(text: string) {
+      const { post, threadTs, messageTs } = await askInChannel(text);
+      await click(ACTION.escalate, escalateButton(post)!.value!, { messageTs, threadTs });
+      await bed.fake.waitFor(() => curatorPosts().length === 1);
+      return { toCurators: curatorPosts()[0], threadTs };
+    }
+    const buttonValue = (post: { args: { blocks?: unknown } }, actionId: string) => buttons(post.args.blocks).find((b) => b.action_id === actionId)!.value!;
+
     it('every answer, and the not-in-the-knowledge-base reply, carries the button within Slack limits', async () => {
       const { post } = await askInChannel('who patches the guest OS on EC2?');
       const button = escalateButton(post);
@@ -122,11 +131,8 @@ function escalationSuite(name: string, makeDb?: () => Promise<TestDb>): void {
     });
 
     it('Reply opens the modal, the submitted answer goes to the asker\u2019s thread and is kept as a proposed change', async () => {
-      const { post, threadTs, messageTs } = await askInChannel('who patches the guest OS on EC2?');
-      await click(ACTION.escalate, escalateButton(post)!.value!, { messageTs, threadTs });
-      await bed.fake.waitFor(() => curatorPosts().length === 1);
-      const [toCurators] = curatorPosts();
-      const replyValue = buttons(toCurators.args.blocks).find((b) => b.action_id === ACTION.escalationReply)!.value!;
+      const { toCurators, threadTs } = await escalatedToCurators('who patches the guest OS on EC2?');
+      const replyValue = buttonValue(toCurators, ACTION.escalationReply);
       bed.fake.calls.length = 0;
 
       // Only the curators' channel counts: the same button value clicked elsewhere opens nothing.
@@ -234,11 +240,8 @@ function escalationSuite(name: string, makeDb?: () => Promise<TestDb>): void {
     });
 
     it('someone who is not a curator is told so privately by Reply, Close and the form, and nothing changes', async () => {
-      const { post, threadTs, messageTs } = await askInChannel('who rotates KMS keys?');
-      await click(ACTION.escalate, escalateButton(post)!.value!, { messageTs, threadTs });
-      await bed.fake.waitFor(() => curatorPosts().length === 1);
-      const [toCurators] = curatorPosts();
-      const id = buttons(toCurators.args.blocks).find((b) => b.action_id === ACTION.escalationReply)!.value!;
+      const { toCurators } = await escalatedToCurators('who rotates KMS keys?');
+      const id = buttonValue(toCurators, ACTION.escalationReply);
       bed.fake.calls.length = 0;
 
       // In the curators' channel, but not a curator (nor in the curators' group).
@@ -267,10 +270,7 @@ function escalationSuite(name: string, makeDb?: () => Promise<TestDb>): void {
     });
 
     it('a curators\u2019 group that cannot be read makes nobody a curator through it, asked again each time, and says why in the log', async () => {
-      const { post, threadTs, messageTs } = await askInChannel('who patches EKS nodes?');
-      await click(ACTION.escalate, escalateButton(post)!.value!, { messageTs, threadTs });
-      await bed.fake.waitFor(() => curatorPosts().length === 1);
-      const id = buttons(curatorPosts()[0].args.blocks).find((b) => b.action_id === ACTION.escalationClose)!.value!;
+      const id = buttonValue((await escalatedToCurators('who patches EKS nodes?')).toCurators, ACTION.escalationClose);
       bed.fake.calls.length = 0;
       // One click after the other: a failed lookup is not kept, the next click asks again.
       await click(ACTION.escalationClose, id, { channel: CURATORS, user: 'U0SOMEONE' });
@@ -284,10 +284,7 @@ function escalationSuite(name: string, makeDb?: () => Promise<TestDb>): void {
     });
 
     it('Close marks it closed and removes the buttons', async () => {
-      const { post, threadTs, messageTs } = await askInChannel('who manages IAM for Lambda?');
-      await click(ACTION.escalate, escalateButton(post)!.value!, { messageTs, threadTs });
-      await bed.fake.waitFor(() => curatorPosts().length === 1);
-      const id = buttons(curatorPosts()[0].args.blocks).find((b) => b.action_id === ACTION.escalationClose)!.value!;
+      const id = buttonValue((await escalatedToCurators('who manages IAM for Lambda?')).toCurators, ACTION.escalationClose);
       bed.fake.calls.length = 0;
       await click(ACTION.escalationClose, id, { channel: CURATORS, user: 'UCURATOR1' });
       const [replaced] = await bed.fake.waitForCalls('response_url');
