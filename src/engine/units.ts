@@ -76,6 +76,7 @@ export class UnitIndex {
   private readonly byCell = new Map<string, Unit[]>();
   private readonly cellsOfService = new Map<string, Cell[]>();
   private readonly directObjects = new Map<string, Set<string>>();
+  private readonly affirmed = new WeakMap<Unit, Set<string>>();
   private readonly readings = new WeakMap<string[], { negated: ReadonlySet<number>; asked: Map<string, AskedQuestion> }>();
   private readonly idf = new Map<string, number>();
   private readonly serviceWords = new Map<string, Set<string>>();
@@ -221,14 +222,9 @@ export class UnitIndex {
     const index = cell.conditions.indexOf(condition);
     const situation = index >= 0 ? this.conditionTermsOf(cell).sets[index] : undefined;
     if (!situation) return undefined;
-    // "Rotate the master password yourself unless RDS manages it" does not fit "RDS manages it".
     const fit = (unit: Unit) => {
-      const tokens = normalizeText(unit.text).split(' ');
-      const negated = negatedPositions(tokens);
       let score = 0;
-      for (const t of new Set(this.vocabulary.termsOfTokens(tokens.filter((_, i) => !negated.has(i)), this.serviceWords.get(cell.service)))) {
-        if (t !== question.verb && situation.has(t)) score += this.idf.get(t) ?? 0;
-      }
+      for (const t of this.affirmedTermsOf(unit, cell)) if (t !== question.verb && situation.has(t)) score += this.idf.get(t) ?? 0;
       return score;
     };
     const performing = this.units(cell.id)
@@ -239,6 +235,21 @@ export class UnitIndex {
     if (!best || best.fit === 0) return undefined;
     const other = performing.find((p) => p.unit.side !== best.unit.side)?.fit ?? 0;
     return best.fit >= other * margin ? best.unit : undefined;
+  }
+
+  /**
+   * A duty's terms outside its negations ("Rotate the master password yourself unless RDS manages
+   * it" does not say "RDS manages it"), read when first needed.
+   */
+  private affirmedTermsOf(unit: Unit, cell: Cell): Set<string> {
+    let terms = this.affirmed.get(unit);
+    if (!terms) {
+      const tokens = normalizeText(unit.text).split(' ');
+      const negated = negatedPositions(tokens);
+      terms = new Set(this.vocabulary.termsOfTokens(tokens.filter((_, i) => !negated.has(i)), this.serviceWords.get(cell.service)));
+      this.affirmed.set(unit, terms);
+    }
+    return terms;
   }
 
   /** Each condition's terms and how many of the cell's conditions use each, read once per cell (few questions need them). */

@@ -42,27 +42,18 @@ export class VerbReader {
   /** The leading verbs of a duty line in canonical terms; they become known verbs. */
   leadingVerbs(line: string): Set<string> {
     const out = new Set<string>();
+    const lead = (term: string | undefined): boolean => {
+      if (!term || this.light.has(term)) return false;
+      out.add(term);
+      this.leads.set(term, (this.leads.get(term) ?? 0) + 1);
+      return true;
+    };
     // "Starts renewing managed certificates…": the action is the one started.
     const started = ASPECT.exec(line.trim());
-    if (started) {
-      for (const form of lemmaCandidates(started[1].toLowerCase())) {
-        const term = this.canonical(form);
-        if (term && !this.light.has(term)) {
-          out.add(term);
-          this.leads.set(term, (this.leads.get(term) ?? 0) + 1);
-          break;
-        }
-      }
-    }
+    if (started) lemmaCandidates(started[1].toLowerCase()).some((form) => lead(this.canonical(form)));
     const match = LEADING_VERBS.exec(line.trim());
     if (!match) return out;
-    for (const word of match[1].split(/,\s*|\s+(?:and|or)\s+|\s+/).filter(Boolean)) {
-      const term = this.canonical(word.toLowerCase());
-      if (term && !this.light.has(term)) {
-        out.add(term);
-        this.leads.set(term, (this.leads.get(term) ?? 0) + 1);
-      }
-    }
+    for (const word of match[1].split(/,\s*|\s+(?:and|or)\s+|\s+/).filter(Boolean)) lead(this.canonical(word.toLowerCase()));
     return out;
   }
 

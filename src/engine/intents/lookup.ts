@@ -74,12 +74,13 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
     // duties of one side only, with enough of its object in the duty, decides even over a stated
     // situation ("container image functions") or the cell's owner.
     const affirmed = ctx.detection.tokens.filter((_, i) => !ctx.negated.has(i)).join(' ');
+    // The situation its curated phrases state, read once for the rules below.
+    const statedByPhrase = matchCondition(ctx.kb, own, ctx.clean);
     if (asked.verb !== undefined && !ctx.units.areaActions(own.area).has(asked.verb) && !asksEitherOr(affirmed)) {
       // A situation stated apart from the thing asked about ("we turned off auto minor version
       // upgrade. who applies minor versions now?") is for the conditions to read, not the
       // duties' objects; a condition that only names the thing itself ("who creates the KSK?") is not.
-      const statedWhole = matchCondition(ctx.kb, own, ctx.clean);
-      const sceneSet = statedWhole !== undefined && matchCondition(ctx.kb, own, asked.objectText ?? '') !== statedWhole;
+      const sceneSet = statedByPhrase !== undefined && matchCondition(ctx.kb, own, asked.objectText ?? '') !== statedByPhrase;
       const performer = ctx.units.choose(asked, own, { byVerb: true, byObject: !sceneSet });
       const needed = performer?.unit.side === 'customer' && own.owner === 'aws' ? CHOICE_OBJECT_SCORE : PERFORMER_OBJECT_SCORE;
       if (performer?.verbMatch && performer.objectScore >= needed && performer.unit.side !== own.owner) {
@@ -88,7 +89,7 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
     }
     // The situation stated in the curated phrases, or else in the condition's own words ("we never
     // set up proactive engagement", "only one writer, no replicas") when they clearly point to one.
-    const stated = matchCondition(ctx.kb, own, ctx.clean) ?? ctx.units.conditionByWords(asked, own, CONDITION_WORDS_SCORE) ?? defaultCondition(own, ctx.detection.normalized);
+    const stated = statedByPhrase ?? ctx.units.conditionByWords(asked, own, CONDITION_WORDS_SCORE) ?? defaultCondition(own, ctx.detection.normalized);
     // ...unless the action is the area's own ("who patches the OS on RDS Custom?"), which every duty there does.
     if (stated && stated.owner === 'shared' && !(asked.verb !== undefined && ctx.units.areaActions(own.area).has(asked.verb))) {
       // "RDS manages the master password in Secrets Manager; who rotates it?": the situation is
