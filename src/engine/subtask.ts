@@ -20,6 +20,11 @@ export function asksEitherOr(normalized: string): boolean {
   return EITHER_OR.test(normalized) || DEFAULT_QUESTION.test(normalized);
 }
 
+/** "Is it on by default?", "do I need to turn anything on?": asks whether one side does it at all. */
+export function asksWhetherDefault(normalized: string): boolean {
+  return DEFAULT_QUESTION.test(normalized);
+}
+
 export function askedSide(normalized: string): 'aws' | 'customer' | undefined {
   if (asksEitherOr(normalized)) return undefined;
   const aws = AWS_ACTIONS.test(normalized);
