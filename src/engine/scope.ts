@@ -41,6 +41,16 @@ const TROUBLESHOOTING = /\bhow (do|can|should|would) (i|we|you) (fix|solve|resol
 /** How many words after an uncovered service's name an everyday word still belongs to it. */
 const EVERYDAY_WINDOW = 4;
 
+/** The words that open the clause a message asks its question in. */
+const ASKING_WORD = /^(who|whose|whom|responsible|responsibility)$/;
+
+/** Where the message's last question clause starts ("...on EC2. Who secures the SWF side?"), if it has one. */
+function askingClauseStart(tokens: string[]): number {
+  let at = -1;
+  tokens.forEach((t, i) => { if (ASKING_WORD.test(t)) at = i; });
+  return at;
+}
+
 export class ScopeReader {
   private readonly taskVerbs: PhraseIndex<true>;
   private readonly taskObjects: PhraseIndex<true>;
@@ -202,7 +212,13 @@ export class ScopeReader {
     const everydayAfter = (c: PhraseHit<string>) =>
       c.length === 1 && isEnglish(c.phrase) && kept.some((h) => c.start >= h.start + h.length && c.start <= h.start + h.length + EVERYDAY_WINDOW);
     const others = covered.filter((c) => !inside(c) && coveredSubjects.includes(c.value) && !everydayAfter(c));
-    return others.length === 0 ? kept[0].value : undefined;
+    if (others.length === 0) return kept[0].value;
+    // "Our workers run on EC2. Who secures the SWF side of it?": a covered service named only as
+    // background does not take the question from the uncovered service its question names.
+    const asking = askingClauseStart(tokens);
+    if (asking < 0) return undefined;
+    const asked = kept.filter((h) => h.start > asking);
+    return asked.length > 0 && !others.some((c) => c.start > asking) ? asked[0].value : undefined;
   }
 }
 

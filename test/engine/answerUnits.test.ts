@@ -86,6 +86,27 @@ describe('scope: an everyday word right after an uncovered service is a thing of
   });
 });
 
+describe('scope: the service the question clause names is its subject', () => {
+  it('answers "not covered yet" when a covered service is only background before the question', () => {
+    const a = ask('Our deciders run on EC2 instances and write to S3. Who is responsible for securing the Amazon SWF domain itself?');
+    expect(a.verdict).toBe('unknown');
+    expect(a.headline).toMatch(/Simple Workflow Service is not covered yet/);
+  });
+
+  it('keeps the covered service when the question clause names it too', () => {
+    const a = ask('We use Amazon SWF for the billing flow. Who patches the EC2 instances that run the SWF workers?');
+    expect(a.verdict).not.toBe('unknown');
+    expect(a.cells[0]).toMatch(/^ec2\./);
+  });
+});
+
+describe('verbs: "AWS or us" after a question still asks who performs its action', () => {
+  it('lets the duty that performs the asked action on the asked object decide', () => {
+    const a = ask('once DNSSEC signing is on for our Route 53 zone, who generates the key-signing key, Route 53 or us?');
+    expect(a.verdict).toBe('aws');
+  });
+});
+
 describe('situations: being on the defaults is a situation', () => {
   it('answers from the condition that describes the default when the asker says they kept it', () => {
     const a = ask('our sqs queue was created with all defaults: who manages the key that encrypts it?');
