@@ -65,6 +65,8 @@ export class ScopeReader {
   private readonly finance: PhraseIndex<true>;
   private readonly facilityWords: PhraseIndex<true>;
   private readonly facilityDetails: PhraseIndex<true>;
+  /** The facility-detail phrases of two or more words, as word lists, for reading them with words between. */
+  private readonly facilityDetailWords: string[][];
   private readonly promises: PhraseIndex<true>;
   private readonly legalDocuments: PhraseIndex<true>;
   private readonly domainWords: PhraseIndex<true>;
@@ -86,6 +88,7 @@ export class ScopeReader {
     this.finance = phrases(s['finance-words']);
     this.facilityWords = phrases(s['facility-words']);
     this.facilityDetails = phrases(s['facility-details']);
+    this.facilityDetailWords = s['facility-details'].map((p) => normalizeText(p).split(' ')).filter((w) => w.length > 1);
     this.promises = phrases(s['promise-words']);
     this.legalDocuments = phrases(s['legal-documents']);
     this.domainWords = phrases(s['domain-words']);
@@ -100,7 +103,7 @@ export class ScopeReader {
    */
   decline(normalized: string, tokens: string[], aboutAws: boolean, clean: string): Decline | undefined {
     const asksWho = OWNERSHIP_CUE.test(normalized);
-    if (this.facilityDetails.match(tokens).length > 0 && this.facilityWords.match(tokens).length > 0) {
+    if (this.asksFacilityDetail(tokens) && this.facilityWords.match(tokens).length > 0) {
       // "who handles physical security of the data center?" asks who; "what's the address of the data center?" asks for a detail.
       const detailAsked = !/\bwho (s |is )?(handles|owns|responsible for|is responsible for|secures|protects|guards)\b/.test(normalized);
       if (detailAsked) return 'facility_details';
@@ -113,6 +116,15 @@ export class ScopeReader {
     // "getting this error after switching clusters, how do i fix it?": a support request.
     if (!asksWho && TROUBLESHOOTING.test(normalized) && /\b(error|errors|exception|failed|fails|failing|denied|refused|timeout|timed out|not working|doesnt work|broken)\b/.test(normalized)) return 'task';
     return undefined;
+  }
+
+  /**
+   * A detail of a facility asked for, in the list's words or with a few words between them
+   * ("how many security guards", "which camera models" read as "how many guards", "which models").
+   */
+  private asksFacilityDetail(tokens: string[]): boolean {
+    if (this.facilityDetails.match(tokens).length > 0) return true;
+    return this.facilityDetailWords.some((words) => inOrderWithin(tokens, words, DETAIL_GAP));
   }
 
   /**
@@ -220,6 +232,26 @@ export class ScopeReader {
     const asked = kept.filter((h) => h.start > asking);
     return asked.length > 0 && !others.some((c) => c.start > asking) ? asked[0].value : undefined;
   }
+}
+
+/** How many other words may stand between two words of a facility-detail phrase. */
+const DETAIL_GAP = 2;
+
+/** `words` appear in `tokens` in order, each at most `gap` words after the one before. */
+function inOrderWithin(tokens: string[], words: string[], gap: number): boolean {
+  for (let start = 0; start < tokens.length; start++) {
+    if (tokens[start] !== words[0]) continue;
+    let at = start;
+    let k = 1;
+    for (; k < words.length; k++) {
+      let next = -1;
+      for (let j = at + 1; j <= Math.min(tokens.length - 1, at + 1 + gap); j++) if (tokens[j] === words[k]) { next = j; break; }
+      if (next < 0) break;
+      at = next;
+    }
+    if (k === words.length) return true;
+  }
+  return false;
 }
 
 function phrases(list: string[]): PhraseIndex<true> {

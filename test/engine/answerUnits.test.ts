@@ -100,6 +100,19 @@ describe('scope: the service the question clause names is its subject', () => {
   });
 });
 
+describe('scope: details of AWS facilities are declined in the list\'s words or with words between them', () => {
+  it('declines "how many night-shift guards" and "which door lock models" as it declines "how many guards"', () => {
+    for (const q of ['how many night-shift guards patrol the aws data center in dublin?', 'which door lock models does aws use at its data centre buildings?']) {
+      const a = ask(q);
+      expect({ q, verdict: a.verdict }).toEqual({ q, verdict: 'out_of_scope' });
+    }
+  });
+
+  it('still answers who guards the data centers', () => {
+    expect(ask('who guards the aws data centers?').verdict).toBe('aws');
+  });
+});
+
 describe('verbs: "AWS or us" after a question still asks who performs its action', () => {
   it('lets the duty that performs the asked action on the asked object decide', () => {
     const a = ask('once DNSSEC signing is on for our Route 53 zone, who generates the key-signing key, Route 53 or us?');
