@@ -5,7 +5,7 @@ import { lowerFirst } from '../answerText';
 import type { Answer } from '../types';
 import type { Intent, RouteContext } from './context';
 import { conditionsNamed, matchCondition } from '../conditions';
-import { askedSide, asksEitherOr, asksWhetherDefault } from '../subtask';
+import { askedSide, asksEitherOr, asksWhetherOrWhich } from '../subtask';
 import type { Unit } from '../units';
 
 /**
@@ -76,7 +76,7 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
     const affirmed = ctx.detection.tokens.filter((_, i) => !ctx.negated.has(i)).join(' ');
     // The situation its curated phrases state, read once for the rules below.
     const statedByPhrase = matchCondition(ctx.kb, own, ctx.clean);
-    if (asked.verb !== undefined && !ctx.units.areaActions(own.area).has(asked.verb) && !asksWhetherDefault(affirmed)) {
+    if (asked.verb !== undefined && !ctx.units.areaActions(own.area).has(asked.verb) && !asksWhetherOrWhich(affirmed)) {
       // A situation stated apart from the thing asked about ("we turned off auto minor version
       // upgrade. who applies minor versions now?") is for the conditions to read, not the
       // duties' objects; a condition that only names the thing itself ("who creates the KSK?") is not.
