@@ -9,17 +9,24 @@ import { normalizeText } from '../text/normalize';
  * situation rather than "it depends". Curators list the phrases that state each situation.
  */
 
-/** Stemmed token lists of each condition's curated phrases, cached per condition. */
-const phraseCache = new WeakMap<Condition, string[][]>();
+/** Stemmed token lists of each condition's curated phrases (with the phrase as written), cached per condition. */
+const phraseCache = new WeakMap<Condition, Array<{ tokens: string[]; text: string }>>();
 
-function phraseTokens(condition: Condition): string[][] {
+function phrasesOf(condition: Condition): Array<{ tokens: string[]; text: string }> {
   let cached = phraseCache.get(condition);
   if (!cached) {
-    cached = condition.phrases.map(words).filter((p) => p.length > 0);
+    cached = condition.phrases.map((text) => ({ tokens: words(text), text })).filter((p) => p.tokens.length > 0);
     phraseCache.set(condition, cached);
   }
   return cached;
 }
+
+function phraseTokens(condition: Condition): string[][] {
+  return phrasesOf(condition).map((p) => p.tokens);
+}
+
+/** Whether a curated phrase names the action the question asks about ("auto renewal" for "who renews it?"). */
+export type NamesAction = (phrase: string) => boolean;
 
 
 /** Words a phrase may skip between its own words: "manual runtime update mode" states "manual mode". */
@@ -56,13 +63,17 @@ function phraseEnd(tokens: string[], phrase: string[]): number {
  * different owners both appear ("node-based cluster: critical security patches"), the one named
  * last is what is asked about; the earlier one sets the scene.
  */
-function matchByPhrases(cell: Cell, allTokens: string[], ownName: Set<string>, negated: Set<number>): Condition | undefined {
+function matchByPhrases(cell: Cell, allTokens: string[], ownName: Set<string>, negated: Set<number>, namesAction?: NamesAction): Condition | undefined {
   // "plain RDS, not Custom": negated words state no situation, unless the phrase itself is a
   // negative one ("without shield advanced").
   const affirmed = allTokens.map((w, i) => (negated.has(i) ? '\u0000' : w));
   let best: { condition: Condition; end: number; length: number } | undefined;
+  // "We imported the cert. Who renews it?": a phrase naming the action asked about ("auto renew")
+  // says what is asked, not the asker's situation; one that states a situation comes first.
+  let bestAction: typeof best;
   for (const condition of cell.conditions) {
-    for (const full of phraseTokens(condition)) {
+    for (const { tokens: full, text } of phrasesOf(condition)) {
+      const isAction = namesAction !== undefined && namesAction(text);
       const tokens = full.some(isNegationTrigger) ? allTokens : affirmed;
       // "new sqs queue" states "new queue": the service's own name may also sit inside a phrase.
       const withoutName = tokens.filter((w) => !ownName.has(w));
@@ -74,12 +85,14 @@ function matchByPhrases(cell: Cell, allTokens: string[], ownName: Set<string>, n
       for (const [question, phrase] of candidates) {
         const end = phraseEnd(question, phrase);
         if (end < 0) continue;
-        if (isBetter(best, condition, end, phrase.length)) best = { condition, end, length: phrase.length };
+        if (isAction) {
+          if (isBetter(bestAction, condition, end, phrase.length)) bestAction = { condition, end, length: phrase.length };
+        } else if (isBetter(best, condition, end, phrase.length)) best = { condition, end, length: phrase.length };
         break;
       }
     }
   }
-  return best?.condition;
+  return (best ?? bestAction)?.condition;
 }
 
 /**
@@ -110,14 +123,15 @@ export function conditionsNamed(cell: Cell, question: string): Condition[] {
  */
 /**
  * The condition of a cell that the question states, by its curated phrases; undefined when it
- * states none (the cell's own owner then stands).
+ * states none (the cell's own owner then stands). Phrases for which `namesAction` holds name the
+ * action asked about and yield to a phrase that states a situation.
  */
-export function matchCondition(kb: KnowledgeBase, cell: Cell, question: string): Condition | undefined {
+export function matchCondition(kb: KnowledgeBase, cell: Cell, question: string, namesAction?: NamesAction): Condition | undefined {
   if (cell.conditions.length === 0) return undefined;
   const service = kb.services.get(cell.service);
   // "AWS Lambda": "aws" is not part of the name that identifies the service ("aws managed key").
   const own = new Set((service ? [service.id, ...words(service.name)] : []).filter((w) => w !== 'aws' && w !== 'amazon'));
   // "X instead of Y", "X rather than Y": Y is what the asker is moving away from.
   const stated = question.replace(/\b(instead of|rather than|not the|other than)\b.*$/i, '');
-  return matchByPhrases(cell, words(stated), own, negatedPositions(normalizeText(stated).split(' ').filter(Boolean)));
+  return matchByPhrases(cell, words(stated), own, negatedPositions(normalizeText(stated).split(' ').filter(Boolean)), namesAction);
 }

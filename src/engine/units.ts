@@ -130,6 +130,11 @@ export class UnitIndex {
     return this.providerActions.some((a) => question.terms.has(a)) && this.awsManaged.match(question.tokens).length > 0;
   }
 
+  /** Whether `text` names the action `verb` ("auto renewal" names rotate, the group renew belongs to). */
+  namesAction(text: string, verb: string): boolean {
+    return this.vocabulary.terms(text).includes(verb);
+  }
+
   /** The actions an area is named for ("OS patching" -> patch), in canonical terms. */
   areaActions(areaId: string): ReadonlySet<string> {
     return this.areaTerms.get(areaId) ?? new Set();

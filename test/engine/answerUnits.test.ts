@@ -120,6 +120,17 @@ describe('verbs: "AWS or us" after a question still asks who performs its action
   });
 });
 
+describe('situations: a phrase that names the asked action yields to the situation stated', () => {
+  it('answers from "imported" when the asker also says how they expect it to be renewed', () => {
+    const a = ask('the wildcard cert we imported into ACM last year: I assume auto renewal covers it. who renews it?');
+    expect(a.verdict).toBe('customer');
+  });
+
+  it('still answers from the renewal condition when no other situation is stated', () => {
+    expect(ask('does ACM auto renew the certificates it issued for our ALB?').verdict).not.toBe('customer');
+  });
+});
+
 describe('situations: being on the defaults is a situation', () => {
   it('answers from the condition that describes the default when the asker says they kept it', () => {
     const a = ask('our sqs queue was created with all defaults: who manages the key that encrypts it?');

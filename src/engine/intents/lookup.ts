@@ -75,7 +75,10 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
     // situation ("container image functions") or the cell's owner.
     const affirmed = ctx.detection.tokens.filter((_, i) => !ctx.negated.has(i)).join(' ');
     // The situation its curated phrases state, read once for the rules below.
-    const statedByPhrase = matchCondition(ctx.kb, own, ctx.clean);
+    // A phrase naming the asked action ("auto renewal" for "who renews it?") is not the situation;
+    // the area's own action ("function update mode" in runtime patching) names situations there.
+    const verb = asked.verb !== undefined && !ctx.units.areaActions(own.area).has(asked.verb) ? asked.verb : undefined;
+    const statedByPhrase = matchCondition(ctx.kb, own, ctx.clean, verb === undefined ? undefined : (phrase) => ctx.units.namesAction(phrase, verb));
     if (asked.verb !== undefined && !ctx.units.areaActions(own.area).has(asked.verb) && !asksWhetherOrWhich(affirmed)) {
       // A situation stated apart from the thing asked about ("we turned off auto minor version
       // upgrade. who applies minor versions now?") is for the conditions to read, not the
