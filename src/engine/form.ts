@@ -40,6 +40,13 @@ const CONFIRMATION = /\b(right|correct|yes|yeah|yep|no|ok|true|isnt it|is it not
 const CLAIM_AWS = /\b(aws|amazon)\b.{0,30}\b(handles?|does|patch\w*|covers?|takes? care|is responsible|owns?|manages?|backs? up|encrypts?|rotates?|does it|automatically)\b|\b(covered|handled|done|managed|taken care of|patched|encrypted|backed up) by (aws|amazon)\b|\b(we|i) (dont|do not|never) (need|have|got) to\b|\bnothing (for )?(us|me|we|i) to do\b|\b(automatic|automatically|by default|out of the box|just happens?)\b/;
 const CLAIM_US = /\b(we|i) (have|need|got|must) to\b|\b(is|its|thats) (on )?(us|me|ours|mine)\b|\b(our|my) (job|responsibility|problem)\b|\bunless (we|i)\b/;
 
+/**
+ * A belief put up for confirmation in the middle of a message: "…, right? just want to confirm
+ * before I tell the auditor", "can you confirm that…". Read on the text with its punctuation.
+ */
+const TAG_THEN_MORE = /\b(right|correct|true|yes|no)\s*\?\s*\S/i;
+const ASKS_TO_CONFIRM = /\b((want|wanted|need|needed|trying|like) to (confirm|double check|verify|sanity check)|(can|could) (you|someone|anyone|u) (confirm|verify|double check))\b/;
+
 /** Words that point at the asker's side or at AWS's, inside a "what/which" clause. */
 const US_WORDS = new Set(['us', 'we', 'me', 'i', 'ours', 'mine', 'our', 'my', 'ourselves', 'myself', 'customer', 'customers']);
 const AWS_WORDS = new Set(['aws', 'amazon', 'amazons', 'they', 'them', 'their', 'theirs', 'provider']);
@@ -65,9 +72,9 @@ function twoSidedClauses(tokens: string[], named: ReadonlySet<number>): boolean 
   return sides.size === 2;
 }
 
-export function questionForm(normalized: string, named: ReadonlySet<number> = new Set()): QuestionForm {
+export function questionForm(normalized: string, named: ReadonlySet<number> = new Set(), text = ''): QuestionForm {
   const split = SPLIT.test(normalized) || twoSidedClauses(normalized.split(' '), named);
-  const confirmation = CONFIRMATION.test(normalized);
+  const confirmation = CONFIRMATION.test(normalized) || ASKS_TO_CONFIRM.test(normalized) || TAG_THEN_MORE.test(text);
   let claimedOwner: QuestionForm['claimedOwner'];
   if (confirmation) {
     const aws = CLAIM_AWS.test(normalized);

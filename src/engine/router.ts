@@ -108,7 +108,7 @@ export function createRouter(kb: KnowledgeBase, parts: Partial<RouterParts> = {}
 
     // Typing slips in knowledge-base words are read as the words meant, before anything else reads the question.
     const detection = detector.detect(speller.correct(normalizeText(clean).split(' ')).join(' '));
-    const form = questionForm(detection.normalized, new Set(detection.serviceHits.flatMap((h) => Array.from({ length: h.length }, (_, k) => h.start + k))));
+    const form = questionForm(detection.normalized, new Set(detection.serviceHits.flatMap((h) => Array.from({ length: h.length }, (_, k) => h.start + k))), clean);
     const subject = resolveSubject(kb, search, detection, query.context ?? {}, form);
 
     const aboutAws = subject.services.length > 0 || detection.areas.length > 0 || detection.concepts.length > 0;

@@ -26,6 +26,13 @@ describe('reading a question: what it sets aside, what form it has, what it asks
     expect(ask("for EC2, what's ours vs what's AWS's?").verdict).toBe('shared');
   });
 
+  it('a belief tagged "right?" in the middle of a message, or put up to be confirmed, is a confirmation', () => {
+    expect(questionForm('aws patches our ec2 os right just checking before the review', new Set(), 'AWS patches our EC2 OS, right? just checking before the review').confirmation).toBe(true);
+    expect(questionForm('can you confirm that aws rotates the keys for us').confirmation).toBe(true);
+    expect(questionForm('who rotates the keys right after a breach', new Set(), 'who rotates the keys right after a breach?').confirmation).toBe(false);
+    expect(ask('AWS patches the guest OS of our EC2 instances because EC2 is managed by AWS, right? asking before the audit.').verdict).toBe('customer');
+  });
+
   it('a comparison sets the scene; the service named again right before the question is asked about', () => {
     const a = ask('documentdb vs running mongo ourselves on ec2 - for the documentdb cluster, who applies the required engine patches?');
     expect(a.intent).toBe('lookup');
