@@ -1,5 +1,5 @@
 import type { KnowledgeBase, UncoveredService } from '../knowledge/types';
-import { normalizeText } from '../text/normalize';
+import { normalizeText, stemToken } from '../text/normalize';
 import { PhraseIndex, type PhraseHit } from './phrases';
 import { isEnglish } from './spelling';
 
@@ -88,7 +88,7 @@ export class ScopeReader {
     this.finance = phrases(s['finance-words']);
     this.facilityWords = phrases(s['facility-words']);
     this.facilityDetails = phrases(s['facility-details']);
-    this.facilityDetailWords = s['facility-details'].map((p) => normalizeText(p).split(' ')).filter((w) => w.length > 1);
+    this.facilityDetailWords = s['facility-details'].map((p) => normalizeText(p).split(' ').map(stemToken)).filter((w) => w.length > 1);
     this.promises = phrases(s['promise-words']);
     this.legalDocuments = phrases(s['legal-documents']);
     this.domainWords = phrases(s['domain-words']);
@@ -120,11 +120,13 @@ export class ScopeReader {
 
   /**
    * A detail of a facility asked for, in the list's words or with a few words between them
-   * ("how many security guards", "which camera models" read as "how many guards", "which models").
+   * ("how many security guards", "which camera models", "guards change shifts" read as "how many
+   * guards", "which models", "guard shifts"), word forms aside.
    */
   private asksFacilityDetail(tokens: string[]): boolean {
     if (this.facilityDetails.match(tokens).length > 0) return true;
-    return this.facilityDetailWords.some((words) => inOrderWithin(tokens, words, DETAIL_GAP));
+    const stems = tokens.map(stemToken);
+    return this.facilityDetailWords.some((words) => inOrderWithin(stems, words, DETAIL_GAP));
   }
 
   /**
