@@ -111,7 +111,7 @@ describe('scope: details of AWS facilities are declined in the list\'s words or 
   it('still answers who guards the data centers, and a zonal shift away from an AZ is no guard shift', () => {
     expect(ask('who guards the aws data centers?').verdict).toBe('aws');
     expect(ask('who shifts our nlb traffic out of an impaired az?').verdict).not.toBe('out_of_scope');
-    expect(ask('when do the guards at the aws data center in ohio change shifts?').verdict).toBe('out_of_scope');
+    expect(ask('do the security guards swap shifts at midnight in the aws data centre?').verdict).toBe('out_of_scope');
   });
 });
 
