@@ -174,6 +174,8 @@ export const lexiconFileSchema = z
     'broad-areas': z.array(id).default([]),
     'area-fallbacks': z.array(z.object({ from: id, to: id }).strict()).default([]),
     'compare-areas': z.array(id).default([]),
+    /** Areas one generic word names together ("patching" on RDS: the OS and the engine). */
+    'area-families': z.array(z.array(id).min(2)).default([]),
     'facility-area': id.optional(),
     'aws-managed-markers': phraseList,
     'provider-actions': phraseList,

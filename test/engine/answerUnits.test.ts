@@ -122,6 +122,19 @@ describe('verbs: "AWS or us" after a question still asks who performs its action
   });
 });
 
+describe('families of areas: "patching" alone asks about every kind of patching a service has', () => {
+  it('answers shared with each kind shown when the kinds have different owners', () => {
+    const a = ask('patching for RDS — whose job is it?');
+    expect(a.verdict).toBe('shared');
+    expect(a.cells).toEqual(expect.arrayContaining(['rds.os-patching', 'rds.engine-patching']));
+  });
+
+  it('keeps the one kind a question names, or the thing it asks about', () => {
+    expect(ask('OS patching for RDS — whose job is it?').verdict).toBe('aws');
+    expect(ask('who patches the postgres engine on RDS?').cells[0]).toBe('rds.engine-patching');
+  });
+});
+
 describe('situations: a phrase that names the asked action yields to the situation stated', () => {
   it('answers from "imported" when the asker also says how they expect it to be renewed', () => {
     const a = ask('the wildcard cert we imported into ACM last year: I assume auto renewal covers it. who renews it?');

@@ -1,7 +1,7 @@
 import type { Cell, Condition, Owner } from '../../knowledge/types';
 import { normalizeText } from '../../text/normalize';
 import { answerFromCell, baseAnswer, type OwnerOverride } from '../build';
-import { lowerFirst } from '../answerText';
+import { listJoin, lowerFirst } from '../answerText';
 import type { Answer } from '../types';
 import type { Intent, RouteContext } from './context';
 import { conditionsNamed, matchCondition } from '../conditions';
@@ -171,7 +171,47 @@ function dutyElsewhere(ctx: RouteContext, serviceId: string, areaId: string): { 
   return found && cell ? { cell, override: unitOverride(found.unit), confidence: 0.75 } : undefined;
 }
 
+/**
+ * Evidence from its object below which a question about an area of a family ("patching") names
+ * nothing that tells one member from another (tuned on the tuning sets).
+ */
+const FAMILY_OBJECT_SCORE = 4;
+
+/**
+ * "who is responsible for patching on RDS?", "lambda patching, us or them?": a question that
+ * names only what a family of areas has in common, on a service whose cells of that family have
+ * different owners, asks about all of them: shared, with each shown. Not when the question
+ * states a situation, names a thing one duty holds, or asks for one side.
+ */
+function familyAnswer(ctx: RouteContext, serviceId: string, areaId: string): { cell: Cell; override: OwnerOverride; confidence: number; also: Cell[] } | undefined {
+  const family = ctx.kb.lexicon['area-families'].find((f) => f.includes(areaId));
+  const own = ctx.kb.cell(serviceId, areaId);
+  if (!family || !own || ctx.compareCue || ctx.twoQuestions || ctx.form.confirmation || ctx.asked) return undefined;
+  const members = family.map((a) => ctx.kb.cell(serviceId, a)).filter((c): c is Cell => c !== undefined);
+  if (members.length < 2 || new Set(members.map((c) => c.owner)).size < 2) return undefined;
+  // The area comes from the question's own words, not from the conversation ("and for RDS?").
+  if (!ctx.detection.areas.some((a) => a.area === areaId)) return undefined;
+  // A word naming one member ("OS", "engine", "runtime") picks that member.
+  if (ctx.detection.areas.some((a) => a.area !== areaId && family.includes(a.area))) return undefined;
+  const memberWords = new Set([...ctx.kb.lexicon['os-words'], ...ctx.kb.lexicon['engine-words']]);
+  if (ctx.detection.tokens.some((t) => memberWords.has(t))) return undefined;
+  if (members.some((c) => matchCondition(ctx.kb, c, ctx.clean) !== undefined)) return undefined;
+  const asked = ctx.units.read(ctx.detection.tokens, ctx.negated, own);
+  // "who patches the brokers?" asks who performs the action on a thing; "who is responsible for
+  // patching?", "patching: us or them?" ask about the area as a whole.
+  if (asked.verb !== undefined && !ctx.detection.tokens.some((t) => /ing$/.test(t) && ctx.units.namesAction(t, asked.verb!))) return undefined;
+  const specific = members.some((c) => ctx.units.rank(asked, c).some((r) => r.objectScore >= FAMILY_OBJECT_SCORE));
+  if (specific) return undefined;
+  const kinds = listJoin(members.map((c) => lowerFirst(ctx.kb.areas.get(c.area)?.title ?? c.area)));
+  return { cell: own, override: { owner: 'shared', because: `${kinds} have different owners here`, reason: true }, confidence: 0.8, also: members.filter((c) => c.id !== own.id) };
+}
+
 export function lookupAnswer(ctx: RouteContext, serviceId: string, areaId: string): Answer | undefined {
+  const family = familyAnswer(ctx, serviceId, areaId);
+  if (family) {
+    const service = ctx.kb.services.get(serviceId);
+    return answerFromCell(ctx.kb, family.cell, { ownerOverride: family.override, confidence: family.confidence, asked: ctx.asked, forService: serviceId, also: family.also, suggestions: followUps(ctx, serviceId, areaId, service?.related ?? []) });
+  }
   const resolved = dutyElsewhere(ctx, serviceId, areaId) ?? resolveCell(ctx, serviceId, areaId);
   if (!resolved) return undefined;
   const also: Cell[] = [];
