@@ -89,6 +89,8 @@ export function isHelp(normalized: string): boolean {
 
 /** "Does AWS patch...?" asks about AWS; "do I need to...?" asks about the user. */
 export function askedParty(normalized: string): 'aws' | 'customer' | undefined {
+  // "is that on us or on AWS?" names both parties: it asks which, not yes or no.
+  if (/\bor (on )?(me|us|aws|amazon|them|we|i|you)\b|\b(aws|amazon|us|we|me) or\b/.test(normalized)) return undefined;
   if (/^(does|do|is|will|would|should|can|are|has|did) aws\b|\bis (it|this|that) (on )?aws\b|\baws s (job|responsibility|problem)\b|\bis aws (responsible|on the hook|in charge)\b|\bhandled by aws\b|\bdoes amazon\b/.test(normalized)) return 'aws';
   if (/(^|\b(so|then|but|and|now|also|still) )(do|should|must|am|have|need|will|would|can) (i|we)\b|\b(do|must|should) (i|we) (still )?(patch|need|have|update|configure|encrypt|rotate|manage|handle|enable|do anything)\b|\bis (it|this|that) (on )?(me|us|my|our)\b|\bon me\b|\bon us\b|\bmy (job|responsibility|problem)\b|\bour (job|responsibility|problem)\b|\bdo i (need|have) to\b|\bdo we (need|have) to\b|\bam i (responsible|on the hook)\b|\bare we (responsible|on the hook)\b/.test(normalized)) return 'customer';
   return undefined;

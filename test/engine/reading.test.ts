@@ -33,6 +33,11 @@ describe('reading a question: what it sets aside, what form it has, what it asks
     expect(ask('AWS patches the guest OS of our EC2 instances because EC2 is managed by AWS, right? asking before the audit.').verdict).toBe('customer');
   });
 
+  it('a question that names both parties as alternatives gets no yes or no', () => {
+    expect(ask('is patching the os on rds on us or on aws?').text).not.toMatch(/^(Yes|No)\b/);
+    expect(ask('is patching the os on rds on us?').text).toMatch(/^No\b/);
+  });
+
   it('a comparison sets the scene; the service named again right before the question is asked about', () => {
     const a = ask('documentdb vs running mongo ourselves on ec2 - for the documentdb cluster, who applies the required engine patches?');
     expect(a.intent).toBe('lookup');
