@@ -1,5 +1,5 @@
 import type { KnowledgeBase } from '../knowledge/types';
-import type { Claim, OnboardingProgress, OutboxJobInput, Store } from '../store/types';
+import type { Claim, OnboardingProgress, OutboxJobInput, ProgressCommit, QuizAnswer, Store } from '../store/types';
 import type { Course, CourseLesson } from './course';
 import { KeyedLock } from './keyedLock';
 import { gradeAnswer, type QuizChoice } from './quiz';
@@ -147,7 +147,7 @@ export class OnboardingService {
         return { sent: false, reason: (await this.deps.store.claimEvent(claim.key, claim.ttlSeconds)) ? 'already-enrolled' : 'already-claimed' } as const;
       }
       const sent: WelcomeSent = { sent: true, progress: this.freshProgress(user, options.channelId), lesson: this.lessonView(1)! };
-      if (!(await this.commit(sent.progress, options.jobs?.(sent), [claim]))) return { sent: false, reason: 'already-claimed' } as const;
+      if (!(await this.commit({ claims: [claim], progress: sent.progress, jobs: options.jobs?.(sent) ?? [] }))) return { sent: false, reason: 'already-claimed' } as const;
       return sent;
     });
   }
@@ -175,7 +175,7 @@ export class OnboardingService {
     // The start time keys this run's quiz answers: a new run must never share it with the old one.
     if (existing && progress.startedAt.getTime() <= existing.startedAt.getTime()) progress.startedAt = new Date(existing.startedAt.getTime() + 1);
     const started: StartResult = { progress, lesson: this.lessonView(1)!, cancel: existing ? this.scheduledOf(existing) : [], restarted: existing !== undefined };
-    await this.commit(progress, options.jobs?.(started));
+    await this.commit({ progress, jobs: options.jobs?.(started) ?? [] });
     return started;
   }
 
@@ -204,7 +204,7 @@ export class OnboardingService {
       }
       // Otherwise a crash here would move the user on without the lesson, and pressing the
       // button again would skip it.
-      await this.commit(progress, jobs?.(shown));
+      await this.commit({ progress, jobs: jobs?.(shown) ?? [] });
       return shown;
     });
   }
@@ -237,7 +237,7 @@ export class OnboardingService {
         await this.queue(jobs?.(stranger));
         return stranger;
       }
-      const first = await this.deps.store.recordQuizAnswer({
+      const answered: QuizAnswer = {
         platform: user.platform,
         userId: user.userId,
         // Keyed by run: after a restart the same question counts again, within a run only once.
@@ -245,23 +245,23 @@ export class OnboardingService {
         answer: choice,
         correct: grade.correct,
         answeredAt: this.now(),
-      });
-      const result: AnswerResult = { grade: gradeView(grade, first), progress };
-      if (!first) {
-        await this.queue(jobs?.(result));
-        return result;
-      }
+      };
+      const unchanged: OnboardingProgress = { ...progress };
       progress.answered += 1;
       if (grade.correct) progress.score += 1;
       progress.currentLesson = Math.max(progress.currentLesson, question.lesson);
+      const result: AnswerResult = { grade: gradeView(grade, true), progress };
       if (progress.answered >= this.totalQuestions && !progress.completedAt) {
         progress.completedAt = this.now();
         result.done = doneView(this.deps.course, progress.score, progress.answered, this.totalQuestions);
       }
-      // The grade (and the "course complete" card) with the score: a click replayed after a
-      // crash is not counted again, so it would never bring the course-complete card back.
-      await this.commit(progress, jobs?.(result));
-      return result;
+      // The answer, the score it changes and the grade (with the course-complete card) are
+      // written together: after a crash the click counts on its next try, and is never counted
+      // without the cards that show it.
+      if (await this.commit({ answer: answered, progress, jobs: jobs?.(result) ?? [] })) return result;
+      const again: AnswerResult = { grade: gradeView(grade, false), progress: unchanged };
+      await this.queue(jobs?.(again));
+      return again;
     });
   }
 
@@ -336,14 +336,14 @@ export class OnboardingService {
       if (!progress || !view || progress.optedOut || progress.completedAt || progress.currentLesson + 1 !== lesson) return undefined;
       const claims = [{ key: `lesson:${user.platform}:${user.userId}:${progress.startedAt.getTime()}:${lesson}`, ttlSeconds: DELIVERY_CLAIM_TTL_SECONDS }, ...(options.claims ?? [])];
       progress.currentLesson = lesson;
-      return (await this.commit(progress, options.jobs?.(view), claims)) ? view : undefined;
+      return (await this.commit({ claims, progress, jobs: options.jobs?.(view) ?? [] })) ? view : undefined;
     });
   }
 
   /** Saves progress with its claims and the jobs showing it, in one store transaction. */
-  private async commit(progress: OnboardingProgress, jobs: OutboxJobInput[] = [], claims?: Claim[]): Promise<boolean> {
-    const won = await this.deps.store.commitProgress({ progress, jobs, ...(claims ? { claims } : {}) });
-    if (won && jobs.length) this.deps.onQueued?.();
+  private async commit(commit: ProgressCommit): Promise<boolean> {
+    const won = await this.deps.store.commitProgress(commit);
+    if (won && commit.jobs.length) this.deps.onQueued?.();
     return won;
   }
 

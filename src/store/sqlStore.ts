@@ -436,6 +436,7 @@ export class SqlStore implements Store {
           // Thrown, not returned: a claim won earlier in this commit must be rolled back too.
           if (!(await this.claim(tx, claim, now, 'commitProgress'))) throw new ClaimTaken();
         }
+        if (commit.answer && !(await this.insertQuizAnswer(tx, commit.answer))) throw new ClaimTaken();
         await this.upsertProgress(tx, commit.progress);
         for (const job of commit.jobs) await this.insertJob(tx, job, null, now);
         return true;
@@ -478,8 +479,12 @@ export class SqlStore implements Store {
   }
 
   async recordQuizAnswer(a: QuizAnswer): Promise<boolean> {
+    return this.insertQuizAnswer(this.db, a);
+  }
+
+  private async insertQuizAnswer(q: SqlQueries, a: QuizAnswer): Promise<boolean> {
     // The primary key makes a double click (or a replayed interaction) count once.
-    const changed = await this.db.run(
+    const changed = await q.run(
       `INSERT INTO quiz_answers (platform, user_id, question_id, answer, correct, answered_at)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (platform, user_id, question_id) DO NOTHING`,
       [a.platform, a.userId, a.questionId, a.answer, a.correct, a.answeredAt.getTime()],

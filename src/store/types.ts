@@ -28,6 +28,8 @@ export interface Claim {
 export interface ProgressCommit {
   /** Taken first; when any of them is taken already, nothing is written. */
   claims?: Claim[];
+  /** A quiz answer the progress counts: recorded once, as `recordQuizAnswer`; when it was recorded already, nothing is written. */
+  answer?: QuizAnswer;
   progress: OnboardingProgress;
   /** The messages that show the step (a lesson, a grade), for the outbox. */
   jobs: OutboxJobInput[];
@@ -376,9 +378,9 @@ export interface Store extends Outbox, Budgets, Escalations {
   getProgress(platform: string, userId: string): Promise<OnboardingProgress | undefined>;
   saveProgress(p: OnboardingProgress): Promise<void>;
   /**
-   * In one transaction, as `admitEvent` writes a claim with its reply: takes every claim, saves
-   * the progress and writes the jobs into the outbox; false, and nothing written, when a claim
-   * was taken already. A crash leaves the step with its messages or neither, never a lesson
+   * In one transaction, as `admitEvent` writes a claim with its reply: takes every claim (and
+   * records the answer), saves the progress and writes the jobs into the outbox; false, and
+   * nothing written, when a claim was taken (or the answer recorded) already. A crash leaves the step with its messages or neither, never a lesson
    * recorded as delivered that nobody sends. Never softened by the resilient wrapper.
    */
   commitProgress(commit: ProgressCommit): Promise<boolean>;
