@@ -1,5 +1,5 @@
 import type { KnowledgeBase } from '../knowledge/types';
-import type { OnboardingProgress, Store } from '../store/types';
+import type { Claim, OnboardingProgress, OutboxJobInput, ProgressCommit, QuizAnswer, Store } from '../store/types';
 import type { Course, CourseLesson } from './course';
 import { KeyedLock } from './keyedLock';
 import { gradeAnswer, type QuizChoice } from './quiz';
@@ -18,7 +18,16 @@ export interface OnboardingServiceDeps {
   now?: () => Date;
   /** Local hour at which scheduled lessons arrive. */
   lessonHour?: number;
+  /** Called once the course wrote messages into the outbox: wakes the outbox worker. */
+  onQueued?: () => void;
 }
+
+/**
+ * The outbox jobs that show a step's result to the user, rendered by the channel. The service
+ * writes them in the transaction that records the step, so the step is never recorded without
+ * its messages.
+ */
+export type JobsFor<R> = (result: R) => OutboxJobInput[];
 
 export interface UserRef {
   platform: string;
@@ -32,9 +41,13 @@ export interface ScheduledRef {
   channelId?: string;
 }
 
-export type WelcomeResult =
-  | { sent: true; progress: OnboardingProgress; lesson: LessonView }
-  | { sent: false; reason: 'already-claimed' | 'already-enrolled' };
+export interface WelcomeSent {
+  sent: true;
+  progress: OnboardingProgress;
+  lesson: LessonView;
+}
+
+export type WelcomeResult = WelcomeSent | { sent: false; reason: 'already-claimed' | 'already-enrolled' };
 
 export interface StartResult {
   progress: OnboardingProgress;
@@ -44,10 +57,11 @@ export interface StartResult {
   restarted: boolean;
 }
 
-export type NextResult =
+export type NextShown =
   | { kind: 'lesson'; progress: OnboardingProgress; lesson: LessonView; cancel: ScheduledRef[] }
-  | { kind: 'done'; progress: OnboardingProgress; done: DoneView; cancel: ScheduledRef[] }
-  | { kind: 'not-started' };
+  | { kind: 'done'; progress: OnboardingProgress; done: DoneView; cancel: ScheduledRef[] };
+
+export type NextResult = NextShown | { kind: 'not-started' };
 
 export interface AnswerResult {
   grade: GradeView;
@@ -87,7 +101,10 @@ function decodeScheduled(entry: string, channelId: string | undefined): Schedule
  * The onboarding course over the Store: one place that decides what a user sees next, so Slack
  * and Teams behave alike. Progress lives in the store, so it survives restarts and is shared by
  * replicas; the welcome is claimed in the store, so it is sent once even when the event is
- * delivered twice or reaches two replicas at once.
+ * delivered twice or reaches two replicas at once. A step that sends something (a welcome, a
+ * lesson, a grade) writes its claims, its progress and its outbox jobs in one transaction
+ * (`Store.commitProgress`): a crash leaves all of them or none, and the outbox worker sends
+ * what was written, after a restart too.
  */
 export class OnboardingService {
   private readonly lock = new KeyedLock();
@@ -122,65 +139,73 @@ export class OnboardingService {
   }
 
   /** The welcome for a new member: lesson 1, exactly once per user. */
-  async welcome(user: UserRef, options: { channelId?: string } = {}): Promise<WelcomeResult> {
-    const won = await this.deps.store.claimEvent(`welcome:${user.platform}:${user.userId}`, WELCOME_CLAIM_TTL_SECONDS);
-    if (!won) return { sent: false, reason: 'already-claimed' };
+  async welcome(user: UserRef, options: { channelId?: string; jobs?: JobsFor<WelcomeSent> } = {}): Promise<WelcomeResult> {
+    const claim: Claim = { key: `welcome:${user.platform}:${user.userId}`, ttlSeconds: WELCOME_CLAIM_TTL_SECONDS };
     return this.lock.run(key(user), async () => {
       // The claim may have been purged long ago; stored progress still says this user was enrolled.
-      if (await this.deps.store.getProgress(user.platform, user.userId)) return { sent: false, reason: 'already-enrolled' } as const;
-      const progress = this.freshProgress(user, options.channelId);
-      await this.deps.store.saveProgress(progress);
-      return { sent: true, progress, lesson: this.lessonView(1)! } as const;
+      if (await this.deps.store.getProgress(user.platform, user.userId)) {
+        return { sent: false, reason: (await this.deps.store.claimEvent(claim.key, claim.ttlSeconds)) ? 'already-enrolled' : 'already-claimed' } as const;
+      }
+      const sent: WelcomeSent = { sent: true, progress: this.freshProgress(user, options.channelId), lesson: this.lessonView(1)! };
+      if (!(await this.commit({ claims: [claim], progress: sent.progress, jobs: options.jobs?.(sent) ?? [] }))) return { sent: false, reason: 'already-claimed' } as const;
+      return sent;
     });
   }
 
   /** Starts the course, or shows where the user is when a run is already going. */
-  async start(user: UserRef, options: { channelId?: string } = {}): Promise<StartResult> {
+  async start(user: UserRef, options: { channelId?: string; jobs?: JobsFor<StartResult> } = {}): Promise<StartResult> {
     return this.lock.run(key(user), async () => {
       const existing = await this.deps.store.getProgress(user.platform, user.userId);
       if (existing && !existing.optedOut && !existing.completedAt) {
-        return { progress: existing, lesson: this.lessonView(existing.currentLesson) ?? this.lessonView(1)!, cancel: [], restarted: false };
+        const resumed: StartResult = { progress: existing, lesson: this.lessonView(existing.currentLesson) ?? this.lessonView(1)!, cancel: [], restarted: false };
+        await this.queue(options.jobs?.(resumed));
+        return resumed;
       }
-      return this.begin(user, existing, options.channelId);
+      return this.begin(user, existing, options);
     });
   }
 
   /** Starts over from lesson 1 with a zero score (`/whosecures onboard`). */
-  async restart(user: UserRef, options: { channelId?: string } = {}): Promise<StartResult> {
-    return this.lock.run(key(user), async () => this.begin(user, await this.deps.store.getProgress(user.platform, user.userId), options.channelId));
+  async restart(user: UserRef, options: { channelId?: string; jobs?: JobsFor<StartResult> } = {}): Promise<StartResult> {
+    return this.lock.run(key(user), async () => this.begin(user, await this.deps.store.getProgress(user.platform, user.userId), options));
   }
 
-  private async begin(user: UserRef, existing: OnboardingProgress | undefined, channelId: string | undefined): Promise<StartResult> {
-    const progress = this.freshProgress(user, channelId ?? existing?.channelId);
+  private async begin(user: UserRef, existing: OnboardingProgress | undefined, options: { channelId?: string; jobs?: JobsFor<StartResult> }): Promise<StartResult> {
+    const progress = this.freshProgress(user, options.channelId ?? existing?.channelId);
     // The start time keys this run's quiz answers: a new run must never share it with the old one.
     if (existing && progress.startedAt.getTime() <= existing.startedAt.getTime()) progress.startedAt = new Date(existing.startedAt.getTime() + 1);
-    await this.deps.store.saveProgress(progress);
-    return { progress, lesson: this.lessonView(1)!, cancel: existing ? this.scheduledOf(existing) : [], restarted: existing !== undefined };
+    const started: StartResult = { progress, lesson: this.lessonView(1)!, cancel: existing ? this.scheduledOf(existing) : [], restarted: existing !== undefined };
+    await this.commit({ progress, jobs: options.jobs?.(started) ?? [] });
+    return started;
   }
 
   /**
    * The lesson after `fromLesson` (the one whose button was pressed), else after the current one.
    * Scheduled copies of lessons the user has now seen are returned for cancelling.
    */
-  async next(user: UserRef, fromLesson?: number): Promise<NextResult> {
+  async next(user: UserRef, fromLesson?: number, jobs?: JobsFor<NextShown>): Promise<NextResult> {
     return this.lock.run(key(user), async () => {
       const progress = await this.deps.store.getProgress(user.platform, user.userId);
       if (!progress) return { kind: 'not-started' } as const;
       const total = this.deps.course.lessons.length;
       const target = Math.max(progress.currentLesson, fromLesson ?? progress.currentLesson) + 1;
+      let shown: NextShown;
       if (target > total) {
         progress.currentLesson = total;
         progress.completedAt ??= this.now();
         const cancel = this.scheduledOf(progress);
         progress.scheduledMessageIds = [];
-        await this.deps.store.saveProgress(progress);
-        return { kind: 'done', progress, done: doneView(this.deps.course, progress.score, progress.answered, this.totalQuestions), cancel } as const;
+        shown = { kind: 'done', progress, done: doneView(this.deps.course, progress.score, progress.answered, this.totalQuestions), cancel };
+      } else {
+        progress.currentLesson = target;
+        progress.optedOut = false;
+        const cancel = this.takeScheduled(progress, (lesson) => lesson <= target);
+        shown = { kind: 'lesson', progress, lesson: this.lessonView(target)!, cancel };
       }
-      progress.currentLesson = target;
-      progress.optedOut = false;
-      const cancel = this.takeScheduled(progress, (lesson) => lesson <= target);
-      await this.deps.store.saveProgress(progress);
-      return { kind: 'lesson', progress, lesson: this.lessonView(target)!, cancel } as const;
+      // Otherwise a crash here would move the user on without the lesson, and pressing the
+      // button again would skip it.
+      await this.commit({ progress, jobs: jobs?.(shown) ?? [] });
+      return shown;
     });
   }
 
@@ -201,14 +226,18 @@ export class OnboardingService {
    * Grades an answer against the matrix and counts it once per question per run of the course:
    * a double click, a replayed action or a second replica does not change the score again.
    */
-  async answer(user: UserRef, questionId: string, choice: QuizChoice): Promise<AnswerResult | undefined> {
+  async answer(user: UserRef, questionId: string, choice: QuizChoice, jobs?: JobsFor<AnswerResult>): Promise<AnswerResult | undefined> {
     const question = this.deps.course.questions.get(questionId);
     const grade = question ? gradeAnswer(this.deps.kb, questionId, choice) : undefined;
     if (!question || !grade) return undefined;
     return this.lock.run(key(user), async () => {
       const progress = await this.deps.store.getProgress(user.platform, user.userId);
-      if (!progress) return { grade: gradeView(grade, false) };
-      const first = await this.deps.store.recordQuizAnswer({
+      if (!progress) {
+        const stranger: AnswerResult = { grade: gradeView(grade, false) };
+        await this.queue(jobs?.(stranger));
+        return stranger;
+      }
+      const answered: QuizAnswer = {
         platform: user.platform,
         userId: user.userId,
         // Keyed by run: after a restart the same question counts again, within a run only once.
@@ -216,18 +245,23 @@ export class OnboardingService {
         answer: choice,
         correct: grade.correct,
         answeredAt: this.now(),
-      });
-      const result: AnswerResult = { grade: gradeView(grade, first), progress };
-      if (!first) return result;
+      };
+      const unchanged: OnboardingProgress = { ...progress };
       progress.answered += 1;
       if (grade.correct) progress.score += 1;
       progress.currentLesson = Math.max(progress.currentLesson, question.lesson);
+      const result: AnswerResult = { grade: gradeView(grade, true), progress };
       if (progress.answered >= this.totalQuestions && !progress.completedAt) {
         progress.completedAt = this.now();
         result.done = doneView(this.deps.course, progress.score, progress.answered, this.totalQuestions);
       }
-      await this.deps.store.saveProgress(progress);
-      return result;
+      // The answer, the score it changes and the grade (with the course-complete card) are
+      // written together: after a crash the click counts on its next try, and is never counted
+      // without the cards that show it.
+      if (await this.commit({ answer: answered, progress, jobs: jobs?.(result) ?? [] })) return result;
+      const again: AnswerResult = { grade: gradeView(grade, false), progress: unchanged };
+      await this.queue(jobs?.(again));
+      return again;
     });
   }
 
@@ -291,18 +325,32 @@ export class OnboardingService {
 
   /**
    * Marks a due lesson as delivered and returns it, or undefined when another replica (or an
-   * earlier tick) already delivered it or the user moved on.
+   * earlier tick) already delivered it, one of `options.claims` is taken, or the user moved on.
+   * The claims, the progress and the lesson's jobs are one transaction: a crash or a failed
+   * write leaves the lesson due, for the next sweep.
    */
-  async claimDelivery(user: UserRef, lesson: number): Promise<LessonView | undefined> {
+  async claimDelivery(user: UserRef, lesson: number, options: { claims?: Claim[]; jobs?: JobsFor<LessonView> } = {}): Promise<LessonView | undefined> {
     return this.lock.run(key(user), async () => {
       const progress = await this.deps.store.getProgress(user.platform, user.userId);
-      if (!progress || progress.optedOut || progress.completedAt || progress.currentLesson + 1 !== lesson) return undefined;
-      const won = await this.deps.store.claimEvent(`lesson:${user.platform}:${user.userId}:${progress.startedAt.getTime()}:${lesson}`, DELIVERY_CLAIM_TTL_SECONDS);
-      if (!won) return undefined;
+      const view = this.lessonView(lesson);
+      if (!progress || !view || progress.optedOut || progress.completedAt || progress.currentLesson + 1 !== lesson) return undefined;
+      const claims = [{ key: `lesson:${user.platform}:${user.userId}:${progress.startedAt.getTime()}:${lesson}`, ttlSeconds: DELIVERY_CLAIM_TTL_SECONDS }, ...(options.claims ?? [])];
       progress.currentLesson = lesson;
-      await this.deps.store.saveProgress(progress);
-      return this.lessonView(lesson);
+      return (await this.commit({ claims, progress, jobs: options.jobs?.(view) ?? [] })) ? view : undefined;
     });
+  }
+
+  /** Saves progress with its claims and the jobs showing it, in one store transaction. */
+  private async commit(commit: ProgressCommit): Promise<boolean> {
+    const won = await this.deps.store.commitProgress(commit);
+    if (won && commit.jobs.length) this.deps.onQueued?.();
+    return won;
+  }
+
+  /** Jobs for a step that changes no progress (nothing to be atomic with). */
+  private async queue(jobs: OutboxJobInput[] = []): Promise<void> {
+    for (const job of jobs) await this.deps.store.enqueueJob(job);
+    if (jobs.length) this.deps.onQueued?.();
   }
 
   private freshProgress(user: UserRef, channelId: string | undefined): OnboardingProgress {

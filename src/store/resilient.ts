@@ -24,6 +24,7 @@ import type {
   FeedbackRow,
   InstallationQuery,
   OnboardingProgress,
+  ProgressCommit,
   PurgeResult,
   QuestionLogInput,
   QuestionLogRow,
@@ -79,8 +80,10 @@ class BoundedMap<V> extends Map<string, V> {
  * the state, and the log, do not flap: one line when it goes away, one when it is back; the
  * failures in between are logged at debug level. What stays safe without the database:
  * - the reply outbox (admitEvent, leases, marks) has no fallback at all: its callers hold the
- *   work in memory and retry, so no claim is ever decided outside the database;
- * - other claims (onboarding, Teams activities, refresh locks) fall back to an in-process claim
+ *   work in memory and retry, so no claim is ever decided outside the database; nor has
+ *   commitProgress (an onboarding step with its claims and messages): the step fails and is
+ *   taken again later;
+ * - other claims (claimEvent: Teams activities, refresh locks) fall back to an in-process claim
  *   set, which is written back to the database when it returns;
  * - quiz answers fall back to an in-process "answered" set;
  * - installations and conversation references are served from the last value seen;
@@ -223,6 +226,11 @@ export class ResilientStore implements Store {
 
   saveProgress(p: OnboardingProgress): Promise<void> {
     return this.write('saveProgress', { platform: p.platform, lesson: p.currentLesson }, () => this.inner.saveProgress(p), () => undefined);
+  }
+
+  // Not softened: a lesson is recorded as delivered only together with its outbox job.
+  commitProgress(commit: ProgressCommit): Promise<boolean> {
+    return this.attempt('commitProgress', () => this.inner.commitProgress(commit));
   }
 
   listProgress(): Promise<OnboardingProgress[]> {

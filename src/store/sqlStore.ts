@@ -8,6 +8,7 @@ import type {
   AdmitOutcome,
   BudgetOutcome,
   BudgetTake,
+  Claim,
   JobDone,
   JobRetry,
   LeaseRequest,
@@ -27,6 +28,7 @@ import type {
   FeedbackRow,
   InstallationQuery,
   OnboardingProgress,
+  ProgressCommit,
   PurgeResult,
   QuestionLogInput,
   QuestionLogRow,
@@ -111,6 +113,9 @@ function positiveSeconds(ttlSeconds: number, what: string): number {
   return ttlSeconds * 1000;
 }
 
+/** Rolls back a commit whose claim was taken already (see commitProgress). */
+class ClaimTaken extends Error {}
+
 /** The Store over either database: every query here is valid SQLite and PostgreSQL. */
 export class SqlStore implements Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -126,16 +131,19 @@ export class SqlStore implements Store {
   }
 
   async claimEvent(key: string, ttlSeconds: number): Promise<boolean> {
-    const now = this.nowMs();
-    const expires = now + positiveSeconds(ttlSeconds, 'claimEvent');
+    return this.claim(this.db, { key, ttlSeconds }, this.nowMs(), 'claimEvent');
+  }
+
+  private async claim(q: SqlQueries, claim: Claim, now: number, op: string): Promise<boolean> {
+    const expires = now + positiveSeconds(claim.ttlSeconds, op);
     // Insert wins a new key; the conditional DO UPDATE takes over only an expired claim. Both
     // databases run this as one atomic statement, so concurrent claimers get one winner.
-    const rows = await this.db.all(
+    const rows = await q.all(
       `INSERT INTO event_claims (key, claimed_at, expires_at) VALUES ($1, $2, $3)
        ON CONFLICT (key) DO UPDATE SET claimed_at = excluded.claimed_at, expires_at = excluded.expires_at
        WHERE event_claims.expires_at <= $2
        RETURNING key`,
-      [key, now, expires],
+      [claim.key, now, expires],
     );
     return rows.length === 1;
   }
@@ -151,16 +159,8 @@ export class SqlStore implements Store {
 
   async admitEvent(input: AdmitInput): Promise<AdmitOutcome> {
     const now = this.nowMs();
-    const expires = now + positiveSeconds(input.claimTtlSeconds, 'admitEvent');
     return this.db.transaction(async (tx) => {
-      const won = await tx.all(
-        `INSERT INTO event_claims (key, claimed_at, expires_at) VALUES ($1, $2, $3)
-         ON CONFLICT (key) DO UPDATE SET claimed_at = excluded.claimed_at, expires_at = excluded.expires_at
-         WHERE event_claims.expires_at <= $2
-         RETURNING key`,
-        [input.eventKey, now, expires],
-      );
-      if (won.length !== 1) return { claimed: false };
+      if (!(await this.claim(tx, { key: input.eventKey, ttlSeconds: input.claimTtlSeconds }, now, 'admitEvent'))) return { claimed: false };
       const { job, limits } = input;
       if (!job) return { claimed: true, queued: 'none' };
       if (limits && job.userKey) {
@@ -425,7 +425,30 @@ export class SqlStore implements Store {
   }
 
   async saveProgress(p: OnboardingProgress): Promise<void> {
-    await this.db.run(
+    await this.upsertProgress(this.db, p);
+  }
+
+  async commitProgress(commit: ProgressCommit): Promise<boolean> {
+    const now = this.nowMs();
+    try {
+      return await this.db.transaction(async (tx) => {
+        for (const claim of commit.claims ?? []) {
+          // Thrown, not returned: a claim won earlier in this commit must be rolled back too.
+          if (!(await this.claim(tx, claim, now, 'commitProgress'))) throw new ClaimTaken();
+        }
+        if (commit.answer && !(await this.insertQuizAnswer(tx, commit.answer))) throw new ClaimTaken();
+        await this.upsertProgress(tx, commit.progress);
+        for (const job of commit.jobs) await this.insertJob(tx, job, null, now);
+        return true;
+      });
+    } catch (err) {
+      if (err instanceof ClaimTaken) return false;
+      throw err;
+    }
+  }
+
+  private async upsertProgress(q: SqlQueries, p: OnboardingProgress): Promise<void> {
+    await q.run(
       `INSERT INTO onboarding_progress (platform, user_id, started_at, current_lesson, completed_at, opted_out,
          score, answered, scheduled_message_ids, channel_id, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
@@ -456,8 +479,12 @@ export class SqlStore implements Store {
   }
 
   async recordQuizAnswer(a: QuizAnswer): Promise<boolean> {
+    return this.insertQuizAnswer(this.db, a);
+  }
+
+  private async insertQuizAnswer(q: SqlQueries, a: QuizAnswer): Promise<boolean> {
     // The primary key makes a double click (or a replayed interaction) count once.
-    const changed = await this.db.run(
+    const changed = await q.run(
       `INSERT INTO quiz_answers (platform, user_id, question_id, answer, correct, answered_at)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (platform, user_id, question_id) DO NOTHING`,
       [a.platform, a.userId, a.questionId, a.answer, a.correct, a.answeredAt.getTime()],

@@ -18,6 +18,23 @@ export interface OnboardingProgress {
   channelId?: string;
 }
 
+/** A "first one wins" claim, as `claimEvent` takes it. */
+export interface Claim {
+  key: string;
+  ttlSeconds: number;
+}
+
+/** An onboarding step that sends something: what it claims, the progress it leaves, what it sends. */
+export interface ProgressCommit {
+  /** Taken first; when any of them is taken already, nothing is written. */
+  claims?: Claim[];
+  /** A quiz answer the progress counts: recorded once, as `recordQuizAnswer`; when it was recorded already, nothing is written. */
+  answer?: QuizAnswer;
+  progress: OnboardingProgress;
+  /** The messages that show the step (a lesson, a grade), for the outbox. */
+  jobs: OutboxJobInput[];
+}
+
 export interface QuizAnswer {
   platform: string;
   userId: string;
@@ -360,6 +377,13 @@ export interface Store extends Outbox, Budgets, Escalations {
 
   getProgress(platform: string, userId: string): Promise<OnboardingProgress | undefined>;
   saveProgress(p: OnboardingProgress): Promise<void>;
+  /**
+   * In one transaction, as `admitEvent` writes a claim with its reply: takes every claim (and
+   * records the answer), saves the progress and writes the jobs into the outbox; false, and
+   * nothing written, when a claim was taken (or the answer recorded) already. A crash leaves the step with its messages or neither, never a lesson
+   * recorded as delivered that nobody sends. Never softened by the resilient wrapper.
+   */
+  commitProgress(commit: ProgressCommit): Promise<boolean>;
   listProgress(): Promise<OnboardingProgress[]>;
   /** False when this user already answered this question: a quiz answer counts once. */
   recordQuizAnswer(a: QuizAnswer): Promise<boolean>;

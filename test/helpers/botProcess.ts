@@ -34,8 +34,9 @@ export interface BotProcess {
   exited: Promise<number | null>;
 }
 
-export function startBot(env: Record<string, string>): Promise<BotProcess> {
-  const child = spawn(process.execPath, [ENTRY], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `nodeArgs` go before the entry point (e.g. `-r` a fault-injection preload). */
+export function startBot(env: Record<string, string>, nodeArgs: string[] = []): Promise<BotProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, ENTRY], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: Array<Record<string, unknown>> = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let buffer = '';

@@ -23,7 +23,7 @@ import { EventIntake } from '../../outbox/intake';
 import { OutboxWorker } from '../../outbox/worker';
 import { installOutboxGate } from './outbox/gate';
 import { slackJobHandlers, type TokenFor } from './outbox/handlers';
-import { SLACK_ANSWER, SLACK_ONBOARDING, onboardingJob } from './outbox/replyJobs';
+import { SLACK_ANSWER, SLACK_ONBOARDING } from './outbox/replyJobs';
 import { SLACK_ASKED } from './outbox/askedJobs';
 import { askedJobHandlers } from './outbox/askedHandler';
 import { registerAppHome } from './listeners/appHome';
@@ -153,11 +153,9 @@ export function createSlackBolt(deps: ChannelDeps<SlackSettings>): SlackBolt {
     limits: { maxChannelDepth: settings.OUTBOX_MAX_CHANNEL_DEPTH, perUserPerMinute: settings.RATE_LIMIT_PER_MINUTE },
     botUserId: () => auth?.identity()?.botUserId,
   });
-  // Onboarding messages are outbox jobs: written before the listener returns, sent by the worker.
-  registerSlackOnboarding(app, deps, pacer, async (target, message) => {
-    await store.enqueueJob(onboardingJob(target, message));
-    worker.wake();
-  });
+  // Onboarding messages are outbox jobs (written with the progress they show, before the
+  // listener returns), sent by the worker.
+  registerSlackOnboarding(app, deps, pacer, () => worker.wake());
   const curators = slackCurators(settings.slackCurators, logger);
   if (escalationChannel && !curators.configured) {
     logger.warn({ event: 'slack_no_curators' }, 'ESCALATION_CHANNEL is set but no curators are (SLACK_CURATORS or ONBOARDING_ADMINS): nobody can answer or close escalations');

@@ -5,10 +5,10 @@ import { loadCourse } from '../../onboarding/course';
 import { parseAnswerValue, parseLessonValue, ONBOARDING_ACTIONS } from '../../onboarding/actions';
 import { OnboardingService, type ScheduledRef, type StartResult, type UserRef } from '../../onboarding/service';
 import { NOT_TAKING_COURSE, ONBOARDING_STOPPED } from '../../onboarding/text';
-import type { OnboardingProgress } from '../../store/types';
+import type { OnboardingProgress, OutboxJobInput } from '../../store/types';
 import { withApology } from './reply/apology';
 import type { ChannelPacer } from './reply/channelPacer';
-import type { SlackJobTarget } from './outbox/replyJobs';
+import { onboardingJob, type SlackJobTarget } from './outbox/replyJobs';
 import { errorSummary } from './reply/postAnswer';
 import type { SlackMessage } from './renderAnswer';
 import { renderSlackDone, renderSlackGrade, renderSlackLesson, renderSlackNotice, renderSlackProgress, renderSlackQuiz } from './renderOnboarding';
@@ -35,22 +35,21 @@ interface Workspace {
 
 const STOPPED = `${ONBOARDING_STOPPED} Type /whosecures onboard to start again.`;
 
-/** Writes an onboarding message to the reply outbox; its worker posts it, paced with the DM's other posts. */
-export type EnqueueSlackMessage = (target: SlackJobTarget, message: SlackMessage) => Promise<void>;
-
 /**
  * The onboarding course on Slack: welcome DMs on team_join and on joining ONBOARDING_CHANNELS,
  * lessons scheduled with chat.scheduleMessage (Slack keeps them, so a restart loses nothing),
- * quiz buttons, "Next lesson", opt-out, and the onboard/progress commands.
+ * quiz buttons, "Next lesson", opt-out, and the onboard/progress commands. Messages go through
+ * the reply outbox (`wake` starts its worker); a lesson the course moves the user to is
+ * written to the outbox in the same transaction as that progress.
  */
-export function registerSlackOnboarding(app: App, deps: ChannelDeps<SlackSettings>, pacer: ChannelPacer, enqueue: EnqueueSlackMessage): void {
+export function registerSlackOnboarding(app: App, deps: ChannelDeps<SlackSettings>, pacer: ChannelPacer, wake: () => void): void {
   const { settings, logger, kb, store } = deps;
   const course = loadCourse(kb);
   if (!course) {
     logger.info({ channel: 'slack' }, 'no onboarding course in the knowledge folder; onboarding off');
     return;
   }
-  const service = new OnboardingService({ store, kb, course });
+  const service = new OnboardingService({ store, kb, course, onQueued: wake });
   const handlerDeps = { assistant: deps.assistant, store, logger, metrics: deps.metrics, pacer };
 
   async function openDm(client: webApi.WebClient, userId: string): Promise<string> {
@@ -59,15 +58,21 @@ export function registerSlackOnboarding(app: App, deps: ChannelDeps<SlackSetting
     return opened.channel?.id ?? userId;
   }
 
-  /** Through the outbox: a crash after this returns does not lose the message. */
-  async function post(workspace: Workspace, channel: string, message: SlackMessage): Promise<void> {
+  /** The outbox job posting `message` into `channel`; the outbox worker posts it, paced with the DM's other posts. */
+  function job(workspace: Workspace, channel: string, message: SlackMessage): OutboxJobInput {
     const target: SlackJobTarget = {
       ...(workspace.teamId ? { teamId: workspace.teamId } : {}),
       ...(workspace.enterpriseId ? { enterpriseId: workspace.enterpriseId } : {}),
       isEnterpriseInstall: workspace.isEnterpriseInstall === true,
       channel,
     };
-    await enqueue(target, message);
+    return onboardingJob(target, message);
+  }
+
+  /** Through the outbox: a crash after this returns does not lose the message. */
+  async function post(workspace: Workspace, channel: string, message: SlackMessage): Promise<void> {
+    await store.enqueueJob(job(workspace, channel, message));
+    wake();
   }
 
   async function cancel(client: webApi.WebClient, refs: ScheduledRef[]): Promise<void> {
@@ -94,10 +99,12 @@ export function registerSlackOnboarding(app: App, deps: ChannelDeps<SlackSetting
     await service.recordScheduled(user, scheduled);
   }
 
-  /** Sends lesson 1 of a new run in the user's DM and schedules the rest on working days. */
-  async function deliverStart(client: webApi.WebClient, workspace: Workspace, user: UserRef, started: Pick<StartResult, 'progress' | 'lesson' | 'cancel'>, channel: string, timeZone: string | undefined): Promise<void> {
+  /** Lesson 1 of a new run, for the service to queue with the run's progress. */
+  const lessonOneIn = (workspace: Workspace, channel: string) => (started: Pick<StartResult, 'lesson'>) => [job(workspace, channel, renderSlackLesson(started.lesson))];
+
+  /** After a new run was started (lesson 1 queued with it): cancels the old run's lessons and schedules the rest on working days. */
+  async function scheduleRun(client: webApi.WebClient, user: UserRef, started: Pick<StartResult, 'progress' | 'cancel'>, channel: string, timeZone: string | undefined): Promise<void> {
     await cancel(client, started.cancel);
-    await post(workspace, channel, renderSlackLesson(started.lesson));
     await scheduleRest(client, user, started.progress, channel, timeZone);
   }
 
@@ -109,13 +116,13 @@ export function registerSlackOnboarding(app: App, deps: ChannelDeps<SlackSetting
   async function welcome(client: webApi.WebClient, workspace: Workspace, userId: string, timeZone: string | undefined, trigger: string): Promise<void> {
     const user = slackUser(userId);
     const channel = await openDm(client, userId);
-    const result = await service.welcome(user, { channelId: channel });
+    const result = await service.welcome(user, { channelId: channel, jobs: lessonOneIn(workspace, channel) });
     if (!result.sent) {
       logger.info({ event: 'onboarding_welcome_skipped', reason: result.reason, trigger }, 'welcome already sent');
       return;
     }
     logger.info({ event: 'onboarding_welcome', platform: 'slack', trigger }, 'onboarding welcome sent');
-    await deliverStart(client, workspace, user, { ...result, cancel: [] }, channel, timeZone ?? (await timeZoneOf(client, userId)));
+    await scheduleRun(client, user, { ...result, cancel: [] }, channel, timeZone ?? (await timeZoneOf(client, userId)));
   }
 
   app.event('team_join', async ({ event, client, context }) => {
@@ -168,11 +175,11 @@ export function registerSlackOnboarding(app: App, deps: ChannelDeps<SlackSetting
   app.action<BlockButtonAction>(ONBOARDING_ACTIONS.next, async ({ ack, action, body, client, context, respond }) => {
     await ack();
     await withApology(handlerDeps, 'onboarding.next', async () => {
-      const result = await service.next(slackUser(body.user.id), parseLessonValue(action.value));
+      const result = await service.next(slackUser(body.user.id), parseLessonValue(action.value), (shown) => [
+        job(context, body.channel?.id ?? shown.progress.channelId ?? body.user.id, shown.kind === 'lesson' ? renderSlackLesson(shown.lesson) : renderSlackDone(shown.done)),
+      ]);
       if (result.kind === 'not-started') return reply(respond, renderSlackProgress(undefined));
       await cancel(client, result.cancel);
-      const channel = body.channel?.id ?? result.progress.channelId ?? body.user.id;
-      await post(context, channel, result.kind === 'lesson' ? renderSlackLesson(result.lesson) : renderSlackDone(result.done));
     });
   });
 
@@ -205,8 +212,8 @@ export function registerSlackOnboarding(app: App, deps: ChannelDeps<SlackSetting
       }
       const user = slackUser(target);
       const channel = await openDm(client, target);
-      const started = await service.restart(user, { channelId: channel });
-      await deliverStart(client, context, user, started, channel, await timeZoneOf(client, target));
+      const started = await service.restart(user, { channelId: channel, jobs: lessonOneIn(context, channel) });
+      await scheduleRun(client, user, started, channel, await timeZoneOf(client, target));
       logger.info({ event: 'onboarding_started', platform: 'slack', byAdmin: target !== command.user_id, restarted: started.restarted }, 'onboarding started by command');
       // Code builds the mention from a validated id; nothing typed by the user is echoed.
       const whom = target === command.user_id ? 'you' : `<@${target}>`;

@@ -50,13 +50,7 @@ export async function saveReferenceIfAuthenticated(
   return true;
 }
 
-export type ProactiveOutcome = 'sent' | 'no_reference' | 'refused' | 'nothing_to_send';
-
-/**
- * The activity to send, or a function that makes it once the reference has passed every check
- * (and may decline with undefined): the onboarding course claims a lesson only when it can be sent.
- */
-export type ProactiveContent = Partial<Activity> | (() => Promise<Partial<Activity> | undefined>);
+export type ProactiveOutcome = 'sent' | 'no_reference' | 'refused';
 
 export interface ProactiveSenderDeps {
   adapter: Pick<CloudAdapter, 'continueConversationAsync'>;
@@ -88,11 +82,9 @@ export class TeamsProactiveSender {
     return stored.reference;
   }
 
-  async send(key: string, content: ProactiveContent): Promise<ProactiveOutcome> {
+  async send(key: string, activity: Partial<Activity>): Promise<ProactiveOutcome> {
     const reference = await this.usableReference(key);
     if (typeof reference === 'string') return reference;
-    const activity = typeof content === 'function' ? await content() : content;
-    if (!activity) return 'nothing_to_send';
     if (this.deps.deliver) {
       await this.deps.deliver(reference, activity);
       return 'sent';

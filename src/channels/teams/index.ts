@@ -150,7 +150,7 @@ export async function createTeamsChannel(deps: ChannelDeps<TeamsSettings>, optio
   const course = loadCourse(kb);
   const onboarding = course
     ? new TeamsOnboarding({
-        service: new OnboardingService({ store, kb, course }),
+        service: new OnboardingService({ store, kb, course, onQueued: () => worker.wake() }),
         store,
         proactive,
         logger,

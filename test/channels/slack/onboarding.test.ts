@@ -2,6 +2,8 @@ import { eventCallback, eventId, blockAction, slashCommand } from './payloads';
 import { postToSlackEndpoint } from './signedRequest';
 import { allTexts, startSlackTestBed, type SlackTestBed } from './slackTestApp';
 import type { RecordedCall } from './fakeSlackApi';
+import { SLACK_ONBOARDING } from '../../../src/channels/slack/outbox/replyJobs';
+import { sqliteTestDb } from '../../store/helpers/backends';
 
 type Element = { action_id?: string; value?: string; text?: { text: string } };
 type Block = { type: string; text?: { text: string }; elements?: Element[] };
@@ -190,6 +192,29 @@ describe('Slack onboarding schedule and switch', () => {
       expect(off.fake.callsTo('chat.postMessage')).toHaveLength(0);
     } finally {
       await off.close();
+    }
+  });
+});
+
+describe('Slack onboarding when the welcome DM cannot be queued', () => {
+  it('records nothing: the member is still welcomed, once, when they next join an onboarding channel', async () => {
+    const db = await sqliteTestDb();
+    const bed = await startSlackTestBed({ ONBOARDING_CHANNELS: 'C0NEWHIRES' }, await db.open());
+    try {
+      bed.fake.script('conversations.open', { body: { ok: true, channel: { id: 'D0UNLUCKY' } } }, { body: { ok: true, channel: { id: 'D0UNLUCKY' } } });
+      // The outbox refuses the DM in the database, inside the welcome's transaction.
+      await db.exec(`CREATE TRIGGER fail_dm BEFORE INSERT ON outbox_jobs WHEN NEW.kind = '${SLACK_ONBOARDING}' BEGIN SELECT RAISE(ABORT, 'injected'); END;`);
+      await postToSlackEndpoint(bed.app.baseUrl, teamJoin('U0UNLUCKY'));
+      await bed.fake.waitFor(() => bed.app.logs.some((l) => l.event === 'slack_handler_failed' && l.handler === 'onboarding.team_join'));
+      expect(await bed.app.app.store.getProgress('slack', 'U0UNLUCKY')).toBeUndefined();
+      await db.exec('DROP TRIGGER fail_dm;');
+
+      await postToSlackEndpoint(bed.app.baseUrl, eventCallback({ type: 'member_joined_channel', user: 'U0UNLUCKY', channel: 'C0NEWHIRES', channel_type: 'C' }));
+      await bed.fake.waitForCalls('chat.postMessage');
+      expect(bed.fake.callsTo('chat.postMessage').map((c) => [c.args.channel, headerOf(c)])).toEqual([['D0UNLUCKY', expect.stringMatching(/^Lesson 1 of 6: /)]]);
+    } finally {
+      await bed.close();
+      await db.cleanup();
     }
   });
 });

@@ -100,6 +100,17 @@ describe('Teams onboarding through the real CloudAdapter, authenticated, against
     expect(connector.messages.length).toBe(before + 1);
   });
 
+  it('"Next lesson" on the swept lesson sends lesson 3 once, queued with the progress that shows it', async () => {
+    const before = connector.messages.length;
+    const res = await post({ ...cardAction(VERB_ONBOARDING, { onboarding: ONBOARDING_ACTIONS.next, value: '2' }, { serviceUrl: connector.url }), conversation: install('x', 'conversationUpdate').conversation });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ statusCode: 200, value: 'Lesson 3 below.' });
+    await connector.waitForMessages(before + 1);
+    await settle();
+    expect(connector.messages.slice(before).map((m) => m.body.summary)).toEqual([expect.stringMatching(/^Lesson 3 of 6: /)]);
+    expect((await app.app.store.getProgress('teams', USER.aadObjectId))!.currentLesson).toBe(3);
+  });
+
   it('sends nothing proactively to a user whose reference was never stored from an authenticated turn', async () => {
     await app.app.store.saveProgress({
       platform: 'teams',

@@ -1,5 +1,7 @@
 import type { Activity } from 'botbuilder';
-import { ONBOARDING_ACTIONS } from '../../../src/onboarding/actions';
+import { loadKnowledge } from '../../../src/knowledge/loader';
+import { encodeAnswerValue, ONBOARDING_ACTIONS } from '../../../src/onboarding/actions';
+import { loadCourse } from '../../../src/onboarding/course';
 import { VERB_ONBOARDING } from '../../../src/channels/teams/render/actions';
 import { ONBOARDING_MENU_COMMANDS, parseOnboardingCommand } from '../../../src/channels/teams/onboarding/commands';
 import { LessonTimer } from '../../../src/channels/teams/onboarding/lessonTimer';
@@ -123,6 +125,18 @@ describe('Teams onboarding (TestAdapter, channelId msteams)', () => {
     const [inChannel] = messages(await h.send(teamsMessage('onboard', { serviceUrl, conversationType: 'channel', mention: true })));
     expect(textOf(inChannel)).toMatch(/personal chat/);
     for (const m of [started, next, stopped, progress, inChannel]) expect(cardProblems(cardOf(m))).toEqual([]);
+  });
+
+  it('the answer that finishes the course sends its grade, then the course-complete card, each once', async () => {
+    await h.send(installUpdate('install-done', 'conversationUpdate'));
+    const questions = [...loadCourse(loadKnowledge())!.questions.values()];
+    const answer = (q: (typeof questions)[number]) => click({ type: 'Action.Execute', title: 'AWS', data: { onboarding: ONBOARDING_ACTIONS.answer, value: encodeAnswerValue({ lesson: q.lesson, questionId: q.id, choice: 'aws' }) } });
+    for (const q of questions.slice(0, -1)) expect(messages(await answer(q))).toHaveLength(1);
+    // Both cards are written with the score that completes the course, in one transaction.
+    const last = messages(await answer(questions[questions.length - 1]!));
+    expect(last.map((m) => m.summary)).toEqual([expect.stringMatching(/^(Right|Not quite)/), 'Course complete']);
+    // Answered again: graded, not counted, and no second course-complete card.
+    expect(messages(await answer(questions[0]!)).map((m) => textOf(m))).toEqual([expect.stringMatching(/Already answered/)]);
   });
 
   it('ordinary questions are still questions', async () => {

@@ -52,6 +52,8 @@ export interface TestDb {
   open(options?: Partial<OpenStoreOptions>): Promise<Store>;
   /** Direct SQL on the same database, to check what is really stored. */
   raw<T = Record<string, unknown>>(sql: string): Promise<T[]>;
+  /** Direct SQL that changes the database (a trigger that makes a write fail, for fault tests). */
+  exec(sql: string): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -73,6 +75,14 @@ export async function sqliteTestDb(): Promise<TestDb> {
       const db = new Database(path.join(dir, 'whosecures.db'), { readonly: true });
       try {
         return db.prepare(sql).all() as T[];
+      } finally {
+        db.close();
+      }
+    },
+    async exec(sql: string) {
+      const db = new Database(path.join(dir, 'whosecures.db'));
+      try {
+        db.exec(sql);
       } finally {
         db.close();
       }
@@ -112,6 +122,9 @@ export async function postgresTestDb(url: string): Promise<TestDb> {
       const result = await admin.query(`SET search_path TO ${schema}; ${sql}`);
       const last = Array.isArray(result) ? result[result.length - 1] : result;
       return last.rows as T[];
+    },
+    async exec(sql: string) {
+      await admin.query(`SET search_path TO ${schema}; ${sql}`);
     },
     async cleanup() {
       for (const s of opened) await s.close().catch(() => undefined);

@@ -2,10 +2,11 @@ import type { Activity, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Metrics } from '../../../metrics';
 import { ONBOARDING_ACTIONS, parseAnswerValue, parseLessonValue } from '../../../onboarding/actions';
-import type { OnboardingService, UserRef } from '../../../onboarding/service';
+import type { AnswerResult, OnboardingService, StartResult, UserRef } from '../../../onboarding/service';
 import { NOT_TAKING_COURSE, ONBOARDING_STOPPED } from '../../../onboarding/text';
 import type { Store } from '../../../store/types';
 import type { TeamsProactiveSender } from '../conversationReferences';
+import { messageJob, turnMessageJob } from '../outbox/jobs';
 import { onboardingDataSchema, type OnboardingData } from '../render/actions';
 import { renderTeamsDone, renderTeamsGrade, renderTeamsLesson, renderTeamsNotice, renderTeamsProgress, renderTeamsQuiz } from '../render/onboardingCards';
 import type { OnboardingCommand } from './commands';
@@ -19,7 +20,11 @@ export interface TeamsOnboardingDeps {
   metrics: Metrics;
   /** ONBOARDING_ENABLED: the install welcome starts the course; commands work either way. */
   welcomeOnInstall: boolean;
-  /** Sends a card into the turn's conversation: through the reply outbox (TeamsReplies.send). */
+  /**
+   * Sends a card into the turn's conversation: through the reply outbox (TeamsReplies.send).
+   * Cards that show a step of the course (a lesson, a grade) are not sent with it: the service
+   * writes them in the step's own transaction (see OnboardingService `jobs`).
+   */
   send: (context: TurnContext, activity: Partial<Activity>) => Promise<void>;
 }
 
@@ -64,12 +69,15 @@ export class TeamsOnboarding {
   async welcome(context: TurnContext, trigger: string): Promise<boolean> {
     const { activity } = context;
     if (!this.deps.welcomeOnInstall || !isPersonal(activity)) return false;
-    const result = await this.deps.service.welcome(teamsUser(activity), { channelId: activity.conversation!.id });
+    const intro = this.deps.service.course.intro;
+    const result = await this.deps.service.welcome(teamsUser(activity), {
+      channelId: activity.conversation!.id,
+      jobs: (sent) => [turnMessageJob(context, renderTeamsLesson(sent.lesson, { welcome: { intro } }))],
+    });
     if (!result.sent) {
       this.deps.logger.info({ event: 'onboarding_welcome_skipped', platform: 'teams', reason: result.reason, trigger }, 'welcome already sent');
       return true;
     }
-    await this.deps.send(context, renderTeamsLesson(result.lesson, { welcome: { intro: this.deps.service.course.intro } }));
     this.deps.logger.info({ event: 'onboarding_welcome', platform: 'teams', trigger }, 'onboarding welcome sent');
     return true;
   }
@@ -87,13 +95,12 @@ export class TeamsOnboarding {
       }
       case ONBOARDING_ACTIONS.answer: {
         const value = parseAnswerValue(data.value);
-        const result = value ? await service.answer(user, value.questionId, value.choice) : undefined;
+        const shown = (r: AnswerResult) => [turnMessageJob(context, renderTeamsGrade(r.grade)), ...(r.done ? [turnMessageJob(context, renderTeamsDone(r.done))] : [])];
+        const result = value ? await service.answer(user, value.questionId, value.choice, shown) : undefined;
         if (!result) {
           this.deps.logger.warn({ event: 'onboarding_answer_malformed', platform: 'teams' }, 'quiz button without a known question');
           return 'That question is not in the course.';
         }
-        await this.deps.send(context, renderTeamsGrade(result.grade));
-        if (result.done) await this.deps.send(context, renderTeamsDone(result.done));
         return result.grade.headline;
       }
       case ONBOARDING_ACTIONS.next:
@@ -124,20 +131,19 @@ export class TeamsOnboarding {
         return;
       case 'start':
       case 'restart': {
-        const started = command === 'restart' ? await service.restart(user, { channelId: activity.conversation!.id }) : await service.start(user, { channelId: activity.conversation!.id });
+        const options = { channelId: activity.conversation!.id, jobs: (r: StartResult) => [turnMessageJob(context, renderTeamsLesson(r.lesson))] };
+        const started = command === 'restart' ? await service.restart(user, options) : await service.start(user, options);
         this.deps.logger.info({ event: 'onboarding_started', platform: 'teams', command, restarted: started.restarted }, 'onboarding started by command');
-        await this.deps.send(context, renderTeamsLesson(started.lesson));
       }
     }
   }
 
   private async next(context: TurnContext, user: UserRef, fromLesson: number | undefined): Promise<string> {
-    const result = await this.deps.service.next(user, fromLesson);
+    const result = await this.deps.service.next(user, fromLesson, (r) => [turnMessageJob(context, r.kind === 'lesson' ? renderTeamsLesson(r.lesson) : renderTeamsDone(r.done))]);
     if (result.kind === 'not-started') {
       await this.deps.send(context, renderTeamsProgress(undefined));
       return 'Not started.';
     }
-    await this.deps.send(context, result.kind === 'lesson' ? renderTeamsLesson(result.lesson) : renderTeamsDone(result.done));
     return result.kind === 'lesson' ? `Lesson ${result.lesson.lessonNumber} below.` : 'Course complete.';
   }
 
@@ -147,9 +153,11 @@ export class TeamsOnboarding {
   }
 
   /**
-   * Sends every lesson that is due to users whose personal-chat reference is stored. Teams has
-   * no scheduled messages, so a timer calls this; each delivery is claimed in the store first,
-   * so two replicas (or two sweeps) never send the same lesson twice.
+   * Queues every lesson that is due to users whose personal-chat reference is stored. Teams has
+   * no scheduled messages, so a timer calls this. Each delivery is claimed, recorded and queued
+   * in one store transaction, so two replicas (or two sweeps) never send the same lesson twice,
+   * and a crash or a failed write in the middle leaves the lesson due for the next sweep
+   * instead of recorded as delivered and never sent. The outbox worker sends the card.
    */
   async deliverDueLessons(): Promise<SweepResult> {
     const { service, store, proactive, logger, metrics } = this.deps;
@@ -157,23 +165,22 @@ export class TeamsOnboarding {
     for (const due of await service.dueLessons('teams')) {
       result.due++;
       const user: UserRef = { platform: 'teams', userId: due.userId };
-      const progress = await store.getProgress('teams', due.userId);
-      if (!progress?.channelId) {
-        result.unreachable++;
-        continue;
-      }
       try {
-        const outcome = await proactive.send(`teams:conversation:${progress.channelId}`, async () => {
-          const day = (this.deps.now?.() ?? new Date()).toISOString().slice(0, 10);
-          if (!(await store.claimEvent(`onboarding-daily:teams:${due.userId}:${day}`, DAILY_CLAIM_TTL_SECONDS))) return undefined;
-          const lesson = await service.claimDelivery(user, due.lesson);
-          return lesson ? renderTeamsLesson(lesson) : undefined;
+        const progress = await store.getProgress('teams', due.userId);
+        const reference = progress?.channelId ? await proactive.usableReference(`teams:conversation:${progress.channelId}`) : 'no_reference';
+        if (typeof reference === 'string') {
+          result.unreachable++;
+          continue;
+        }
+        const day = (this.deps.now?.() ?? new Date()).toISOString().slice(0, 10);
+        const lesson = await service.claimDelivery(user, due.lesson, {
+          claims: [{ key: `onboarding-daily:teams:${due.userId}:${day}`, ttlSeconds: DAILY_CLAIM_TTL_SECONDS }],
+          jobs: (view) => [messageJob(reference, renderTeamsLesson(view))],
         });
-        if (outcome === 'sent') result.sent++;
-        else if (outcome === 'nothing_to_send') result.skipped++;
-        else result.unreachable++;
+        if (lesson) result.sent++;
+        else result.skipped++;
       } catch (err) {
-        // The lesson stays claimed (a retry could duplicate it); the onboard command shows the current lesson again.
+        // Nothing of this delivery was written: the next sweep tries it again.
         result.failed++;
         metrics.errors.inc({ component: 'teams_onboarding_proactive' });
         logger.warn({ err, event: 'onboarding_proactive_failed', platform: 'teams', lesson: due.lesson }, 'could not send a due lesson');

@@ -116,3 +116,9 @@ export function messageJob(reference: Partial<ConversationReference>, activity: 
     payload: { reference, activity } satisfies TeamsMessagePayload as unknown as Record<string, unknown>,
   };
 }
+
+/** A card for the turn's conversation, counted for the user whose turn it is. */
+export function turnMessageJob(context: TurnContext, activity: Partial<Activity>): OutboxJobInput {
+  const userKey = `teams:${context.activity.conversation?.tenantId ?? ''}:${teamsUserId(context.activity)}`;
+  return messageJob(TurnContext.getConversationReference(context.activity), activity, userKey);
+}

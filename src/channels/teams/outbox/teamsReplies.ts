@@ -4,7 +4,7 @@ import type { Metrics } from '../../../metrics';
 import type { EventIntake } from '../../../outbox/intake';
 import type { OutboxWorker } from '../../../outbox/worker';
 import type { AdmitInput, AdmitOutcome, Store } from '../../../store/types';
-import { activityClaimKey, messageJob, questionAdmission, TEAMS_CLAIM_TTL_SECONDS, teamsUserId, type TeamsReplyLimits } from './jobs';
+import { activityClaimKey, messageJob, questionAdmission, TEAMS_CLAIM_TTL_SECONDS, turnMessageJob, type TeamsReplyLimits } from './jobs';
 
 export type QuestionOutcome = 'queued' | 'held' | 'duplicate' | 'limited' | 'refused';
 
@@ -76,9 +76,9 @@ export class TeamsReplies {
    * promise to resend it after a crash.
    */
   async send(context: TurnContext, activity: Partial<Activity>): Promise<void> {
-    const reference = TurnContext.getConversationReference(context.activity);
     try {
-      await this.deliver(reference, activity, `teams:${context.activity.conversation?.tenantId ?? ''}:${teamsUserId(context.activity)}`);
+      await this.deps.store.enqueueJob(turnMessageJob(context, activity));
+      this.deps.worker.wake();
     } catch (err) {
       this.deps.logger.warn({ event: 'teams_outbox_unavailable', err: (err as Error)?.message }, 'outbox unavailable: sending on the turn');
       await context.sendActivity(activity);
@@ -86,8 +86,8 @@ export class TeamsReplies {
   }
 
   /** A message for a conversation (a stored, checked reference), as an outbox job. */
-  async deliver(reference: Partial<ConversationReference>, activity: Partial<Activity>, userKey?: string): Promise<void> {
-    await this.deps.store.enqueueJob(messageJob(reference, activity, userKey));
+  async deliver(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<void> {
+    await this.deps.store.enqueueJob(messageJob(reference, activity));
     this.deps.worker.wake();
   }
 }
