@@ -1,11 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { teamsMessage } from '../channels/teams/fakes/activities';
 import { FakeConnector, type RecordedCall } from '../channels/teams/fakes/fakeConnector';
 import { ensureBuilt, inParallel, killBot, startBot, waitUntil, type BotProcess } from '../helpers/botProcess';
 import { FakeOpenAi, completion, explanationJson } from '../phrasing/fakeOpenAiServer';
 import { PrivatePostgres, privatePostgresAvailable } from './helpers/privatePg';
+import { teamsBotBed } from './helpers/teamsBotBed';
 
 /**
  * The Teams side of the reply outbox with the compiled bot as operators run it, against the
@@ -49,15 +47,13 @@ async function post(bot: BotProcess, activity: object): Promise<number> {
 }
 
 describe('Teams reply outbox: process faults (SQLite)', () => {
-  let connector: FakeConnector;
-  let dir: string;
-  const bots: BotProcess[] = [];
+  const bed = teamsBotBed('whosecures-teams-outbox-');
 
   const env = (extra: Record<string, string> = {}): Record<string, string> => ({
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
-    DATA_DIR: dir,
+    DATA_DIR: bed.dir,
     TEAMS_ALLOW_UNAUTHENTICATED: 'true',
     RATE_LIMIT_PER_MINUTE: '10000',
     OUTBOX_MAX_CHANNEL_DEPTH: '1000',
@@ -65,65 +61,54 @@ describe('Teams reply outbox: process faults (SQLite)', () => {
     ...extra,
   });
 
-  beforeAll(() => ensureBuilt(), 240_000);
-  beforeEach(async () => {
-    connector = await new FakeConnector().start();
-    dir = mkdtempSync(join(tmpdir(), 'whosecures-teams-outbox-'));
-  });
-  afterEach(async () => {
-    for (const b of bots.splice(0)) await killBot(b);
-    await connector.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   test('SIGKILL with 100 replies queued in one conversation, restart, Teams redelivers all 100: each answered exactly once', async () => {
     const first = await startBot(env({ TEAMS_POST_SPACING_MS: '50' }));
-    bots.push(first);
-    const activities = Array.from({ length: 100 }, (_, i) => teamsMessage(`who patches the guest OS on EC2? (${i})`, { serviceUrl: connector.url, conversationId: 'a:conv-kill' }));
+    bed.bots.push(first);
+    const activities = Array.from({ length: 100 }, (_, i) => teamsMessage(`who patches the guest OS on EC2? (${i})`, { serviceUrl: bed.connector.url, conversationId: 'a:conv-kill' }));
     const ids = activities.map((a) => String(a.id));
     const statuses = await inParallel(activities, 8, (a) => post(first, a));
     expect(statuses.every((s) => s === 200)).toBe(true);
-    await waitUntil(() => answers(connector).length >= 10, 20_000, '10 answers');
+    await waitUntil(() => answers(bed.connector).length >= 10, 20_000, '10 answers');
     // Killed between two sends (one was just answered, the next is 50 ms away): the crash the
     // outbox must survive. A crash between a send and its mark is the documented exception.
-    await connector.waitFor((calls) => calls.length > 0 && calls[calls.length - 1].body.type === 'message');
+    await bed.connector.waitFor((calls) => calls.length > 0 && calls[calls.length - 1].body.type === 'message');
     await sleep(15);
     await killBot(first, 'SIGKILL');
-    const beforeRestart = answers(connector).length;
+    const beforeRestart = answers(bed.connector).length;
     expect(beforeRestart).toBeLessThan(100);
 
     const second = await startBot(env({ TEAMS_POST_SPACING_MS: '50' }));
-    bots.push(second);
+    bed.bots.push(second);
     // Bot Framework redelivers what it may think was lost: every one is found claimed.
     const redelivered = await inParallel(activities, 8, (a) => post(second, a));
     expect(redelivered.every((s) => s === 200)).toBe(true);
     // On a busy machine the kill can land while a send is leased (before it reached the connector):
     // that job waits out its 60 s lease and is then sent by the new process, once.
-    await waitUntil(() => countsPerActivity(connector, ids).every((n) => n >= 1), 100_000, 'every activity answered');
+    await waitUntil(() => countsPerActivity(bed.connector, ids).every((n) => n >= 1), 100_000, 'every activity answered');
     await sleep(500);
-    const counts = countsPerActivity(connector, ids);
+    const counts = countsPerActivity(bed.connector, ids);
     console.log(`[teams SIGKILL] answered before the kill: ${beforeRestart}, after: ${100 - beforeRestart}; ${JSON.stringify(summary(counts))}`);
     expect(summary(counts)).toEqual({ lost: 0, duplicated: 0 });
-    expect(answers(connector)).toHaveLength(100);
+    expect(answers(bed.connector)).toHaveLength(100);
     expect(second.logs.filter((l) => l.event === 'teams_duplicate_dropped')).toHaveLength(100);
   }, 180_000);
 
   test('a 429 with Retry-After holds the conversation for that long, then every reply goes out once', async () => {
     const bot = await startBot(env({ TEAMS_POST_SPACING_MS: '300' }));
-    bots.push(bot);
-    const activities = Array.from({ length: 5 }, (_, i) => teamsMessage(`who encrypts EBS volumes? (${i})`, { serviceUrl: connector.url, conversationId: 'a:conv-429' }));
+    bed.bots.push(bot);
+    const activities = Array.from({ length: 5 }, (_, i) => teamsMessage(`who encrypts EBS volumes? (${i})`, { serviceUrl: bed.connector.url, conversationId: 'a:conv-429' }));
     const ids = activities.map((a) => String(a.id));
     for (const a of activities) expect(await post(bot, a)).toBe(200);
-    await waitUntil(() => answers(connector).length >= 1, 10_000, 'the first answer');
+    await waitUntil(() => answers(bed.connector).length >= 1, 10_000, 'the first answer');
     // The next answer meets four 429s: the connector client honours three Retry-Afters itself,
     // the fourth reaches the outbox, which holds the whole conversation for it.
-    connector.failNext(...Array.from({ length: 4 }, () => ({ status: 429, retryAfter: '1' })));
-    await waitUntil(() => countsPerActivity(connector, ids).every((n) => n >= 1), 30_000, 'all answered');
+    bed.connector.failNext(...Array.from({ length: 4 }, () => ({ status: 429, retryAfter: '1' })));
+    await waitUntil(() => countsPerActivity(bed.connector, ids).every((n) => n >= 1), 30_000, 'all answered');
     await sleep(300);
-    expect(summary(countsPerActivity(connector, ids))).toEqual({ lost: 0, duplicated: 0 });
-    const throttled = connector.calls.filter((c) => c.body.failedWith === 429);
+    expect(summary(countsPerActivity(bed.connector, ids))).toEqual({ lost: 0, duplicated: 0 });
+    const throttled = bed.connector.calls.filter((c) => c.body.failedWith === 429);
     expect(throttled).toHaveLength(4);
-    const afterThrottle = answers(connector).filter((c) => c.at > throttled[throttled.length - 1].at);
+    const afterThrottle = answers(bed.connector).filter((c) => c.at > throttled[throttled.length - 1].at);
     expect(afterThrottle).toHaveLength(4);
     // No answer went out before the Retry-After of the last 429 had passed.
     expect(afterThrottle[0].at - throttled[throttled.length - 1].at).toBeGreaterThanOrEqual(950);
@@ -137,8 +122,8 @@ describe('Teams reply outbox: process faults (SQLite)', () => {
       openai.reply({ delayMs: 120_000, body: completion(explanationJson('never arrives [1].', [1])) });
       const llm = { OPENAI_BASE_URL: openai.baseUrl, OPENAI_API_KEY: 'sk-test-hung-9d2c', OPENAI_TIMEOUT_MS: '60000', LLM_MAX_CALLS_PER_USER_PER_HOUR: '1000' };
       const first = await startBot(env({ TEAMS_POST_SPACING_MS: '300', TEAMS_SHUTDOWN_DRAIN_MS: '2000', ...llm }));
-      bots.push(first);
-      const activities = Array.from({ length: 30 }, (_, i) => teamsMessage(`who patches RDS? (${i})`, { serviceUrl: connector.url, conversationId: 'a:conv-term' }));
+      bed.bots.push(first);
+      const activities = Array.from({ length: 30 }, (_, i) => teamsMessage(`who patches RDS? (${i})`, { serviceUrl: bed.connector.url, conversationId: 'a:conv-term' }));
       const ids = activities.map((a) => String(a.id));
       for (const a of activities) expect(await post(first, a)).toBe(200);
       await waitUntil(() => openai.requests.length >= 1, 10_000, 'a phrasing in progress');
@@ -148,7 +133,7 @@ describe('Teams reply outbox: process faults (SQLite)', () => {
       const tookMs = Date.now() - started;
       // The drain bound (2 s) plus in-flight sends and bounded waits: well under the 10 s.
       expect(tookMs).toBeLessThan(7000);
-      const sentByFirst = answers(connector).length;
+      const sentByFirst = answers(bed.connector).length;
       const stopped = first.logs.find((l) => l.event === 'outbox_stopped' && l.channel === 'teams');
       expect(stopped).toMatchObject({ held: 0, inFlight: 0, unmarked: 0 });
       expect(Number(stopped?.pending)).toBe(30 - sentByFirst);
@@ -156,13 +141,13 @@ describe('Teams reply outbox: process faults (SQLite)', () => {
       expect(first.logs.some((l) => String(l.msg).includes('forced exit'))).toBe(false);
 
       const second = await startBot(env({ TEAMS_POST_SPACING_MS: '50' }));
-      bots.push(second);
-      await waitUntil(() => countsPerActivity(connector, ids).every((n) => n >= 1), 30_000, 'every activity answered');
+      bed.bots.push(second);
+      await waitUntil(() => countsPerActivity(bed.connector, ids).every((n) => n >= 1), 30_000, 'every activity answered');
       await sleep(500);
-      const counts = countsPerActivity(connector, ids);
+      const counts = countsPerActivity(bed.connector, ids);
       console.log(`[teams SIGTERM] stop took ${tookMs} ms; sent before: ${sentByFirst}, by the next process: ${30 - sentByFirst}; ${JSON.stringify(summary(counts))}`);
       expect(summary(counts)).toEqual({ lost: 0, duplicated: 0 });
-      expect(answers(connector)).toHaveLength(30);
+      expect(answers(bed.connector)).toHaveLength(30);
     } finally {
       await openai.stop();
     }
