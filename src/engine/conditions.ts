@@ -2,6 +2,7 @@ import type { Cell, Condition, KnowledgeBase } from '../knowledge/types';
 import { words } from './wordsets';
 import { isNegationTrigger, negatedPositions } from './negation';
 import { normalizeText } from '../text/normalize';
+import { gappedPhraseEnd } from './phrases';
 
 /**
  * Picks the condition of a cell that the question itself states ("lambda runtime in manual
@@ -9,7 +10,7 @@ import { normalizeText } from '../text/normalize';
  * situation rather than "it depends". Curators list the phrases that state each situation.
  */
 
-/** Stemmed token lists of each condition's curated phrases (with the phrase as written), cached per condition. */
+/** Stemmed token lists of each condition's curated phrases, with the phrase as written, cached per condition. */
 const phraseCache = new WeakMap<Condition, Array<{ tokens: string[]; text: string }>>();
 
 function phrasesOf(condition: Condition): Array<{ tokens: string[]; text: string }> {
@@ -21,42 +22,13 @@ function phrasesOf(condition: Condition): Array<{ tokens: string[]; text: string
   return cached;
 }
 
-function phraseTokens(condition: Condition): string[][] {
-  return phrasesOf(condition).map((p) => p.tokens);
-}
-
 /** Whether a curated phrase names the action the question asks about ("auto renewal" for "who renews it?"). */
 export type NamesAction = (phrase: string) => boolean;
-
 
 /** Words a phrase may skip between its own words: "manual runtime update mode" states "manual mode". */
 const MAX_GAP = 2;
 
-/**
- * Where a phrase ends in the question (its words in order, each within MAX_GAP words of the
- * previous one), or -1. The last occurrence counts.
- */
-function phraseEnd(tokens: string[], phrase: string[]): number {
-  let end = -1;
-  for (let i = 0; i < tokens.length; i++) {
-    if (tokens[i] !== phrase[0]) continue;
-    let at = i;
-    let ok = true;
-    for (let k = 1; k < phrase.length && ok; k++) {
-      let next = -1;
-      for (let j = at + 1; j <= Math.min(tokens.length - 1, at + 1 + MAX_GAP); j++) {
-        if (tokens[j] === phrase[k]) {
-          next = j;
-          break;
-        }
-      }
-      if (next < 0) ok = false;
-      else at = next;
-    }
-    if (ok) end = at + 1;
-  }
-  return end;
-}
+const phraseEnd = (tokens: string[], phrase: string[]): number => gappedPhraseEnd(tokens, phrase, MAX_GAP);
 
 /**
  * The condition whose curated phrases the question contains. When phrases of conditions with
@@ -114,7 +86,7 @@ function isBetter(best: { condition: Condition; end: number; length: number } | 
 /** Every condition whose curated phrases the question contains ("managed node groups vs self-managed"). */
 export function conditionsNamed(cell: Cell, question: string): Condition[] {
   const tokens = words(question);
-  return cell.conditions.filter((c) => phraseTokens(c).some((p) => phraseEnd(tokens, p) >= 0));
+  return cell.conditions.filter((c) => phrasesOf(c).some((p) => phraseEnd(tokens, p.tokens) >= 0));
 }
 
 /**

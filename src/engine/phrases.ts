@@ -6,6 +6,32 @@ import { stemToken } from '../text/normalize';
  * without overlap, with typo tolerance on long single words. Used for service aliases, area
  * keywords and concept phrasings alike.
  */
+/**
+ * Where `phrase` ends in `tokens` with its words in order, each at most `maxGap` words after the
+ * one before ("manual runtime update mode" holds "manual mode"), or -1. The last occurrence counts.
+ */
+export function gappedPhraseEnd(tokens: string[], phrase: string[], maxGap: number): number {
+  let end = -1;
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i] !== phrase[0]) continue;
+    let at = i;
+    let ok = true;
+    for (let k = 1; k < phrase.length && ok; k++) {
+      let next = -1;
+      for (let j = at + 1; j <= Math.min(tokens.length - 1, at + 1 + maxGap); j++) {
+        if (tokens[j] === phrase[k]) {
+          next = j;
+          break;
+        }
+      }
+      if (next < 0) ok = false;
+      else at = next;
+    }
+    if (ok) end = at + 1;
+  }
+  return end;
+}
+
 export interface PhraseHit<T> {
   value: T;
   phrase: string;

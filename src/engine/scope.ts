@@ -1,6 +1,6 @@
 import type { KnowledgeBase, UncoveredService } from '../knowledge/types';
 import { normalizeText, stemToken } from '../text/normalize';
-import { PhraseIndex, type PhraseHit } from './phrases';
+import { gappedPhraseEnd, PhraseIndex, type PhraseHit } from './phrases';
 import { isEnglish } from './spelling';
 
 /**
@@ -126,7 +126,7 @@ export class ScopeReader {
   private asksFacilityDetail(tokens: string[]): boolean {
     if (this.facilityDetails.match(tokens).length > 0) return true;
     const stems = tokens.map(stemToken);
-    return this.facilityDetailWords.some((words) => inOrderWithin(stems, words, DETAIL_GAP));
+    return this.facilityDetailWords.some((words) => gappedPhraseEnd(stems, words, DETAIL_GAP) >= 0);
   }
 
   /**
@@ -238,23 +238,6 @@ export class ScopeReader {
 
 /** How many other words may stand between two words of a facility-detail phrase. */
 const DETAIL_GAP = 2;
-
-/** `words` appear in `tokens` in order, each at most `gap` words after the one before. */
-function inOrderWithin(tokens: string[], words: string[], gap: number): boolean {
-  for (let start = 0; start < tokens.length; start++) {
-    if (tokens[start] !== words[0]) continue;
-    let at = start;
-    let k = 1;
-    for (; k < words.length; k++) {
-      let next = -1;
-      for (let j = at + 1; j <= Math.min(tokens.length - 1, at + 1 + gap); j++) if (tokens[j] === words[k]) { next = j; break; }
-      if (next < 0) break;
-      at = next;
-    }
-    if (k === words.length) return true;
-  }
-  return false;
-}
 
 function phrases(list: string[]): PhraseIndex<true> {
   const index = new PhraseIndex<true>();

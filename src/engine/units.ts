@@ -80,6 +80,8 @@ export class UnitIndex {
   private readonly readings = new WeakMap<string[], { negated: ReadonlySet<number>; asked: Map<string, AskedQuestion> }>();
   private readonly idf = new Map<string, number>();
   private readonly serviceWords = new Map<string, Set<string>>();
+  /** Canonical terms of curated condition phrases (the knowledge base's, so a bounded set). */
+  private readonly phraseTerms = new Map<string, Set<string>>();
 
   private readonly awsManaged = new PhraseIndex<true>();
   private readonly providerActions: string[];
@@ -130,9 +132,19 @@ export class UnitIndex {
     return this.providerActions.some((a) => question.terms.has(a)) && this.awsManaged.match(question.tokens).length > 0;
   }
 
-  /** Whether `text` names the action `verb` ("auto renewal" names rotate, the group renew belongs to). */
+  /** Whether `text` names the action `verb` ("patching" names patch). */
   namesAction(text: string, verb: string): boolean {
     return this.vocabulary.terms(text).includes(verb);
+  }
+
+  /**
+   * Whether a curated phrase names the action `verb` ("auto renewal" names rotate, the group
+   * renew belongs to). The same phrases are asked about on many questions, so each is read once.
+   */
+  phraseNamesAction(phrase: string, verb: string): boolean {
+    let terms = this.phraseTerms.get(phrase);
+    if (!terms) this.phraseTerms.set(phrase, (terms = new Set(this.vocabulary.terms(phrase))));
+    return terms.has(verb);
   }
 
   /** The actions an area is named for ("OS patching" -> patch), in canonical terms. */

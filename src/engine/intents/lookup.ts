@@ -1,4 +1,4 @@
-import type { Cell, Condition, Owner } from '../../knowledge/types';
+import type { Cell, Condition, KnowledgeBase, Owner } from '../../knowledge/types';
 import { normalizeText } from '../../text/normalize';
 import { answerFromCell, baseAnswer, type OwnerOverride } from '../build';
 import { listJoin, lowerFirst } from '../answerText';
@@ -74,12 +74,15 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
     // duties of one side only, with enough of its object in the duty, decides even over a stated
     // situation ("container image functions") or the cell's owner.
     const affirmed = ctx.detection.tokens.filter((_, i) => !ctx.negated.has(i)).join(' ');
-    // The situation its curated phrases state, read once for the rules below.
-    // A phrase naming the asked action ("auto renewal" for "who renews it?") is not the situation;
-    // the area's own action ("function update mode" in runtime patching) names situations there.
-    const verb = asked.verb !== undefined && !ctx.units.areaActions(own.area).has(asked.verb) ? asked.verb : undefined;
-    const statedByPhrase = matchCondition(ctx.kb, own, ctx.clean, verb === undefined ? undefined : (phrase) => ctx.units.namesAction(phrase, verb));
-    if (asked.verb !== undefined && !ctx.units.areaActions(own.area).has(asked.verb) && !asksWhetherOrWhich(affirmed)) {
+    // The area's own action ("who patches…" in a patching cell) is what every duty there does.
+    const areaAction = asked.verb !== undefined && ctx.units.areaActions(own.area).has(asked.verb);
+    // An action other than the area's own, which a duty may perform on the thing asked about.
+    const verb = areaAction ? undefined : asked.verb;
+    // The situation its curated phrases state, read once for the rules below. A phrase naming the
+    // asked action ("auto renewal" for "who renews it?") is not the situation; the area's own
+    // action ("function update mode" in runtime patching) names situations there.
+    const statedByPhrase = matchCondition(ctx.kb, own, ctx.clean, verb === undefined ? undefined : (phrase) => ctx.units.phraseNamesAction(phrase, verb));
+    if (verb !== undefined && !asksWhetherOrWhich(affirmed)) {
       // A situation stated apart from the thing asked about ("we turned off auto minor version
       // upgrade. who applies minor versions now?") is for the conditions to read, not the
       // duties' objects; a condition that only names the thing itself ("who creates the KSK?") is not.
@@ -94,7 +97,7 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
     // set up proactive engagement", "only one writer, no replicas") when they clearly point to one.
     const stated = statedByPhrase ?? ctx.units.conditionByWords(asked, own, CONDITION_WORDS_SCORE) ?? defaultCondition(own, ctx.detection.normalized);
     // ...unless the action is the area's own ("who patches the OS on RDS Custom?"), which every duty there does.
-    if (stated && stated.owner === 'shared' && !(asked.verb !== undefined && ctx.units.areaActions(own.area).has(asked.verb))) {
+    if (stated && stated.owner === 'shared' && !areaAction) {
       // "RDS manages the master password in Secrets Manager; who rotates it?": the situation is
       // shared, the one action asked about is not.
       const performer = ctx.units.performerIn(asked, own, stated, SITUATION_PERFORMER_MARGIN);
@@ -109,7 +112,7 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
     // A "depends" cell's conditions exist because who performs its action depends: the verb
     // alone does not decide there, nor in "does AWS do it or do I?".
     // The area's own action ("who patches…" in a patching cell) is what every duty there does.
-    const byVerb = own.owner === 'shared' && !asksEitherOr(affirmed) && asked.verb !== undefined && !ctx.units.areaActions(own.area).has(asked.verb);
+    const byVerb = own.owner === 'shared' && !asksEitherOr(affirmed) && verb !== undefined;
     const unit = ctx.units.choose(asked, own, { byVerb });
     if (own.owner === 'shared' && ctx.form.confirmation && ctx.form.claimedOwner && !unit) {
       // "Aurora backs it up automatically, so we're covered, right?", "Redshift has no backups
@@ -183,6 +186,14 @@ const FAMILY_OBJECT_SCORE = 4;
  * different owners, asks about all of them: shared, with each shown. Not when the question
  * states a situation, names a thing one duty holds, or asks for one side.
  */
+/** The words that name one member of a family ("os", "kernel", "postgres"), read once per knowledge base. */
+const memberWords = new WeakMap<KnowledgeBase, Set<string>>();
+function memberWordsOf(kb: KnowledgeBase): Set<string> {
+  let words = memberWords.get(kb);
+  if (!words) memberWords.set(kb, (words = new Set([...kb.lexicon['os-words'], ...kb.lexicon['engine-words']])));
+  return words;
+}
+
 function familyAnswer(ctx: RouteContext, serviceId: string, areaId: string): { cell: Cell; override: OwnerOverride; confidence: number; also: Cell[] } | undefined {
   const family = ctx.kb.lexicon['area-families'].find((f) => f.includes(areaId));
   const own = ctx.kb.cell(serviceId, areaId);
@@ -193,8 +204,8 @@ function familyAnswer(ctx: RouteContext, serviceId: string, areaId: string): { c
   if (!ctx.detection.areas.some((a) => a.area === areaId)) return undefined;
   // A word naming one member ("OS", "engine", "runtime") picks that member.
   if (ctx.detection.areas.some((a) => a.area !== areaId && family.includes(a.area))) return undefined;
-  const memberWords = new Set([...ctx.kb.lexicon['os-words'], ...ctx.kb.lexicon['engine-words']]);
-  if (ctx.detection.tokens.some((t) => memberWords.has(t))) return undefined;
+  const named = memberWordsOf(ctx.kb);
+  if (ctx.detection.tokens.some((t) => named.has(t))) return undefined;
   if (members.some((c) => matchCondition(ctx.kb, c, ctx.clean) !== undefined)) return undefined;
   const asked = ctx.units.read(ctx.detection.tokens, ctx.negated, own);
   // "who patches the brokers?" asks who performs the action on a thing; "who is responsible for
@@ -208,14 +219,10 @@ function familyAnswer(ctx: RouteContext, serviceId: string, areaId: string): { c
 
 export function lookupAnswer(ctx: RouteContext, serviceId: string, areaId: string): Answer | undefined {
   const family = familyAnswer(ctx, serviceId, areaId);
-  if (family) {
-    const service = ctx.kb.services.get(serviceId);
-    return answerFromCell(ctx.kb, family.cell, { ownerOverride: family.override, confidence: family.confidence, asked: ctx.asked, forService: serviceId, also: family.also, suggestions: followUps(ctx, serviceId, areaId, service?.related ?? []) });
-  }
-  const resolved = dutyElsewhere(ctx, serviceId, areaId) ?? resolveCell(ctx, serviceId, areaId);
+  const resolved = family ?? dutyElsewhere(ctx, serviceId, areaId) ?? resolveCell(ctx, serviceId, areaId);
   if (!resolved) return undefined;
-  const also: Cell[] = [];
-  if (ctx.secondArea) {
+  const also: Cell[] = family ? [...family.also] : [];
+  if (!family && ctx.secondArea) {
     const second = resolveCell(ctx, serviceId, ctx.secondArea);
     if (second && second.cell.id !== resolved.cell.id) also.push(second.cell);
   }
