@@ -39,6 +39,16 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': noImport([['**/channels/**'], 'the assistant serves every channel and knows none of them']) },
   },
   {
+    // What the channels share (channel.ts, the reply flow): only the registry, channels/index.ts, names a channel.
+    files: ['src/channels/*.ts'],
+    ignores: ['src/channels/index.ts'],
+    rules: { 'no-restricted-imports': noImport([['**/slack', '**/slack/**', '**/teams', '**/teams/**'], 'what every channel shares knows no channel']) },
+  },
+  {
+    files: ['src/outbox/**/*.ts'],
+    rules: { 'no-restricted-imports': noImport([['**/channels/**', '**/conversation/**', '**/engine/**', '**/phrasing/**'], 'the outbox keeps and sends jobs: it knows no channel, assistant, engine or phrasing']) },
+  },
+  {
     files: ['src/channels/slack/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/teams', '**/teams/**'], message: 'a channel knows no other channel' }, { group: ['**/config'], importNames: ['loadConfig', 'envSchema'], message: 'a channel reads only its own settings (ChannelDeps.settings, built in src/app.ts)' }] }] },
   },

@@ -32,6 +32,12 @@ export function createMetrics() {
       labelNames: ['scope', 'limit'],
       registers: [registry],
     }),
+    replyUpdates: new Counter({
+      name: 'whosecures_reply_updates_total',
+      help: 'Posted answers replaced by their phrasing or by the reading an LLM picked, by platform and outcome (updated, failed)',
+      labelNames: ['platform', 'outcome'],
+      registers: [registry],
+    }),
     llmTokens: new Counter({ name: 'whosecures_llm_tokens_total', help: 'LLM tokens used', labelNames: ['kind'], registers: [registry] }),
     outboxAdmissions: new Counter({
       name: 'whosecures_outbox_admissions_total',

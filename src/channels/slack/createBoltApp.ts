@@ -11,7 +11,8 @@ import { registerSlackOnboarding } from './onboarding';
 import { claimEvents } from './middleware/claimEvent';
 import { ignoreBotsAndEdits } from './middleware/ignoreBots';
 import { ChannelPacer } from './reply/channelPacer';
-import { errorSummary } from './reply/postAnswer';
+import { errorSummary } from './reply/slackErrors';
+import { ReplyFlow } from '../replyFlow';
 import { webClientOptions } from './webClientOptions';
 import { slackCurators } from './curators';
 import { createInstallProvider } from './oauth/installProvider';
@@ -101,7 +102,8 @@ export function createSlackBolt(deps: ChannelDeps<SlackSettings>): SlackBolt {
   app.use(claimEvents(store, metrics, logger));
   const pacer = new ChannelPacer(settings.SLACK_POST_SPACING_MS);
   const escalationChannel = settings.ESCALATION_CHANNEL;
-  const slackDeps = { assistant, store, logger, metrics, pacer, ...(escalationChannel ? { escalationChannel } : {}) };
+  const replies = new ReplyFlow({ assistant, logger, metrics, errorSummary });
+  const slackDeps = { assistant, replies, store, logger, metrics, pacer, ...(escalationChannel ? { escalationChannel } : {}) };
   registerSlackListeners(app, slackDeps);
 
   // The reply outbox: its own client without SDK retries (the worker retries, with Retry-After).
@@ -122,7 +124,7 @@ export function createSlackBolt(deps: ChannelDeps<SlackSettings>): SlackBolt {
     if (!result.botToken) throw Object.assign(new Error('no bot token for this workspace'), { code: 'slack_oauth_installer_authorization_error' });
     return result.botToken;
   };
-  const handlerDeps = { assistant, logger, clientFor, tokenFor, escalation: Boolean(escalationChannel) };
+  const handlerDeps = { assistant, replies, logger, clientFor, tokenFor, escalation: Boolean(escalationChannel) };
   const worker = new OutboxWorker({
     store,
     logger,

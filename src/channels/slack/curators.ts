@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { errorSummary } from './reply/postAnswer';
+import { errorSummary } from './reply/slackErrors';
 
 /**
  * Who may act as a curator in Slack: answer or close an escalation, run `/whosecures gaps`, see

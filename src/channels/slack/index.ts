@@ -1,7 +1,7 @@
 import type { Channel, ChannelDeps } from '../channel';
 import type { SlackSettings } from './settings';
 import { createSlackBolt } from './createBoltApp';
-import { errorSummary } from './reply/postAnswer';
+import { errorSummary } from './reply/slackErrors';
 
 /**
  * The SIGTERM budget (10 s in all, src/index.ts): held admissions get 1 s to reach the store,

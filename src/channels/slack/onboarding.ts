@@ -9,7 +9,7 @@ import type { OnboardingProgress, OutboxJobInput } from '../../store/types';
 import { withApology } from './reply/apology';
 import type { ChannelPacer } from './reply/channelPacer';
 import { onboardingJob, type SlackJobTarget } from './outbox/replyJobs';
-import { errorSummary } from './reply/postAnswer';
+import { errorSummary } from './reply/slackErrors';
 import type { SlackMessage } from './renderAnswer';
 import { renderSlackDone, renderSlackGrade, renderSlackLesson, renderSlackNotice, renderSlackProgress, renderSlackQuiz } from './renderOnboarding';
 import { isSlackUserId } from './slackText';
@@ -50,7 +50,7 @@ export function registerSlackOnboarding(app: App, deps: ChannelDeps<SlackSetting
     return;
   }
   const service = new OnboardingService({ store, kb, course, onQueued: wake });
-  const handlerDeps = { assistant: deps.assistant, store, logger, metrics: deps.metrics, pacer };
+  const handlerDeps = { logger, metrics: deps.metrics, pacer };
 
   async function openDm(client: webApi.WebClient, userId: string): Promise<string> {
     const opened = await client.conversations.open({ users: userId });

@@ -3,7 +3,7 @@ import { GiveUp } from '../../../outbox/errors';
 import type { JobHandler } from '../../../outbox/worker';
 import type { Store } from '../../../store/types';
 import { authorized, classifySlackError, type SlackHandlerDeps } from '../outbox/handlers';
-import { errorSummary, isNotInChannel } from '../reply/postAnswer';
+import { errorSummary, isNotInChannel } from '../reply/slackErrors';
 import { SLACK_ESCALATION, SLACK_ESCALATION_ANSWER, type SlackEscalationAnswerPayload, type SlackEscalationPayload } from './escalationJobs';
 import { renderCuratorMessage, renderCuratorReply, SENT_NOTE } from './renderEscalation';
 

@@ -7,7 +7,7 @@ import { collectHomeData } from '../home/homeData';
 import { dmChannelOf, HOME_ASK_ACTION, HOME_QUIZ_ACTION, renderHomeView } from '../home/homeView';
 import { DM_THREAD } from '../outbox/replyJobs';
 import { withApology } from '../reply/apology';
-import { errorSummary } from '../reply/postAnswer';
+import { errorSummary } from '../reply/slackErrors';
 import type { SlackDeps } from '../reply/slackDeps';
 import { renderSlackQuiz } from '../renderOnboarding';
 import { isSlackUserId } from '../slackText';

@@ -1,6 +1,8 @@
 import { Assistant as BoltAssistant, type App } from '@slack/bolt';
 import { withApology } from '../reply/apology';
-import { answerIntoConversation, errorSummary } from '../reply/postAnswer';
+import { errorSummary } from '../reply/slackErrors';
+import { slackTransport } from '../reply/slackTransport';
+import { escalateOption, renderSlackAnswer } from '../renderAnswer';
 import { slackWorkspace } from '../workspace';
 import type { SlackDeps } from '../reply/slackDeps';
 import { questionFromSlackText } from '../slackText';
@@ -41,7 +43,9 @@ export function registerAssistantPanel(app: App, deps: SlackDeps): void {
       userMessage: async ({ message, client, context, setStatus }) => {
         const m = message as { channel: string; user?: string; text?: string; thread_ts?: string };
         if (!m.thread_ts) return;
-        const target = { channel: m.channel, threadTs: m.thread_ts, workspace: slackWorkspace(context) };
+        const target = { channel: m.channel, threadTs: m.thread_ts };
+        const question = questionFromSlackText(m.text, context.botUserId) || 'help';
+        const options = escalateOption(deps.escalationChannel, question);
         // The status is a nicety; a failure to set it must not stop the answer.
         await setStatus('is checking the responsibility matrix…').catch((err: unknown) =>
           deps.logger.debug({ err: errorSummary(err), event: 'slack_status_failed' }, 'could not set the assistant status'),
@@ -50,13 +54,11 @@ export function registerAssistantPanel(app: App, deps: SlackDeps): void {
           deps,
           'assistant_message',
           () =>
-            answerIntoConversation(deps, client, {
-              text: questionFromSlackText(m.text, context.botUserId) || 'help',
-              platform: 'slack',
-              userId: m.user ?? 'unknown',
-              conversationId: m.channel,
-              threadId: m.thread_ts,
-            }, target),
+            deps.replies.now({
+              query: { text: question, platform: 'slack', userId: m.user ?? 'unknown', conversationId: m.channel, threadId: m.thread_ts },
+              workspace: slackWorkspace(context),
+              transport: slackTransport(client, target, (answer) => renderSlackAnswer(answer, options), { pacer: deps.pacer }),
+            }),
           { client, target },
         );
       },

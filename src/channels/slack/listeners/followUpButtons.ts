@@ -1,7 +1,8 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { FOLLOW_UP_ACTION } from '../actionIds';
 import { withApology } from '../reply/apology';
-import { answerIntoConversation } from '../reply/postAnswer';
+import { slackTransport } from '../reply/slackTransport';
+import { escalateOption, renderSlackAnswer } from '../renderAnswer';
 import type { SlackDeps } from '../reply/slackDeps';
 import { questionFromSlackText } from '../slackText';
 import { DM_THREAD } from '../outbox/replyJobs';
@@ -19,9 +20,9 @@ export function registerFollowUpButtons(app: App, deps: SlackDeps): void {
     const question = questionFromSlackText(action.value);
     if (!channel || !question) return;
     const user = body.user.id;
+    const workspace = slackWorkspace({ teamId: body.team?.id, enterpriseId: body.enterprise?.id, isEnterpriseInstall: body.is_enterprise_install });
     if (body.container?.is_ephemeral || !body.message) {
       await withApology(deps, 'follow_up', async () => {
-        const workspace = slackWorkspace({ teamId: body.team?.id, enterpriseId: body.enterprise?.id, isEnterpriseInstall: body.is_enterprise_install });
         const answer = await deps.assistant.answer({ text: question, platform: 'slack', userId: user, conversationId: channel }, workspace ? { workspace } : {});
         await sendEphemeralAnswer(deps, client, respond, { channel, user }, answer, /^compare\b/i.test(question), false, question);
       }, { client, target: { channel }, user });
@@ -30,11 +31,17 @@ export function registerFollowUpButtons(app: App, deps: SlackDeps): void {
     const message = body.message as { ts: string; thread_ts?: string };
     const isDm = channel.startsWith('D');
     const threadTs = message.thread_ts ?? (isDm ? undefined : message.ts);
-    const target = { channel, threadTs, workspace: slackWorkspace({ teamId: body.team?.id, enterpriseId: body.enterprise?.id, isEnterpriseInstall: body.is_enterprise_install }) };
+    const target = { channel, threadTs };
+    const options = escalateOption(deps.escalationChannel, question);
     await withApology(
       deps,
       'follow_up',
-      () => answerIntoConversation(deps, client, { text: question, platform: 'slack', userId: user, conversationId: channel, threadId: threadTs ?? DM_THREAD }, target),
+      () =>
+        deps.replies.now({
+          query: { text: question, platform: 'slack', userId: user, conversationId: channel, threadId: threadTs ?? DM_THREAD },
+          workspace,
+          transport: slackTransport(client, target, (answer) => renderSlackAnswer(answer, options), { pacer: deps.pacer }),
+        }),
       { client, target },
     );
   });

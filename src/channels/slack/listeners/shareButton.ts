@@ -2,7 +2,8 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import { ACTION } from '../actionIds';
 import { recallAnswer } from '../reply/answerCache';
 import { withApology } from '../reply/apology';
-import { isNotInChannel, postMessage } from '../reply/postAnswer';
+import { isNotInChannel } from '../reply/slackErrors';
+import { postMessage } from '../reply/slackTransport';
 import type { SlackDeps } from '../reply/slackDeps';
 import { renderSlackAnswer } from '../renderAnswer';
 
@@ -27,7 +28,7 @@ export function registerShareButton(app: App, deps: SlackDeps): void {
         }
         const message = renderSlackAnswer(answer, { sharedBy: body.user.id });
         try {
-          await postMessage(deps.pacer, client, { channel }, message);
+          await postMessage(client, { channel }, message, deps.pacer);
         } catch (err) {
           if (!isNotInChannel(err)) throw err;
           await respond({ response_type: 'in_channel', replace_original: false, text: message.text, blocks: message.blocks });

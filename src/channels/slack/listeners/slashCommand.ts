@@ -2,7 +2,7 @@ import type { App, RespondFn, webApi } from '@slack/bolt';
 import type { Answer } from '../../../engine/types';
 import { rememberAnswer } from '../reply/answerCache';
 import { withApology } from '../reply/apology';
-import { errorSummary, isNotInChannel } from '../reply/postAnswer';
+import { errorSummary, isNotInChannel } from '../reply/slackErrors';
 import type { SlackDeps } from '../reply/slackDeps';
 import { escalateOption, renderSlackAnswer, type SlackMessage } from '../renderAnswer';
 import { questionFromSlackText } from '../slackText';

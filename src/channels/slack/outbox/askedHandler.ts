@@ -1,8 +1,10 @@
-import type { Query } from '../../../engine/types';
+import type { Answer } from '../../../engine/types';
 import type { JobHandler } from '../../../outbox/worker';
 import { safeText } from '../mrkdwn';
 import { escalateOption, renderSlackAnswer, type SlackMessage } from '../renderAnswer';
-import { errorSummary, isNotInChannel } from '../reply/postAnswer';
+import { APOLOGY } from '../reply/apology';
+import { errorSummary, isNotInChannel } from '../reply/slackErrors';
+import { postedHandle, postMessage, slackTransport } from '../reply/slackTransport';
 import { isSlackUserId, questionFromSlackText } from '../slackText';
 import { SLACK_ASKED, type SlackAskedPayload } from './askedJobs';
 import { authorized, classifySlackError, type SlackHandlerDeps } from './handlers';
@@ -29,13 +31,14 @@ export function notInChannelIntro(channel: string): string {
  * answer in their DM with the bot instead, with a line on how to add it.
  */
 export function askedJobHandlers(deps: SlackHandlerDeps): Record<string, JobHandler> {
-  const asked: JobHandler = async (job, { stale }) => {
+  const asked: JobHandler = async (job, context) => {
     const p = job.payload as unknown as SlackAskedPayload;
     const token = await authorized(deps, p);
     const client = deps.clientFor(token);
     const privately = async (message: SlackMessage) => {
       const opened = await client.conversations.open({ users: p.user });
-      return client.chat.postMessage({ channel: opened.channel?.id ?? p.user, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
+      const dm = opened.channel?.id ?? p.user;
+      return postedHandle(await postMessage(client, { channel: dm }, message), dm);
     };
     const notice = async (text: string) => {
       try {
@@ -47,44 +50,38 @@ export function askedJobHandlers(deps: SlackHandlerDeps): Record<string, JobHand
         });
       }
     };
-    if (stale) {
-      await notice(EXPIRED_TEXT);
-      return { status: 'expired' };
-    }
     const question = questionFromSlackText(p.text, p.botUserId);
-    if (!question) {
+    // A stale job is told it expired (by the reply flow) whatever its text.
+    if (!question && !context.stale) {
       await notice(NO_TEXT);
       return { status: 'sent' };
     }
-    const query: Query = { text: question, platform: 'slack', userId: p.user, conversationId: p.channel, threadId: p.contextThread };
-    const result = await deps.assistant.answer(query, { skipRateLimit: true, workspace: slackWorkspace(p) });
-    deps.logger.info({ event: 'slack_asked', origin: p.origin, answerId: result.id, interactionId: p.interactionId }, 'question asked by shortcut or Home tab answered');
-    let posted: { channel?: string; ts?: string };
     let intro = askedIntro(p, question);
-    try {
-      const message = renderSlackAnswer(result, { intro, ...escalateOption(deps.escalation, question) });
-      posted = await client.chat.postMessage({ channel: p.channel, ...(p.threadTs ? { thread_ts: p.threadTs } : {}), text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
-    } catch (err) {
-      if (!(p.origin === 'shortcut' && isNotInChannel(err))) throw classifySlackError(err);
-      deps.logger.info({ event: 'slack_asked_private', origin: p.origin, slackError: errorSummary(err).slackError }, 'not in the channel: answered the asker privately');
-      intro = notInChannelIntro(p.channel);
-      try {
-        posted = await privately(renderSlackAnswer(result, { intro, ...escalateOption(deps.escalation, question) }));
-      } catch (e) {
-        throw classifySlackError(e);
-      }
-    }
-    return {
-      status: 'sent',
-      afterwards: async () => {
-        const phrased = await deps.assistant.phrase(result, query);
-        if (!phrased || !posted.ts || !posted.channel) return;
-        const update = renderSlackAnswer(phrased, { intro, ...escalateOption(deps.escalation, question) });
-        await client.chat
-          .update({ channel: posted.channel, ts: posted.ts, text: update.text, blocks: update.blocks })
-          .catch((err: unknown) => deps.logger.warn({ err: errorSummary(err), event: 'slack_update_failed', answerId: result.id }, 'could not update the answer with its phrasing'));
+    const render = (answer: Answer) => renderSlackAnswer(answer, { intro, ...escalateOption(deps.escalation, question) });
+    const inThread = slackTransport(client, p, render);
+    return deps.replies.job(job, context, {
+      query: { text: question, platform: 'slack', userId: p.user, conversationId: p.channel, threadId: p.contextThread },
+      workspace: slackWorkspace(p),
+      transport: {
+        ...inThread,
+        async post(message, answer) {
+          deps.logger.info({ event: 'slack_asked', origin: p.origin, answerId: answer.id, interactionId: p.interactionId }, 'question asked by shortcut or Home tab answered');
+          try {
+            return await inThread.post(message, answer);
+          } catch (err) {
+            if (!(p.origin === 'shortcut' && isNotInChannel(err))) throw classifySlackError(err);
+            deps.logger.info({ event: 'slack_asked_private', origin: p.origin, slackError: errorSummary(err).slackError }, 'not in the channel: answered the asker privately');
+            // The private copy, and its phrased update, say why it is private.
+            intro = notInChannelIntro(p.channel);
+            return privately(render(answer)).catch((e: unknown) => {
+              throw classifySlackError(e);
+            });
+          }
+        },
       },
-    };
+      expired: () => notice(EXPIRED_TEXT),
+      apologise: () => notice(APOLOGY),
+    });
   };
   return { [SLACK_ASKED]: asked };
 }

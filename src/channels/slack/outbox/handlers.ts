@@ -1,13 +1,16 @@
-import type { types, webApi } from '@slack/bolt';
+import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Assistant } from '../../../conversation/assistant';
 import type { Query } from '../../../engine/types';
 import { GiveUp, RetryLater } from '../../../outbox/errors';
 import type { JobHandler } from '../../../outbox/worker';
+import type { ReplyFlow } from '../../replyFlow';
 import { isInstallationUnavailable } from '../oauth/installationCache';
 import { escalateOption, renderSlackAnswer } from '../renderAnswer';
 import { questionFromSlackText } from '../slackText';
-import { errorSummary } from '../reply/postAnswer';
+import { APOLOGY } from '../reply/apology';
+import { errorSummary } from '../reply/slackErrors';
+import { slackTransport } from '../reply/slackTransport';
 import { slackWorkspace } from '../workspace';
 import {
   EXPIRED_TEXT,
@@ -25,6 +28,8 @@ export type TokenFor = (target: SlackJobTarget) => Promise<string>;
 
 export interface SlackHandlerDeps {
   assistant: Assistant;
+  /** Answer, post, phrase, update: the reply flow every channel shares. */
+  replies: ReplyFlow;
   logger: Logger;
   /** A client for one bot token, without retries of its own: the outbox retries, with Retry-After. */
   clientFor: (token: string) => webApi.WebClient;
@@ -66,15 +71,6 @@ export function classifySlackError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(errorSummary(err).message));
 }
 
-/**
- * Block Kit as the form field the Web API client sends anyway (it JSON-encodes every object
- * argument), serialised once here: the client also builds a debug line of the redacted
- * arguments on every call, whatever the log level, and a string is not walked block by block.
- */
-export function blocksField(blocks: readonly unknown[]): types.KnownBlock[] {
-  return JSON.stringify(blocks) as unknown as types.KnownBlock[];
-}
-
 async function call<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
@@ -102,13 +98,10 @@ function ephemeral(deps: SlackHandlerDeps, token: string, target: SlackJobTarget
 }
 
 export function slackJobHandlers(deps: SlackHandlerDeps): Record<string, JobHandler> {
-  const answer: JobHandler = async (job, { stale }) => {
+  const answer: JobHandler = async (job, context) => {
     const p = job.payload as unknown as SlackAnswerPayload;
     const token = await authorized(deps, p);
-    if (stale) {
-      await ephemeral(deps, token, p, p.user, EXPIRED_TEXT);
-      return { status: 'expired' };
-    }
+    const client = deps.clientFor(token);
     const query: Query = {
       text: questionFromSlackText(p.text, p.botUserId) || 'help',
       platform: 'slack',
@@ -119,33 +112,14 @@ export function slackJobHandlers(deps: SlackHandlerDeps): Record<string, JobHand
       // thread's context for follow-ups): no store read for it.
       ...(p.newThread ? { context: {} } : {}),
     };
-    // The per-user limit was applied when the event was admitted, across replicas.
-    const result = await deps.assistant.answer(query, { skipRateLimit: true, workspace: slackWorkspace(p) });
     const options = escalateOption(deps.escalation, query.text);
-    const message = renderSlackAnswer(result, options);
-    const client = deps.clientFor(token);
-    const posted = await call(() =>
-      client.chat.postMessage({
-        channel: p.channel,
-        ...(p.threadTs ? { thread_ts: p.threadTs } : {}),
-        text: message.text,
-        blocks: blocksField(message.blocks),
-        unfurl_links: false,
-        unfurl_media: false,
-      }),
-    );
-    return {
-      status: 'sent',
-      // The LLM's phrasing never holds the channel's queue: it updates the posted answer later.
-      afterwards: async () => {
-        const phrased = await deps.assistant.phrase(result, query, { workspace: slackWorkspace(p) });
-        if (!phrased || !posted.ts) return;
-        const update = renderSlackAnswer(phrased, options);
-        await client.chat
-          .update({ channel: posted.channel ?? p.channel, ts: posted.ts, text: update.text, blocks: blocksField(update.blocks) })
-          .catch((err: unknown) => deps.logger.warn({ err: errorSummary(err), event: 'slack_update_failed', answerId: result.id }, 'could not update the answer with its phrasing'));
-      },
-    };
+    return deps.replies.job(job, context, {
+      query,
+      workspace: slackWorkspace(p),
+      transport: slackTransport(client, p, (result) => renderSlackAnswer(result, options), { onPostError: classifySlackError }),
+      expired: async () => void (await ephemeral(deps, token, p, p.user, EXPIRED_TEXT)),
+      apologise: async () => void (await call(() => client.chat.postMessage({ channel: p.channel, ...(p.threadTs ? { thread_ts: p.threadTs } : {}), text: APOLOGY, unfurl_links: false, unfurl_media: false }))),
+    });
   };
 
   const notice: JobHandler = async (job) => {

@@ -1,15 +1,16 @@
 import type { webApi } from '@slack/bolt';
-import { errorSummary, type ConversationTarget } from './postAnswer';
+import { errorSummary } from './slackErrors';
+import type { ConversationTarget } from './slackTransport';
 import type { SlackDeps } from './slackDeps';
 
-const APOLOGY = 'Sorry, something went wrong while answering that. Please try again in a moment.';
+export const APOLOGY = 'Sorry, something went wrong while answering that. Please try again in a moment.';
 
 /**
  * The one top-level handler of each Slack listener: logs the failure with its context, counts
  * it, and tells the user with a short apology (which may itself fail if Slack is unreachable).
  */
 export async function withApology(
-  deps: SlackDeps,
+  deps: Pick<SlackDeps, 'logger' | 'metrics' | 'pacer'>,
   what: string,
   work: () => Promise<unknown>,
   apologise?: { client: webApi.WebClient; target: ConversationTarget; user?: string },

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Assistant } from '../../../conversation/assistant';
 import type { Metrics } from '../../../metrics';
 import type { Store } from '../../../store/types';
+import type { ReplyFlow } from '../../replyFlow';
 import type { ChannelPacer } from './channelPacer';
 
 /** What the Slack listeners need from the composition root. */
@@ -10,6 +11,8 @@ export interface SlackDeps {
   store: Store;
   logger: Logger;
   metrics: Metrics;
+  /** Answer, post, phrase, update: the reply flow every channel shares. */
+  replies: ReplyFlow;
   /** Spaces posts and updates per channel; every chat.postMessage and chat.update goes through it. */
   pacer: ChannelPacer;
   /** ESCALATION_CHANNEL: answers carry "Ask the security team" when set. */

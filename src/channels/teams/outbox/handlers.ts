@@ -2,23 +2,26 @@ import { TurnContext, type ConversationParameters, type ConversationReference } 
 import type { Logger } from 'pino';
 import type { Metrics } from '../../../metrics';
 import type { Assistant } from '../../../conversation/assistant';
-import type { Query } from '../../../engine/types';
 import { GiveUp, RetryLater } from '../../../outbox/errors';
 import type { JobHandler } from '../../../outbox/worker';
+import { ReplyFlow } from '../../replyFlow';
 import type { BackgroundTasks } from '../background';
 import type { TeamsProactiveSender } from '../conversationReferences';
 import { OUTBOX_TURN, ServiceUrlRefusedError } from '../outbound';
-import { replaceWithPhrasing, type ContinueConversation } from '../phraseLater';
 import { renderTeamsAnswer } from '../render/answerCard';
 import { renderTeamsNotice } from '../render/onboardingCards';
 import { retryAfterMs, statusOf } from '../retry';
 import { APOLOGY } from '../turnError';
 import { EXPIRED_TEXT, TEAMS_ANSWER, TEAMS_NOTICE, TEAMS_ONBOARDING, type TeamsAnswerPayload, type TeamsMessagePayload, type TeamsNoticePayload } from './jobs';
 
+/** Runs `logic` in a new turn on a stored conversation (CloudAdapter.continueConversationAsync with the bot's app id). */
+export type ContinueConversation = (reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>) => Promise<void>;
+
 export interface TeamsHandlerDeps {
   assistant: Assistant;
   logger: Logger;
   metrics: Metrics;
+  /** Phrasing updates run here, so shutdown gives them a second of their own. */
   background: BackgroundTasks;
   continueConversation: ContinueConversation;
   proactive: TeamsProactiveSender;
@@ -122,46 +125,30 @@ export function teamsSenders(deps: Pick<TeamsHandlerDeps, 'continueConversation'
 
 export function teamsJobHandlers(deps: TeamsHandlerDeps): Record<string, JobHandler> {
   const { inConversation, notify } = teamsSenders(deps);
+  const replies = new ReplyFlow({ assistant: deps.assistant, logger: deps.logger, metrics: deps.metrics, runLater: (step) => deps.background.run('phrasing', step) });
 
-  const answer: JobHandler = async (job, { stale }) => {
+  const answer: JobHandler = async (job, context) => {
     const p = job.payload as unknown as TeamsAnswerPayload;
     const personal = p.reference.conversation?.conversationType === 'personal';
     const tenant = p.reference.conversation?.tenantId ?? 'none';
-    if (stale) {
-      await notify({ reference: p.reference, personal, userReferenceKey: `teams:user:${tenant}:${p.userId}` }, EXPIRED_TEXT);
-      return { status: 'expired' };
-    }
-    const query: Query = { text: p.question, platform: 'teams', userId: p.userId, conversationId: p.conversationId, threadId: p.threadId };
-    let result;
-    try {
-      // The per-user limit was applied when the activity was admitted, across replicas.
-      result = await deps.assistant.answer(query, { skipRateLimit: true, ...(p.workspace ? { workspace: p.workspace } : {}) });
-    } catch (err) {
-      // Not the connector's fault, and retrying would fail the same way: apologise once.
-      deps.metrics.errors.inc({ component: 'teams' });
-      deps.logger.error({ err, event: 'teams_turn_failed', jobId: job.id, type: 'message', conversationType: p.reference.conversation?.conversationType }, 'Teams answer failed');
-      await inConversation(p.reference, async (context) => void (await context.sendActivity(APOLOGY)), p.activityId);
-      return { status: 'sent' };
-    }
     const render = deps.escalation ? { escalate: { question: p.question } } : {};
-    let sentId: string | undefined;
-    await inConversation(
-      p.reference,
-      async (context) => {
-        sentId = (await context.sendActivity(renderTeamsAnswer(result, render)))?.id;
+    return replies.job(job, context, {
+      query: { text: p.question, platform: 'teams', userId: p.userId, conversationId: p.conversationId, threadId: p.threadId },
+      workspace: p.workspace,
+      transport: {
+        render: (result) => renderTeamsAnswer(result, render),
+        async post(card) {
+          let sentId: string | undefined;
+          await inConversation(p.reference, async (turn) => void (sentId = (await turn.sendActivity(card))?.id), p.activityId);
+          return sentId;
+        },
+        // The turn that sent the card is over: the update runs in a turn of its own on the conversation.
+        update: (activityId, card) => deps.continueConversation(p.reference, async (turn) => void (await turn.updateActivity({ ...card, id: activityId }))),
       },
-      p.activityId,
-    );
-    return {
-      status: 'sent',
-      // The LLM's phrasing never holds the conversation's queue: it replaces the card later.
-      afterwards: async () => {
-        if (!sentId || !result.cells.length) return;
-        const target = { reference: p.reference, activityId: sentId };
-        const { assistant, continueConversation, logger } = deps;
-        deps.background.run('phrasing', () => replaceWithPhrasing({ assistant, continueConversation, logger }, target, result, query, p.workspace, render).then(() => undefined));
-      },
-    };
+      expired: async () => void (await notify({ reference: p.reference, personal, userReferenceKey: `teams:user:${tenant}:${p.userId}` }, EXPIRED_TEXT)),
+      apologise: () => inConversation(p.reference, async (turn) => void (await turn.sendActivity(APOLOGY)), p.activityId),
+      logContext: { type: 'message', conversationType: p.reference.conversation?.conversationType },
+    });
   };
 
   const message: JobHandler = async (job) => {
