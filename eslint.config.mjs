@@ -4,6 +4,9 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** The folders under src/channels/ that are channels: a new channel adds its name here. */
+const CHANNELS = ['slack', 'teams'];
+
 const noImport = (...patterns) => ['error', { patterns: patterns.map(([group, message]) => ({ group, message })) }];
 
 export default tseslint.config(
@@ -42,20 +45,27 @@ export default tseslint.config(
     // What the channels share (channel.ts, the reply flow): only the registry, channels/index.ts, names a channel.
     files: ['src/channels/*.ts'],
     ignores: ['src/channels/index.ts'],
-    rules: { 'no-restricted-imports': noImport([['**/slack', '**/slack/**', '**/teams', '**/teams/**'], 'what every channel shares knows no channel']) },
+    rules: { 'no-restricted-imports': noImport([CHANNELS.flatMap((channel) => [`**/${channel}`, `**/${channel}/**`]), 'what every channel shares knows no channel']) },
   },
   {
     files: ['src/outbox/**/*.ts'],
     rules: { 'no-restricted-imports': noImport([['**/channels/**', '**/conversation/**', '**/engine/**', '**/phrasing/**'], 'the outbox keeps and sends jobs: it knows no channel, assistant, engine or phrasing']) },
   },
-  {
-    files: ['src/channels/slack/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/teams', '**/teams/**'], message: 'a channel knows no other channel' }, { group: ['**/config'], importNames: ['loadConfig', 'envSchema'], message: 'a channel reads only its own settings (ChannelDeps.settings, built in src/app.ts)' }] }] },
-  },
-  {
-    files: ['src/channels/teams/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/slack', '**/slack/**'], message: 'a channel knows no other channel' }, { group: ['**/config'], importNames: ['loadConfig', 'envSchema'], message: 'a channel reads only its own settings (ChannelDeps.settings, built in src/app.ts)' }] }] },
-  },
+  // Each channel folder: no other channel, and only its own settings (never loadConfig).
+  ...CHANNELS.map((channel) => ({
+    files: [`src/channels/${channel}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: CHANNELS.filter((other) => other !== channel).flatMap((other) => [`**/${other}`, `**/${other}/**`]), message: 'a channel knows no other channel' },
+            { group: ['**/config'], importNames: ['loadConfig', 'envSchema'], message: 'a channel reads only its own settings (ChannelDeps.settings, built in src/app.ts)' },
+          ],
+        },
+      ],
+    },
+  })),
   {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     // Tests read terminal output, escape sequences included.
