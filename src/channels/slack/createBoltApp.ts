@@ -124,7 +124,7 @@ export function createSlackBolt(deps: ChannelDeps<SlackSettings>): SlackBolt {
     if (!result.botToken) throw Object.assign(new Error('no bot token for this workspace'), { code: 'slack_oauth_installer_authorization_error' });
     return result.botToken;
   };
-  const handlerDeps = { assistant, replies, logger, clientFor, tokenFor, escalation: Boolean(escalationChannel) };
+  const handlerDeps = { replies, logger, clientFor, tokenFor, escalation: Boolean(escalationChannel) };
   const worker = new OutboxWorker({
     store,
     logger,

@@ -1,6 +1,5 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { Assistant } from '../../../conversation/assistant';
 import type { Query } from '../../../engine/types';
 import { GiveUp, RetryLater } from '../../../outbox/errors';
 import type { JobHandler } from '../../../outbox/worker';
@@ -27,7 +26,6 @@ import {
 export type TokenFor = (target: SlackJobTarget) => Promise<string>;
 
 export interface SlackHandlerDeps {
-  assistant: Assistant;
   /** Answer, post, phrase, update: the reply flow every channel shares. */
   replies: ReplyFlow;
   logger: Logger;
