@@ -1,6 +1,6 @@
 import { createEngine } from '../../src/engine';
 import type { Query } from '../../src/engine/types';
-import { setAsidePositions, negatedPositions } from '../../src/engine/negation';
+import { disusedAt, setAsidePositions, negatedPositions } from '../../src/engine/negation';
 import { questionForm } from '../../src/engine/form';
 
 const { router } = createEngine();
@@ -15,6 +15,17 @@ describe('reading a question: what it sets aside, what form it has, what it asks
     expect(negatedPositions('isnt ec2 patched by aws'.split(' ')).size).toBeGreaterThan(0);
     const a = ask('SM = secrets manager, not systems manager: who rotates the secrets?');
     expect(a.cells[0]).toMatch(/^secrets-manager\./);
+  });
+
+  it('a service the asker says they do not use is background, not the subject', () => {
+    const tokens = 'we dont use any ec2 only fargate'.split(' ');
+    expect(disusedAt(tokens, 4)).toBe(true);
+    // A negated action on a service still asks about it.
+    expect(disusedAt('we dont encrypt the s3 bucket'.split(' '), 4)).toBe(false);
+    const a = ask("We don't run any EC2 for this app, it's all ECS on Fargate. Who patches the kernel our tasks run on?");
+    expect(a.cells[0]).toBe('fargate.os-patching');
+    expect(a.verdict).toBe('aws');
+    expect(ask("we don't encrypt the S3 bucket ourselves, who encrypts the objects at rest?").cells[0]).toMatch(/^s3\./);
   });
 
   it('two what/which clauses, one about each side, ask for the split whatever joins them', () => {
