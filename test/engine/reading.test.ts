@@ -28,6 +28,13 @@ describe('reading a question: what it sets aside, what form it has, what it asks
     expect(ask("we don't encrypt the S3 bucket ourselves, who encrypts the objects at rest?").cells[0]).toMatch(/^s3\./);
   });
 
+  it('a general rule shared as a whole still has one side performing the action asked about', () => {
+    expect(ask("our auditor needs AWS's SOC reports for the vendor file. who provides those reports?")).toMatchObject({ verdict: 'aws', cells: ['general.compliance'] });
+    expect(ask('spreading our app across AZs to survive an AZ outage - ours or aws\'s job?').verdict).toBe('customer');
+    // Asked about the area as a whole, the rule stays shared.
+    expect(ask('who is responsible for compliance on aws?').verdict).toBe('shared');
+  });
+
   it('two what/which clauses, one about each side, ask for the split whatever joins them', () => {
     expect(questionForm("which security stuff is aws s and which is mine").split).toBe(true);
     expect(questionForm('what s still ours and what does aws run').split).toBe(true);
