@@ -143,6 +143,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ];
     },
   },
+  {
+    version: 8,
+    name: 'onboarding progress version',
+    // Bumped by every write of a user's progress: an onboarding step saves only over the
+    // version it read, so two replicas changing one user's progress at once cannot overwrite
+    // each other (the later one reads again and decides again).
+    statements: () => [`ALTER TABLE onboarding_progress ADD COLUMN version INTEGER NOT NULL DEFAULT 0`],
+  },
 ];
 
 const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`;

@@ -29,6 +29,7 @@ import type {
   InstallationQuery,
   OnboardingProgress,
   ProgressCommit,
+  ProgressCommitResult,
   PurgeResult,
   QuestionLogInput,
   QuestionLogRow,
@@ -80,6 +81,7 @@ interface ProgressRow {
   answered: unknown;
   scheduled_message_ids: unknown;
   channel_id: string | null;
+  version: unknown;
 }
 
 function progressFromRow(r: ProgressRow): OnboardingProgress {
@@ -92,6 +94,7 @@ function progressFromRow(r: ProgressRow): OnboardingProgress {
     score: toNumber(r.score),
     answered: toNumber(r.answered),
     scheduledMessageIds: fromJson<string[]>(r.scheduled_message_ids),
+    version: toNumber(r.version),
   };
   const completedAt = toOptionalDate(r.completed_at);
   if (completedAt) p.completedAt = completedAt;
@@ -113,8 +116,14 @@ function positiveSeconds(ttlSeconds: number, what: string): number {
   return ttlSeconds * 1000;
 }
 
-/** Rolls back a commit whose claim was taken already (see commitProgress). */
-class ClaimTaken extends Error {}
+const PROGRESS_COLUMNS = `platform, user_id, started_at, current_lesson, completed_at, opted_out, score, answered, scheduled_message_ids, channel_id, updated_at`;
+
+/** Rolls back a commit whose claim was taken already, or whose progress moved on (see commitProgress). */
+class CommitRefused extends Error {
+  constructor(readonly reason: 'claimed' | 'stale') {
+    super(reason);
+  }
+}
 
 /** The Store over either database: every query here is valid SQLite and PostgreSQL. */
 export class SqlStore implements Store {
@@ -425,61 +434,82 @@ export class SqlStore implements Store {
   }
 
   async saveProgress(p: OnboardingProgress): Promise<void> {
-    await this.upsertProgress(this.db, p);
+    await this.db.run(
+      `INSERT INTO onboarding_progress (${PROGRESS_COLUMNS}, version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)
+       ON CONFLICT (platform, user_id) DO UPDATE SET started_at = excluded.started_at,
+         current_lesson = excluded.current_lesson, completed_at = excluded.completed_at,
+         opted_out = excluded.opted_out, score = excluded.score, answered = excluded.answered,
+         scheduled_message_ids = excluded.scheduled_message_ids, channel_id = excluded.channel_id,
+         updated_at = excluded.updated_at, version = onboarding_progress.version + 1`,
+      this.progressParams(p),
+    );
   }
 
-  async commitProgress(commit: ProgressCommit): Promise<boolean> {
+  async commitProgress(commit: ProgressCommit): Promise<ProgressCommitResult> {
     const now = this.nowMs();
     try {
       return await this.db.transaction(async (tx) => {
         for (const claim of commit.claims ?? []) {
           // Thrown, not returned: a claim won earlier in this commit must be rolled back too.
-          if (!(await this.claim(tx, claim, now, 'commitProgress'))) throw new ClaimTaken();
+          if (!(await this.claim(tx, claim, now, 'commitProgress'))) throw new CommitRefused('claimed');
         }
-        if (commit.answer && !(await this.insertQuizAnswer(tx, commit.answer))) throw new ClaimTaken();
-        await this.upsertProgress(tx, commit.progress);
+        if (commit.answer && !(await this.insertQuizAnswer(tx, commit.answer))) throw new CommitRefused('claimed');
+        const version = await this.writeProgressOver(tx, commit.progress);
+        if (version === undefined) throw new CommitRefused('stale');
         for (const job of commit.jobs) await this.insertJob(tx, job, null, now);
-        return true;
+        return { ok: true, version } as const;
       });
     } catch (err) {
-      if (err instanceof ClaimTaken) return false;
+      if (err instanceof CommitRefused) return { ok: false, reason: err.reason };
       throw err;
     }
   }
 
-  private async upsertProgress(q: SqlQueries, p: OnboardingProgress): Promise<void> {
-    await q.run(
-      `INSERT INTO onboarding_progress (platform, user_id, started_at, current_lesson, completed_at, opted_out,
-         score, answered, scheduled_message_ids, channel_id, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT (platform, user_id) DO UPDATE SET started_at = excluded.started_at,
-         current_lesson = excluded.current_lesson, completed_at = excluded.completed_at,
-         opted_out = excluded.opted_out, score = excluded.score, answered = excluded.answered,
-         scheduled_message_ids = excluded.scheduled_message_ids, channel_id = excluded.channel_id,
-         updated_at = excluded.updated_at`,
-      [
-        p.platform,
-        p.userId,
-        p.startedAt.getTime(),
-        p.currentLesson,
-        p.completedAt?.getTime() ?? null,
-        p.optedOut,
-        p.score,
-        p.answered,
-        JSON.stringify(p.scheduledMessageIds),
-        p.channelId ?? null,
-        this.nowMs(),
-      ],
-    );
+  /**
+   * Writes progress only over the version it was read at (or only where there is none, for
+   * progress not read from the store); the new version, or undefined when the row moved on.
+   * One conditional statement: PostgreSQL makes a second writer of the row wait for the first
+   * and re-checks the version on the row it then sees; SQLite holds the write lock.
+   */
+  private async writeProgressOver(q: SqlQueries, p: OnboardingProgress): Promise<number | undefined> {
+    const params = this.progressParams(p);
+    const rows =
+      p.version === undefined
+        ? await q.all<{ version: unknown }>(
+            `INSERT INTO onboarding_progress (${PROGRESS_COLUMNS}, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)
+             ON CONFLICT (platform, user_id) DO NOTHING RETURNING version`,
+            params,
+          )
+        : await q.all<{ version: unknown }>(
+            `UPDATE onboarding_progress SET started_at = $3, current_lesson = $4, completed_at = $5, opted_out = $6,
+               score = $7, answered = $8, scheduled_message_ids = $9, channel_id = $10, updated_at = $11, version = version + 1
+             WHERE platform = $1 AND user_id = $2 AND version = $12 RETURNING version`,
+            [...params, p.version],
+          );
+    return rows[0] ? toNumber(rows[0].version) : undefined;
+  }
+
+  private progressParams(p: OnboardingProgress): unknown[] {
+    return [
+      p.platform,
+      p.userId,
+      p.startedAt.getTime(),
+      p.currentLesson,
+      p.completedAt?.getTime() ?? null,
+      p.optedOut,
+      p.score,
+      p.answered,
+      JSON.stringify(p.scheduledMessageIds),
+      p.channelId ?? null,
+      this.nowMs(),
+    ];
   }
 
   async listProgress(): Promise<OnboardingProgress[]> {
     const rows = await this.db.all<ProgressRow>('SELECT * FROM onboarding_progress ORDER BY started_at, platform, user_id');
     return rows.map(progressFromRow);
-  }
-
-  async recordQuizAnswer(a: QuizAnswer): Promise<boolean> {
-    return this.insertQuizAnswer(this.db, a);
   }
 
   private async insertQuizAnswer(q: SqlQueries, a: QuizAnswer): Promise<boolean> {

@@ -14,7 +14,9 @@ import {
   SLACK_ANSWER,
   SLACK_NOTICE,
   SLACK_ONBOARDING,
+  SLACK_ONBOARDING_EPHEMERAL,
   type SlackAnswerPayload,
+  type SlackEphemeralPayload,
   type SlackJobTarget,
   type SlackMessagePayload,
   type SlackNoticePayload,
@@ -164,5 +166,20 @@ export function slackJobHandlers(deps: SlackHandlerDeps): Record<string, JobHand
     return { status: 'sent' };
   };
 
-  return { [SLACK_ANSWER]: answer, [SLACK_NOTICE]: notice, [SLACK_ONBOARDING]: onboarding };
+  const onboardingEphemeral: JobHandler = async (job) => {
+    const p = job.payload as unknown as SlackEphemeralPayload;
+    const token = await authorized(deps, p);
+    await call(() =>
+      deps.clientFor(token).chat.postEphemeral({
+        channel: p.channel,
+        user: p.user,
+        text: p.text,
+        ...(p.blocks ? { blocks: blocksField(p.blocks) } : {}),
+        ...(p.threadTs ? { thread_ts: p.threadTs } : {}),
+      }),
+    );
+    return { status: 'sent' };
+  };
+
+  return { [SLACK_ANSWER]: answer, [SLACK_NOTICE]: notice, [SLACK_ONBOARDING]: onboarding, [SLACK_ONBOARDING_EPHEMERAL]: onboardingEphemeral };
 }
