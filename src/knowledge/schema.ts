@@ -180,6 +180,8 @@ export const lexiconFileSchema = z
     'aws-managed-markers': phraseList,
     'provider-actions': phraseList,
     'light-verbs': phraseList.default([]),
+    /** Qualifiers that exclude each other ("required" / "optional" updates): a duty saying one is not about the other. */
+    antonyms: z.array(z.tuple([z.string().min(2), z.string().min(2)])).default([]),
     /** Shorthand engineers type, word -> what it stands for ("grp" -> "group"), read before anything else. */
     abbreviations: z.record(z.string().regex(/^[a-z0-9]+$/), z.string().min(2)).default({}),
     'overview-order': z.array(id).default([]),
