@@ -49,6 +49,11 @@ export const conditionSchema = z
      * "turned off managed updates", "imported certificate"). Matched before the words of `when`.
      */
     phrases: z.array(z.string().min(2)).default([]),
+    /**
+     * The situation of a service left on its defaults ("SSE-S3 on every new upload"): what a
+     * question saying "on the defaults" or "we never touched it" is in.
+     */
+    default: z.boolean().optional(),
   })
   .strict();
 export type Condition = z.infer<typeof conditionSchema>;

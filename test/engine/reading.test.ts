@@ -28,6 +28,11 @@ describe('reading a question: what it sets aside, what form it has, what it asks
     expect(ask("we don't encrypt the S3 bucket ourselves, who encrypts the objects at rest?").cells[0]).toMatch(/^s3\./);
   });
 
+  it('a question on the defaults is in the situation the knowledge base marks as the defaults', () => {
+    expect(ask('our SQS queue was created with all defaults, nobody configured encryption. is it encrypted at rest and by whom?')).toMatchObject({ verdict: 'aws', cells: ['sqs.encryption-at-rest'] });
+    expect(ask('the bucket was created on default settings, no encryption config in terraform. who encrypts the objects at rest?').verdict).toBe('aws');
+  });
+
   it('a general rule shared as a whole still has one side performing the action asked about', () => {
     expect(ask("our auditor needs AWS's SOC reports for the vendor file. who provides those reports?")).toMatchObject({ verdict: 'aws', cells: ['general.compliance'] });
     expect(ask('spreading our app across AZs to survive an AZ outage - ours or aws\'s job?').verdict).toBe('customer');
