@@ -56,6 +56,12 @@ describe('reading a question: what it sets aside, what form it has, what it asks
     expect(ask('AWS patches the guest OS of our EC2 instances because EC2 is managed by AWS, right? asking before the audit.').verdict).toBe('customer');
   });
 
+  it('a belief put up for confirmation is checked, not taken as the side asked about', () => {
+    const a = ask("we have to subscribe each account to shield standard before we get any DDoS protection, it's not on unless we pay, correct?");
+    expect(a.verdict).not.toBe('customer');
+    expect(a.text).not.toMatch(/^Yes/);
+  });
+
   it('a question that names both parties as alternatives gets no yes or no', () => {
     expect(ask('is patching the os on rds on us or on aws?').text).not.toMatch(/^(Yes|No)\b/);
     expect(ask('is patching the os on rds on us?').text).toMatch(/^No\b/);

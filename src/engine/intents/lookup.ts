@@ -118,8 +118,9 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
       return { cell: own, override: { owner: other, because: other === 'aws' ? 'AWS does part of this, which the question assumes is yours' : 'part of this is yours, which the question assumes is AWS\'s', reason: true }, confidence: 0.75 };
     }
     if (own.owner === 'shared' || own.owner === 'depends') {
-      // "unless we set it up" does not ask who sets it up.
-      const side = askedSide(affirmed);
+      // "unless we set it up" does not ask who sets it up; "we have to turn it on, correct?" puts
+      // up a belief to check, not the side asked about.
+      const side = ctx.form.confirmation ? undefined : askedSide(affirmed);
       if (side) return { cell: own, override: { owner: side, because: side === 'aws' ? 'you asked about the part AWS operates' : 'you asked about the part you configure', reason: true }, confidence: 0.8 };
       if (unit) return { cell: own, override: unitOverride(unit.unit), confidence: 0.8 };
     } else if (unit && unit.unit.side !== own.owner && unit.score >= DEFINITE_UNIT_SCORE && unit.score >= unit.runnerUp * DEFINITE_UNIT_MARGIN) {
