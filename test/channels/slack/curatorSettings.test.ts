@@ -245,7 +245,7 @@ function settingsSuite(name: string, makeDb: () => Promise<TestDb>): void {
       const inA = await askIn('T0AAA', 'C0CHAN');
       fake.calls.length = 0;
       await escalate('T0AAA', inA.post, inA.threadTs, 'C0CHAN');
-      await fake.waitFor(() => fake.callsTo('chat.postMessage').length === 1);
+      await fake.waitFor(() => fake.callsTo('chat.postMessage').length === 1 && fake.callsTo('chat.postEphemeral').length === 1);
       expect(fake.callsTo('chat.postMessage')[0]!.args.channel).toBe('C0ENVESC');
       expect(fake.callsTo('chat.postMessage')[0]!.authorization).toBe(`Bearer ${TOKENS.T0AAA}`);
 
