@@ -123,7 +123,8 @@ export function registerEscalation(app: App, deps: EscalationDeps): void {
   app.action<BlockButtonAction>(ACTION.escalationReply, async ({ ack, action, body, client, respond, context }) => {
     await ack();
     await withApology(deps, 'escalation_reply', async () => {
-      const e = await deps.store.getEscalation(Number(action.value));
+      const id = Number(action.value);
+      const e = Number.isInteger(id) ? await deps.store.getEscalation(id) : undefined;
       if (!e || !(await inCuratorsChannel(e, body, context))) {
         deps.logger.warn({ event: 'escalation_reply_elsewhere' }, 'a Reply click from outside the curators\u2019 channel was ignored');
         return;
@@ -140,10 +141,11 @@ export function registerEscalation(app: App, deps: EscalationDeps): void {
   app.action<BlockButtonAction>(ACTION.escalationClose, async ({ ack, action, body, client, respond, context }) => {
     await ack();
     await withApology(deps, 'escalation_close', async () => {
-      const e = await deps.store.getEscalation(Number(action.value));
+      const id = Number(action.value);
+      const e = Number.isInteger(id) ? await deps.store.getEscalation(id) : undefined;
       if (!e || !(await inCuratorsChannel(e, body, context))) return;
       if (!(await deps.curators.isCurator(body.user.id, client, curatorWorkspace(body, context)))) return refuseNonCurator('close', respond);
-      const closed = await deps.store.closeEscalation(Number(action.value));
+      const closed = await deps.store.closeEscalation(id);
       if (!closed) return;
       deps.metrics.escalations.inc({ state: 'closed' });
       deps.logger.info({ event: 'escalation_closed', escalationId: closed.id }, 'escalation closed by a curator');
