@@ -32,6 +32,8 @@ import type {
   SlackInstallationLike,
   Store,
   CacheEntry,
+  WorkspaceSetting,
+  WorkspaceSettingInput,
   WriteBatch,
 } from './types';
 
@@ -437,6 +439,24 @@ export class ResilientStore implements Store {
 
   listEscalations(since: Date, state?: EscalationState): Promise<Escalation[]> {
     return this.attempt('listEscalations', () => this.inner.listEscalations(since, state), false);
+  }
+
+  // Workspace settings are not softened: a curator's change is saved or they are told it was
+  // not, and a reader (the digest, an escalation) decides what an unreachable store means.
+  getWorkspaceSettings(platform: string, workspace: string): Promise<WorkspaceSetting[]> {
+    return this.attempt('getWorkspaceSettings', () => this.inner.getWorkspaceSettings(platform, workspace), false);
+  }
+
+  listWorkspaceSettings(platform: string, name: string): Promise<WorkspaceSetting[]> {
+    return this.attempt('listWorkspaceSettings', () => this.inner.listWorkspaceSettings(platform, name), false);
+  }
+
+  putWorkspaceSetting(input: WorkspaceSettingInput): Promise<WorkspaceSetting> {
+    return this.attempt('putWorkspaceSetting', () => this.inner.putWorkspaceSetting(input));
+  }
+
+  deleteWorkspaceSetting(platform: string, workspace: string, name: string): Promise<boolean> {
+    return this.attempt('deleteWorkspaceSetting', () => this.inner.deleteWorkspaceSetting(platform, workspace, name));
   }
 
   // Budgets are not softened either: the caller (src/phrasing/budget.ts) decides what an

@@ -36,6 +36,8 @@ import type {
   QuizAnswer,
   SlackInstallationLike,
   Store,
+  WorkspaceSetting,
+  WorkspaceSettingInput,
   WriteBatch,
 } from './types';
 
@@ -100,6 +102,17 @@ function progressFromRow(r: ProgressRow): OnboardingProgress {
   if (completedAt) p.completedAt = completedAt;
   if (r.channel_id !== null) p.channelId = r.channel_id;
   return p;
+}
+
+function settingFromRow(r: Record<string, unknown>): WorkspaceSetting {
+  return {
+    platform: String(r.platform),
+    workspace: String(r.workspace),
+    name: String(r.name),
+    value: String(r.value),
+    ...(r.updated_by !== null && r.updated_by !== undefined ? { updatedBy: String(r.updated_by) } : {}),
+    updatedAt: toDate(r.updated_at),
+  };
 }
 
 /** Slack keys org-wide installs by enterprise, all others by workspace. */
@@ -585,6 +598,30 @@ export class SqlStore implements Store {
       ? await this.db.all<Record<string, unknown>>(`SELECT ${ESCALATION_COLUMNS} FROM escalations WHERE updated_at >= $1 AND state = $2 ORDER BY updated_at DESC, id DESC`, [since.getTime(), state])
       : await this.db.all<Record<string, unknown>>(`SELECT ${ESCALATION_COLUMNS} FROM escalations WHERE updated_at >= $1 ORDER BY updated_at DESC, id DESC`, [since.getTime()]);
     return rows.map(escalationFromRow);
+  }
+
+  async getWorkspaceSettings(platform: string, workspace: string): Promise<WorkspaceSetting[]> {
+    const rows = await this.db.all<Record<string, unknown>>('SELECT * FROM workspace_settings WHERE platform = $1 AND workspace = $2 ORDER BY name', [platform, workspace]);
+    return rows.map(settingFromRow);
+  }
+
+  async listWorkspaceSettings(platform: string, name: string): Promise<WorkspaceSetting[]> {
+    const rows = await this.db.all<Record<string, unknown>>('SELECT * FROM workspace_settings WHERE platform = $1 AND name = $2 ORDER BY workspace', [platform, name]);
+    return rows.map(settingFromRow);
+  }
+
+  async putWorkspaceSetting(input: WorkspaceSettingInput): Promise<WorkspaceSetting> {
+    const [row] = await this.db.all<Record<string, unknown>>(
+      `INSERT INTO workspace_settings (platform, workspace, name, value, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (platform, workspace, name) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at
+       RETURNING *`,
+      [input.platform, input.workspace, input.name, input.value, input.updatedBy ?? null, this.nowMs()],
+    );
+    return settingFromRow(row!);
+  }
+
+  async deleteWorkspaceSetting(platform: string, workspace: string, name: string): Promise<boolean> {
+    return (await this.db.run('DELETE FROM workspace_settings WHERE platform = $1 AND workspace = $2 AND name = $3', [platform, workspace, name])) === 1;
   }
 
   async recordFeedback(f: FeedbackInput): Promise<void> {

@@ -347,6 +347,35 @@ export interface Escalations {
   listEscalations(since: Date, state?: EscalationState): Promise<Escalation[]>;
 }
 
+/** One setting a workspace's curators chose (e.g. the Slack channel of the weekly digest). */
+export interface WorkspaceSettingInput {
+  /** `slack`, `teams`. */
+  platform: string;
+  /** The Slack team id, or the enterprise id of an org-wide install; the Teams tenant. */
+  workspace: string;
+  name: string;
+  /** The chosen value; an empty string is a choice too (e.g. "no digest here"). */
+  value: string;
+  /** Who chose it (a platform user id). */
+  updatedBy?: string;
+}
+
+export interface WorkspaceSetting extends WorkspaceSettingInput {
+  updatedAt: Date;
+}
+
+/** Settings kept per workspace, changed by its curators from the chat platform. */
+export interface WorkspaceSettings {
+  /** Every setting of one workspace. */
+  getWorkspaceSettings(platform: string, workspace: string): Promise<WorkspaceSetting[]>;
+  /** One setting across every workspace of a platform (e.g. each workspace's digest channel). */
+  listWorkspaceSettings(platform: string, name: string): Promise<WorkspaceSetting[]>;
+  /** Sets (or replaces) one setting. */
+  putWorkspaceSetting(input: WorkspaceSettingInput): Promise<WorkspaceSetting>;
+  /** Removes one setting, so the process's default holds again; false when it was not set. */
+  deleteWorkspaceSetting(platform: string, workspace: string, name: string): Promise<boolean>;
+}
+
 /**
  * The fields of a Slack installation the store needs to key it. Structural, so Bolt's
  * `Installation` fits without importing Bolt here.
@@ -380,7 +409,7 @@ export interface BotStateItem {
   eTag: string;
 }
 
-export interface Store extends Outbox, Budgets, Escalations {
+export interface Store extends Outbox, Budgets, Escalations, WorkspaceSettings {
   readonly kind: 'sqlite' | 'postgres';
 
   /** Atomic "first one wins": true for exactly one caller per key until the claim expires. */

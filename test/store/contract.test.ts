@@ -287,6 +287,44 @@ function contract(makeDb: () => Promise<TestDb>): void {
     });
   });
 
+  describe('workspace settings', () => {
+    test('are kept per platform and workspace, replaced by the next choice, and removed to fall back', async () => {
+      expect(await store.getWorkspaceSettings('slack', 'T1')).toEqual([]);
+      const set = await store.putWorkspaceSetting({ platform: 'slack', workspace: 'T1', name: 'digest_channel', value: 'C0DIG', updatedBy: 'U1' });
+      expect(set).toEqual({ platform: 'slack', workspace: 'T1', name: 'digest_channel', value: 'C0DIG', updatedBy: 'U1', updatedAt: clock.now() });
+      await store.putWorkspaceSetting({ platform: 'slack', workspace: 'T1', name: 'escalation_channel', value: '' });
+      await store.putWorkspaceSetting({ platform: 'slack', workspace: 'T2', name: 'digest_channel', value: 'C0OTHER', updatedBy: 'U2' });
+      await store.putWorkspaceSetting({ platform: 'teams', workspace: 'T1', name: 'digest_channel', value: '19:x@thread.tacv2' });
+      clock.advance(60_000);
+      const moved = await store.putWorkspaceSetting({ platform: 'slack', workspace: 'T1', name: 'digest_channel', value: 'C0NEW', updatedBy: 'U3' });
+      expect(moved).toMatchObject({ value: 'C0NEW', updatedBy: 'U3', updatedAt: clock.now() });
+
+      // An empty value is a choice ("none here"), not an absence; a setting without a chooser has none.
+      expect(await store.getWorkspaceSettings('slack', 'T1')).toEqual([
+        { platform: 'slack', workspace: 'T1', name: 'digest_channel', value: 'C0NEW', updatedBy: 'U3', updatedAt: clock.now() },
+        { platform: 'slack', workspace: 'T1', name: 'escalation_channel', value: '', updatedAt: new Date(clock.now().getTime() - 60_000) },
+      ]);
+      expect((await store.listWorkspaceSettings('slack', 'digest_channel')).map((r) => [r.workspace, r.value])).toEqual([
+        ['T1', 'C0NEW'],
+        ['T2', 'C0OTHER'],
+      ]);
+      expect((await store.listWorkspaceSettings('teams', 'digest_channel')).map((r) => r.value)).toEqual(['19:x@thread.tacv2']);
+
+      expect(await store.deleteWorkspaceSetting('slack', 'T1', 'digest_channel')).toBe(true);
+      expect(await store.deleteWorkspaceSetting('slack', 'T1', 'digest_channel')).toBe(false);
+      expect((await store.getWorkspaceSettings('slack', 'T1')).map((r) => r.name)).toEqual(['escalation_channel']);
+      expect((await store.listWorkspaceSettings('slack', 'digest_channel')).map((r) => r.workspace)).toEqual(['T2']);
+    });
+
+    test('two curators choosing at once leave one row, the value of one of them', async () => {
+      const values = Array.from({ length: 10 }, (_, i) => `C0RACE${i}`);
+      await Promise.all(values.map((value) => store.putWorkspaceSetting({ platform: 'slack', workspace: 'T9', name: 'digest_channel', value })));
+      const rows = await store.listWorkspaceSettings('slack', 'digest_channel');
+      expect(rows).toHaveLength(1);
+      expect(values).toContain(rows[0].value);
+    });
+  });
+
   describe('parked jobs', () => {
     const job = (week: string) => ({ kind: 'teams.digest', lane: 'teams:19:ch@thread.tacv2', payload: { channel: '19:ch@thread.tacv2', week, since: '2027-01-04T00:00:00.000Z' } });
 
@@ -411,7 +449,7 @@ function contract(makeDb: () => Promise<TestDb>): void {
     expect(await third.claimEvent('kept', 3600)).toBe(false);
     expect(await again.claimEvent('new', 3600)).toBe(true);
     const ledger = await db.raw<{ version: unknown }>('SELECT version FROM schema_migrations');
-    expect(ledger.map((r) => Number(r.version))).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(ledger.map((r) => Number(r.version))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 }
 

@@ -23,7 +23,7 @@ export function registerFollowUpButtons(app: App, deps: SlackDeps): void {
       await withApology(deps, 'follow_up', async () => {
         const workspace = slackWorkspace({ teamId: body.team?.id, enterpriseId: body.enterprise?.id, isEnterpriseInstall: body.is_enterprise_install });
         const answer = await deps.assistant.answer({ text: question, platform: 'slack', userId: user, conversationId: channel }, workspace ? { workspace } : {});
-        await sendEphemeralAnswer(deps, client, respond, { channel, user }, answer, /^compare\b/i.test(question), false, question);
+        await sendEphemeralAnswer(deps, client, respond, { channel, user, workspace }, answer, /^compare\b/i.test(question), false, question);
       }, { client, target: { channel }, user });
       return;
     }

@@ -57,19 +57,19 @@ export function askedJobHandlers(deps: SlackHandlerDeps): Record<string, JobHand
       return { status: 'sent' };
     }
     const query: Query = { text: question, platform: 'slack', userId: p.user, conversationId: p.channel, threadId: p.contextThread };
-    const result = await deps.assistant.answer(query, { skipRateLimit: true, workspace: slackWorkspace(p) });
+    const [result, escalates] = await Promise.all([deps.assistant.answer(query, { skipRateLimit: true, workspace: slackWorkspace(p) }), deps.escalates?.(slackWorkspace(p))]);
     deps.logger.info({ event: 'slack_asked', origin: p.origin, answerId: result.id, interactionId: p.interactionId }, 'question asked by shortcut or Home tab answered');
     let posted: { channel?: string; ts?: string };
     let intro = askedIntro(p, question);
     try {
-      const message = renderSlackAnswer(result, { intro, ...escalateOption(deps.escalation, question) });
+      const message = renderSlackAnswer(result, { intro, ...escalateOption(escalates, question) });
       posted = await client.chat.postMessage({ channel: p.channel, ...(p.threadTs ? { thread_ts: p.threadTs } : {}), text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
     } catch (err) {
       if (!(p.origin === 'shortcut' && isNotInChannel(err))) throw classifySlackError(err);
       deps.logger.info({ event: 'slack_asked_private', origin: p.origin, slackError: errorSummary(err).slackError }, 'not in the channel: answered the asker privately');
       intro = notInChannelIntro(p.channel);
       try {
-        posted = await privately(renderSlackAnswer(result, { intro, ...escalateOption(deps.escalation, question) }));
+        posted = await privately(renderSlackAnswer(result, { intro, ...escalateOption(escalates, question) }));
       } catch (e) {
         throw classifySlackError(e);
       }
@@ -79,7 +79,7 @@ export function askedJobHandlers(deps: SlackHandlerDeps): Record<string, JobHand
       afterwards: async () => {
         const phrased = await deps.assistant.phrase(result, query);
         if (!phrased || !posted.ts || !posted.channel) return;
-        const update = renderSlackAnswer(phrased, { intro, ...escalateOption(deps.escalation, question) });
+        const update = renderSlackAnswer(phrased, { intro, ...escalateOption(escalates, question) });
         await client.chat
           .update({ channel: posted.channel, ts: posted.ts, text: update.text, blocks: update.blocks })
           .catch((err: unknown) => deps.logger.warn({ err: errorSummary(err), event: 'slack_update_failed', answerId: result.id }, 'could not update the answer with its phrasing'));

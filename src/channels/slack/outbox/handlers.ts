@@ -31,8 +31,8 @@ export interface SlackHandlerDeps {
   /** A client for one bot token, without retries of its own: the outbox retries, with Retry-After. */
   clientFor: (token: string) => webApi.WebClient;
   tokenFor: TokenFor;
-  /** ESCALATION_CHANNEL is set: answers carry "Ask the security team". */
-  escalation?: boolean;
+  /** Whether answers in a workspace (`slack:T…`) carry "Ask the security team" (its curators' channel, else ESCALATION_CHANNEL). */
+  escalates?: (workspace: string | undefined) => Promise<boolean>;
 }
 
 /** Slack answers that no retry can fix: the job is given up. */
@@ -122,8 +122,8 @@ export function slackJobHandlers(deps: SlackHandlerDeps): Record<string, JobHand
       ...(p.newThread ? { context: {} } : {}),
     };
     // The per-user limit was applied when the event was admitted, across replicas.
-    const result = await deps.assistant.answer(query, { skipRateLimit: true, workspace: slackWorkspace(p) });
-    const options = escalateOption(deps.escalation, query.text);
+    const [result, escalates] = await Promise.all([deps.assistant.answer(query, { skipRateLimit: true, workspace: slackWorkspace(p) }), deps.escalates?.(slackWorkspace(p))]);
+    const options = escalateOption(escalates, query.text);
     const message = renderSlackAnswer(result, options);
     const client = deps.clientFor(token);
     const posted = await call(() =>

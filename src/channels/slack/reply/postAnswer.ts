@@ -35,8 +35,8 @@ export async function answerIntoConversation(
   target: ConversationTarget,
   given: RenderOptions = {},
 ): Promise<Answer> {
-  const options: RenderOptions = { ...escalateOption(deps.escalationChannel, query.text), ...given };
-  const answer = await deps.assistant.answer(query, target.workspace ? { workspace: target.workspace } : {});
+  const [answer, escalates] = await Promise.all([deps.assistant.answer(query, target.workspace ? { workspace: target.workspace } : {}), deps.escalates?.(target.workspace)]);
+  const options: RenderOptions = { ...escalateOption(escalates, query.text), ...given };
   const posted = await postMessage(deps.pacer, client, target, renderSlackAnswer(answer, options));
   const phrased = await deps.assistant.phrase(answer, query, { workspace: target.workspace });
   if (phrased && posted.ts) {

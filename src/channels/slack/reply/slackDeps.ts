@@ -12,6 +12,9 @@ export interface SlackDeps {
   metrics: Metrics;
   /** Spaces posts and updates per channel; every chat.postMessage and chat.update goes through it. */
   pacer: ChannelPacer;
-  /** ESCALATION_CHANNEL: answers carry "Ask the security team" when set. */
-  escalationChannel?: string;
+  /**
+   * Whether answers in a workspace (`slack:T…`, as src/channels/slack/workspace.ts names it)
+   * carry "Ask the security team": its curators chose a channel, or ESCALATION_CHANNEL is set.
+   */
+  escalates?: (workspace: string | undefined) => Promise<boolean>;
 }
