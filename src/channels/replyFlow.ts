@@ -11,7 +11,11 @@ import type { OutboxJob } from '../store/types';
  * what it needs to find the message again (a channel and timestamp, an activity id).
  */
 export interface ReplyTransport<Message, Posted> {
-  render(answer: Answer): Message;
+  /**
+   * May wait for what the channel reads about the conversation (Slack: whether the workspace
+   * escalates), which the channel starts reading when it builds the transport, alongside the answer.
+   */
+  render(answer: Answer): Message | Promise<Message>;
   /**
    * Sends the rendered answer; resolves with the handle `update` takes, or undefined when the
    * platform returned none (the message then stays as posted). A failure is thrown as the
@@ -71,7 +75,7 @@ export class ReplyFlow {
    */
   async now<Message, Posted>(reply: Reply<Message, Posted>): Promise<Answer> {
     const answer = await this.answer(reply, false);
-    const posted = await reply.transport.post(reply.transport.render(answer), answer);
+    const posted = await reply.transport.post(await reply.transport.render(answer), answer);
     if (posted !== undefined) await this.phrase(reply, answer, posted);
     return answer;
   }
@@ -97,7 +101,7 @@ export class ReplyFlow {
       await reply.apologise();
       return { status: 'sent' };
     }
-    const posted = await reply.transport.post(reply.transport.render(answer), answer);
+    const posted = await reply.transport.post(await reply.transport.render(answer), answer);
     if (posted === undefined) return { status: 'sent' };
     const step = () => this.phrase(reply, answer, posted);
     const { runLater } = this.deps;
@@ -115,7 +119,7 @@ export class ReplyFlow {
     const phrased = await assistant.phrase(answer, reply.query, { workspace: reply.workspace });
     if (!phrased) return;
     try {
-      await reply.transport.update(posted, reply.transport.render(phrased));
+      await reply.transport.update(posted, await reply.transport.render(phrased));
     } catch (err) {
       metrics.errors.inc({ component: `${platform}_phrasing` });
       metrics.replyUpdates.inc({ platform, outcome: 'failed' });

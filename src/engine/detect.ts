@@ -1,7 +1,7 @@
 import { normalizeText } from '../text/normalize';
 import { GENERAL, type KnowledgeBase } from '../knowledge/types';
 import { PhraseIndex, type PhraseHit } from './phrases';
-import { setAsidePositions } from './negation';
+import { disusedAt, setAsidePositions } from './negation';
 
 export interface AreaHitValue {
   area: string;
@@ -177,11 +177,12 @@ export class Detector {
     // "a non-RDS secret", "not on EC2", "SM = secrets manager, not systems manager": a service
     // named only where the question sets it aside is not the subject.
     const aside = setAsidePositions(tokens);
-    const setAside = (h: PhraseHit<string>) => aside.has(h.start) || (h.start > 0 && /^(non|not|except|without|unlike)$/.test(tokens[h.start - 1]));
+    const setAside = (h: PhraseHit<string>) => aside.has(h.start) || disusedAt(tokens, h.start) || (h.start > 0 && /^(non|not|except|without|unlike)$/.test(tokens[h.start - 1]));
     // A service set aside with a plain "not X" / "non-X" ("backup question, but not AWS Backup")
     // is not named by its generic aliases elsewhere in the message either. Not "instead of the
     // default S3 key", nor "not the S3 default": there a key is set aside, not the service.
     const explicitlyAside = (h: PhraseHit<string>) =>
+      disusedAt(tokens, h.start) ||
       tokens.slice(Math.max(0, h.start - 3), h.start).some((t) => /^(not|non)$/.test(t)) && !/^(default|defaults|key|keys|managed|owned|one|way|version|console)$/.test(tokens[h.start + h.length] ?? '');
     const asideIds = new Set(allHits.filter((h) => setAside(h) && explicitlyAside(h)).map((h) => h.value));
     const named = new Set(allHits.filter((h) => !setAside(h) && !(asideIds.has(h.value) && (this.weakAliases.has(h.phrase) || h.fuzzy))).map((h) => h.value));

@@ -25,14 +25,27 @@ const THIRD_PARTY = 'partner|vendor|colleague|coworker|client|boss|ex|other team
 /** A credential's value: what the bot never fetches, for anyone ("the secret access key", "their secrets manager values"). */
 const CREDENTIAL_VALUE = new RegExp(`\\b(${CREDENTIAL_WORDS}|passphrases?|secret values?|secrets? manager values|secrets|connection strings?|key material)\\b(?! (policy|policies|rotation|rotate|rotates|rotated|length|complexity|reset|manager (rotat|polic)))`);
 
+/** The verbs of handing something over: fetching it, or sending it by message. */
+const HANDING_OVER = 'get|pull|fetch|grab|retrieve|give|send|show|read|dump|look up|find|share|tell|export|extract|copy|dm|message|email|paste|post|reveal|print';
+
 /**
  * Asked to fetch something for the asker ("can you pull it for me", "can the bot get them"):
  * the bot answers who owns what; it reads no account and hands nothing over.
  */
-const FETCH_FOR_ASKER = /\b(can|could|would|will) (you|u|ya|the bot|this bot|whosecures)\b.{0,30}\b(get|pull|fetch|grab|retrieve|give|send|show|read|dump|look up|find|share|tell|export|extract|copy)\b|\b(get|pull|fetch|grab|retrieve|dump|send|give|read|export|extract) (it|them|that|those|these|this|the values?|the keys?|the passwords?)? ?(for|to) (me|us)\b/;
+const FETCH_FOR_ASKER = new RegExp(
+  `\\b(can|could|would|will) (you|u|ya|the bot|this bot|whosecures|someone|somebody|anyone|anybody)\\b.{0,30}\\b(${HANDING_OVER})\\b` +
+    `|\\b(get|pull|fetch|grab|retrieve|dump|send|give|read|export|extract) (it|them|that|those|these|this|the values?|the keys?|the passwords?)? ?(for|to) (me|us)\\b`,
+);
+
+/**
+ * A message that opens by asking for a credential to be handed over ("DM me the master
+ * password…", "pull the Secrets Manager password for the registrar's db"): the bot hands nothing
+ * over, whoever's it is. Not "tell me where to keep secrets", which asks a question.
+ */
+const HAND_OVER = /^((hey|hi|hello|yo|ok|okay|so|pls|please|plz|urgent|quick one)\s+)*(pls\s+|please\s+|just\s+)*(dm|message|email|send|give|pull|dump|share|paste|post|fetch|grab|retrieve|reveal|print|tell)\b(?! (me |us )?(how|where|whether|why|when|what|which|if)\b)/;
 
 /** Someone else's account, named by whose it is ("his root user", "their prod account", "belongs to the finance team, not us"). */
-const FOREIGN_ACCOUNT = /\b(his|her|their|my ex|my ex s|an ex s|my old|our old|former|someone else s|somebody else s|another person s|other company s|another company s|some other company|the other company|(partner|vendor|colleague|coworker|co worker|client|boss|neighbou?r|ex|cofounder|co founder|competitor|rival) s)\b.{0,30}\b(personal )?(aws )?(account|accounts|root user|root login|root password|console login|login|bucket|buckets|data|secrets|credentials|session|sessions|desktop|desktops|workspaces?|mailbox|email|inbox|laptop|machine|instances?|files|database)\b|\b(belongs|belong|belonging) to\b.{0,40}\b(not (us|me|mine|ours)|some other|another|someone|other compan)|\b(i|we) (have|got) no access to\b/;
+const FOREIGN_ACCOUNT = /\b(his|her|their|my ex|my ex s|an ex s|my old|our old|former|someone else s|somebody else s|another person s|other company s|another company s|some other company|the other company|(partner|vendor|colleague|coworker|co worker|client|boss|neighbou?r|ex|cofounder|co founder|competitor|rival) s)\b.{0,30}\b(personal )?(aws )?(account|accounts|root user|root login|root password|console login|login|bucket|buckets|data|secrets|credentials|session|sessions|desktop|desktops|workspaces?|mailbox|email|inbox|laptop|machine|instances?|files|database)\b|\b(belongs|belong|belonging) to\b.{0,40}\b(not (us|me|mine|ours)|some other|another|someone|other compan)|\b(i|we) ((have|got) no|(dont|don t|do not) have) access to\b/;
 
 /** Another party's credential asked for by its value: "what's our vendor's api key?", "get the access key for their user". */
 const THIRD_PARTY_CREDENTIAL = new RegExp(
@@ -52,7 +65,7 @@ const NOT_ABOUT_AWS = /\bnot (about (aws|amazon)|an? (aws|amazon) question)\b|\b
 export function guardReason(normalized: string): GuardReason | undefined {
   if (NOT_ABOUT_AWS.test(normalized)) return 'unrelated';
   if (SECRETS.test(normalized)) return 'secrets';
-  if (CREDENTIAL_VALUE.test(normalized) && FETCH_FOR_ASKER.test(normalized)) return 'secrets';
+  if (CREDENTIAL_VALUE.test(normalized) && (FETCH_FOR_ASKER.test(normalized) || (HAND_OVER.test(normalized) && !/\bwho\b/.test(normalized)))) return 'secrets';
   // "what's our lab partner's secret access key?": another party's credential, asked for its value.
   if (THIRD_PARTY_CREDENTIAL.test(normalized) && !/\b(who|whose|rotat\w*|polic\w*)\b/.test(normalized)) return 'secrets';
   if (FOREIGN_ACCOUNT.test(normalized) && (GET_IN.test(normalized) || CREDENTIAL_VALUE.test(normalized)) && !/\bwho\b/.test(normalized)) return 'harmful';

@@ -34,6 +34,18 @@ export function setAsidePositions(tokens: string[]): Set<number> {
   return negatedPositions(tokens, (i) => SETTING_ASIDE.has(tokens[i]) || (i + 1 < tokens.length && TWO_WORD_TRIGGERS.has(`${tokens[i]} ${tokens[i + 1]}`)), false);
 }
 
+/**
+ * "we don't use EC2 at all", "NOT using Fargate", "never touched Config": a service the asker
+ * says they do not use is background, not what the question is about. Only a usage verb counts:
+ * "we don't encrypt the S3 bucket" still asks about S3.
+ */
+const DISUSE = /(?:^| )(?:dont|doesnt|didnt|not|never|arent|isnt|no longer)(?: really| even| actually)? (?:use|uses|using|used|run|runs|running|touch|touched)(?: any| an| a| the| our)?$/;
+
+/** Whether the words just before position `start` say the thing there is not used. */
+export function disusedAt(tokens: string[], start: number): boolean {
+  return DISUSE.test(tokens.slice(Math.max(0, start - 5), start).join(' '));
+}
+
 /** Positions of `tokens` (normalised words) inside a negation's scope. */
 export function negatedPositions(tokens: string[], isTrigger: (i: number) => boolean = () => true, backward = true): Set<number> {
   const out = new Set<number>();

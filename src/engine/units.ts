@@ -72,6 +72,12 @@ export const MIN_VERB_UNIT_SCORE = 5;
 /** ...and beat every unit of another side by this factor. */
 export const UNIT_MARGIN = 3;
 
+/** A duty the asker may choose to do ("…if you do not want to wait", "optionally…", "as needed"), not one a side always performs. */
+const OPTIONAL = /\b(if you (do not |don t |dont )?(want|need|prefer|wish|choose)|if (needed|required|necessary)|as needed|when needed|optionally|you can|you may)\b/i;
+function isOptional(text: string): boolean {
+  return OPTIONAL.test(text);
+}
+
 export class UnitIndex {
   private readonly byCell = new Map<string, Unit[]>();
   private readonly cellsOfService = new Map<string, Cell[]>();
@@ -89,9 +95,16 @@ export class UnitIndex {
   private readonly areaTerms = new Map<string, Set<string>>();
   private readonly actions = new WeakMap<Unit, Set<string>>();
   private readonly conditionTerms = new WeakMap<Cell, { sets: Set<string>[]; df: Map<string, number> }>();
+  /** Term -> the terms that exclude it (`knowledge/lexicon.yaml` antonyms, both ways). */
+  private readonly opposites = new Map<string, Set<string>>();
 
   constructor(kb: KnowledgeBase, private readonly vocabulary: Vocabulary) {
     for (const marker of kb.lexicon['aws-managed-markers']) this.awsManaged.add(normalizeText(marker), true);
+    for (const [a, b] of kb.lexicon.antonyms) {
+      const [ta, tb] = [vocabulary.terms(a)[0], vocabulary.terms(b)[0]];
+      if (!ta || !tb) continue;
+      for (const [x, y] of [[ta, tb], [tb, ta]]) (this.opposites.get(x) ?? this.opposites.set(x, new Set()).get(x)!).add(y);
+    }
     this.verbs = new VerbReader(vocabulary, new Set(kb.lexicon['light-verbs'].flatMap((v) => vocabulary.terms(v))));
     this.providerActions = kb.lexicon['provider-actions'].map((a) => vocabulary.terms(a)[0]).filter((a): a is string => a !== undefined);
     for (const area of kb.areas.values()) this.areaTerms.set(area.id, new Set(vocabulary.terms(`${area.id.replace(/-/g, ' ')} ${area.title}`)));
@@ -147,6 +160,19 @@ export class UnitIndex {
     return terms.has(verb);
   }
 
+  /**
+   * The duty qualifies its object the opposite way from the question ("Apply optional OS
+   * updates" for "who applies the required ones?"), and does not also say the question's word.
+   */
+  private contradicts(unit: Unit, question: AskedQuestion): boolean {
+    if (this.opposites.size === 0) return false;
+    for (const t of question.terms) {
+      const opposite = this.opposites.get(t);
+      if (opposite && !unit.terms.has(t) && [...opposite].some((o) => unit.terms.has(o))) return true;
+    }
+    return false;
+  }
+
   /** The actions an area is named for ("OS patching" -> patch), in canonical terms. */
   areaActions(areaId: string): ReadonlySet<string> {
     return this.areaTerms.get(areaId) ?? new Set();
@@ -200,7 +226,7 @@ export class UnitIndex {
           score += this.idf.get(t) ?? 0;
           if (t !== question.verb) objectScore += this.idf.get(t) ?? 0;
         }
-        return { unit, score, objectScore, verbMatch: question.verb !== undefined && unit.verbs.has(question.verb) };
+        return { unit, score, objectScore, verbMatch: question.verb !== undefined && unit.verbs.has(question.verb) && !this.contradicts(unit, question) };
       })
       .filter((r) => r.score > 0)
       .sort((a, b) => b.score - a.score);
@@ -244,8 +270,11 @@ export class UnitIndex {
       for (const t of this.affirmedTermsOf(unit, cell)) if (t !== question.verb && situation.has(t)) score += this.idf.get(t) ?? 0;
       return score;
     };
-    const performing = this.units(cell.id)
-      .filter((u) => u.verbs.has(question.verb!))
+    // "Apply a scheduled update now if you do not want to wait": a choice the asker may make does
+    // not compete with the side that performs the action in that situation.
+    const doing = this.units(cell.id).filter((u) => u.verbs.has(question.verb!) && !this.contradicts(u, question));
+    const required = doing.filter((u) => !isOptional(u.text));
+    const performing = (required.length > 0 ? required : doing)
       .map((unit) => ({ unit, fit: fit(unit) }))
       .sort((a, b) => b.fit - a.fit);
     const best = performing[0];
@@ -351,7 +380,7 @@ export class UnitIndex {
     // about and share its object, the best decides; duties that only mention the object do not.
     const performing = ranked.filter((r) => r.verbMatch).sort((a, b) => b.score - a.score);
     // Where duties of both sides name the action ("applies updates" / "can apply updates"), the verb does not separate them.
-    const sides = new Set(this.units(cell.id).filter((u) => question.verb !== undefined && (u.verbs.has(question.verb) || this.actionsOf(u).has(question.verb))).map((u) => u.side));
+    const sides = new Set(this.units(cell.id).filter((u) => question.verb !== undefined && (u.verbs.has(question.verb) || this.actionsOf(u).has(question.verb)) && !this.contradicts(u, question)).map((u) => u.side));
     if (options.byVerb && options.byObject !== false && performing.length > 0 && sides.size > 1) {
       // "Creates the KSK from your KMS key" / "Create a KMS key for each KSK": where both sides
       // perform the action, the duty whose own object is the one asked about decides.

@@ -11,11 +11,17 @@ import type { Vocabulary } from './vocabulary';
  * themselves start with, so no verb list is kept by hand.
  */
 
+/**
+ * An adverb before a duty's verb ("Automatically applies…"), not a verb that ends in -ly
+ * ("Apply Vault Lock…", "Supply the key…").
+ */
+const ADVERB = '(?:(?!(?:apply|applies|supply|supplies|reply|replies|rely|relies|comply|complies|multiply|multiplies|rally|tally)\\s)[a-z]+ly\\s+)?';
+
 /** "Runs, patches and scales …": the leading verbs of a duty line (an adverb may come first). */
-const LEADING_VERBS = /^(?:[a-z]+ly\s+)?([a-z-]+(?:,\s*[a-z-]+)*(?:,?\s+(?:and|or)\s+[a-z-]+)?)\b/i;
+const LEADING_VERBS = new RegExp(`^${ADVERB}([a-z-]+(?:,\\s*[a-z-]+)*(?:,?\\s+(?:and|or)\\s+[a-z-]+)?)\\b`, 'i');
 
 /** "Starts renewing…", "Begins rotating…": a verb of starting or going on, then the action itself. */
-const ASPECT = /^(?:[a-z]+ly\s+)?(?:starts|begins|continues|keeps on)\s+([a-z]+ing)\b/i;
+const ASPECT = new RegExp(`^${ADVERB}(?:starts|begins|continues|keeps on)\\s+([a-z]+ing)\\b`, 'i');
 /** Words between "who" and the verb ("who is actually responsible for rotating…"). */
 const BEFORE_VERB = new Set(
   `is s are was will would should must can could does do did actually really still even usually normally then now ever

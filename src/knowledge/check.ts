@@ -81,6 +81,8 @@ export function checkKnowledge(kb: KnowledgeBase, options: CheckOptions = {}): C
         phraseOwner.set(phrase, condition.owner);
       }
     }
+    // A service left on its defaults is in one situation.
+    if (cell.conditions.filter((c) => c.default === true).length > 1) problems.push({ file: cell.file, entry, message: 'more than one condition is marked default: true' });
     if (cell.decided_by && !cell.citations.some((c) => c.source === cell.decided_by)) {
       problems.push({ file: cell.file, entry, message: `decided_by "${cell.decided_by}" is not one of the cell's citations` });
     }

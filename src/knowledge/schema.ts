@@ -49,6 +49,11 @@ export const conditionSchema = z
      * "turned off managed updates", "imported certificate"). Matched before the words of `when`.
      */
     phrases: z.array(z.string().min(2)).default([]),
+    /**
+     * The situation of a service left on its defaults ("SSE-S3 on every new upload"): what a
+     * question saying "on the defaults" or "we never touched it" is in.
+     */
+    default: z.boolean().optional(),
   })
   .strict();
 export type Condition = z.infer<typeof conditionSchema>;
@@ -180,6 +185,8 @@ export const lexiconFileSchema = z
     'aws-managed-markers': phraseList,
     'provider-actions': phraseList,
     'light-verbs': phraseList.default([]),
+    /** Qualifiers that exclude each other ("required" / "optional" updates): a duty saying one is not about the other. */
+    antonyms: z.array(z.tuple([z.string().min(2), z.string().min(2)])).default([]),
     /** Shorthand engineers type, word -> what it stands for ("grp" -> "group"), read before anything else. */
     abbreviations: z.record(z.string().regex(/^[a-z0-9]+$/), z.string().min(2)).default({}),
     'overview-order': z.array(id).default([]),

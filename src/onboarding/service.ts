@@ -10,6 +10,24 @@ import { doneView, gradeView, lessonView, quizView, type DoneView, type GradeVie
 export const WELCOME_CLAIM_TTL_SECONDS = 10 * 365 * 24 * 3600;
 /** A proactive lesson delivery is claimed for long enough that no replica sends it twice. */
 const DELIVERY_CLAIM_TTL_SECONDS = 30 * 24 * 3600;
+/**
+ * Tries of one step whose commit found the progress changed meanwhile. Each failed try means
+ * another replica committed a step for the same user in between, so this is only reached
+ * under a flood of clicks from one user on several replicas at once.
+ */
+const MAX_STEP_ATTEMPTS = 10;
+
+/** A commit refused because the stored progress is no longer the version the step read. */
+const STALE = Symbol('stale progress');
+type Stale = typeof STALE;
+
+/** A step for one user that kept finding its progress changed by another replica: nothing of it was written. */
+export class ProgressConflictError extends Error {
+  constructor(user: UserRef) {
+    super(`onboarding progress of a ${user.platform} user kept changing on another replica; ${MAX_STEP_ATTEMPTS} tries, nothing written`);
+    this.name = 'ProgressConflictError';
+  }
+}
 
 export interface OnboardingServiceDeps {
   store: Store;
@@ -105,6 +123,11 @@ function decodeScheduled(entry: string, channelId: string | undefined): Schedule
  * lesson, a grade) writes its claims, its progress and its outbox jobs in one transaction
  * (`Store.commitProgress`): a crash leaves all of them or none, and the outbox worker sends
  * what was written, after a restart too.
+ *
+ * Every step that changes progress reads it, decides, and commits over the version it read
+ * (`step`). The in-process lock orders one replica's steps for a user; across replicas the
+ * store refuses a commit over a version that is no longer stored, and the step reads again
+ * and decides again, so no replica overwrites what another stored meanwhile.
  */
 export class OnboardingService {
   private readonly lock = new KeyedLock();
@@ -141,20 +164,22 @@ export class OnboardingService {
   /** The welcome for a new member: lesson 1, exactly once per user. */
   async welcome(user: UserRef, options: { channelId?: string; jobs?: JobsFor<WelcomeSent> } = {}): Promise<WelcomeResult> {
     const claim: Claim = { key: `welcome:${user.platform}:${user.userId}`, ttlSeconds: WELCOME_CLAIM_TTL_SECONDS };
-    return this.lock.run(key(user), async () => {
+    return this.step(user, async (): Promise<WelcomeResult | Stale> => {
       // The claim may have been purged long ago; stored progress still says this user was enrolled.
       if (await this.deps.store.getProgress(user.platform, user.userId)) {
         return { sent: false, reason: (await this.deps.store.claimEvent(claim.key, claim.ttlSeconds)) ? 'already-enrolled' : 'already-claimed' } as const;
       }
       const sent: WelcomeSent = { sent: true, progress: this.freshProgress(user, options.channelId), lesson: this.lessonView(1)! };
-      if (!(await this.commit({ claims: [claim], progress: sent.progress, jobs: options.jobs?.(sent) ?? [] }))) return { sent: false, reason: 'already-claimed' } as const;
-      return sent;
+      // Stale: the user was enrolled meanwhile (a command on another replica); the next try says so.
+      const outcome = await this.commit({ claims: [claim], progress: sent.progress, jobs: options.jobs?.(sent) ?? [] });
+      if (outcome === 'claimed') return { sent: false, reason: 'already-claimed' } as const;
+      return outcome === STALE ? STALE : sent;
     });
   }
 
   /** Starts the course, or shows where the user is when a run is already going. */
   async start(user: UserRef, options: { channelId?: string; jobs?: JobsFor<StartResult> } = {}): Promise<StartResult> {
-    return this.lock.run(key(user), async () => {
+    return this.step(user, async () => {
       const existing = await this.deps.store.getProgress(user.platform, user.userId);
       if (existing && !existing.optedOut && !existing.completedAt) {
         const resumed: StartResult = { progress: existing, lesson: this.lessonView(existing.currentLesson) ?? this.lessonView(1)!, cancel: [], restarted: false };
@@ -167,16 +192,17 @@ export class OnboardingService {
 
   /** Starts over from lesson 1 with a zero score (`/whosecures onboard`). */
   async restart(user: UserRef, options: { channelId?: string; jobs?: JobsFor<StartResult> } = {}): Promise<StartResult> {
-    return this.lock.run(key(user), async () => this.begin(user, await this.deps.store.getProgress(user.platform, user.userId), options));
+    return this.step(user, async () => this.begin(user, await this.deps.store.getProgress(user.platform, user.userId), options));
   }
 
-  private async begin(user: UserRef, existing: OnboardingProgress | undefined, options: { channelId?: string; jobs?: JobsFor<StartResult> }): Promise<StartResult> {
+  private async begin(user: UserRef, existing: OnboardingProgress | undefined, options: { channelId?: string; jobs?: JobsFor<StartResult> }): Promise<StartResult | Stale> {
     const progress = this.freshProgress(user, options.channelId ?? existing?.channelId);
+    // The new run replaces the row as it was read, nothing newer.
+    if (existing?.version !== undefined) progress.version = existing.version;
     // The start time keys this run's quiz answers: a new run must never share it with the old one.
     if (existing && progress.startedAt.getTime() <= existing.startedAt.getTime()) progress.startedAt = new Date(existing.startedAt.getTime() + 1);
     const started: StartResult = { progress, lesson: this.lessonView(1)!, cancel: existing ? this.scheduledOf(existing) : [], restarted: existing !== undefined };
-    await this.commit({ progress, jobs: options.jobs?.(started) ?? [] });
-    return started;
+    return (await this.commit({ progress, jobs: options.jobs?.(started) ?? [] })) === STALE ? STALE : started;
   }
 
   /**
@@ -184,7 +210,7 @@ export class OnboardingService {
    * Scheduled copies of lessons the user has now seen are returned for cancelling.
    */
   async next(user: UserRef, fromLesson?: number, jobs?: JobsFor<NextShown>): Promise<NextResult> {
-    return this.lock.run(key(user), async () => {
+    return this.step(user, async (): Promise<NextResult | Stale> => {
       const progress = await this.deps.store.getProgress(user.platform, user.userId);
       if (!progress) return { kind: 'not-started' } as const;
       const total = this.deps.course.lessons.length;
@@ -204,21 +230,19 @@ export class OnboardingService {
       }
       // Otherwise a crash here would move the user on without the lesson, and pressing the
       // button again would skip it.
-      await this.commit({ progress, jobs: jobs?.(shown) ?? [] });
-      return shown;
+      return (await this.commit({ progress, jobs: jobs?.(shown) ?? [] })) === STALE ? STALE : shown;
     });
   }
 
   /** Stops the course. Returns what is scheduled so the channel can cancel it. */
   async optOut(user: UserRef): Promise<{ progress?: OnboardingProgress; cancel: ScheduledRef[] }> {
-    return this.lock.run(key(user), async () => {
+    return this.step(user, async () => {
       const progress = await this.deps.store.getProgress(user.platform, user.userId);
       if (!progress) return { cancel: [] };
       const cancel = this.scheduledOf(progress);
       progress.optedOut = true;
       progress.scheduledMessageIds = [];
-      await this.deps.store.saveProgress(progress);
-      return { progress, cancel };
+      return (await this.commit({ progress, jobs: [] })) === STALE ? STALE : { progress, cancel };
     });
   }
 
@@ -230,7 +254,7 @@ export class OnboardingService {
     const question = this.deps.course.questions.get(questionId);
     const grade = question ? gradeAnswer(this.deps.kb, questionId, choice) : undefined;
     if (!question || !grade) return undefined;
-    return this.lock.run(key(user), async () => {
+    return this.step(user, async (): Promise<AnswerResult | Stale> => {
       const progress = await this.deps.store.getProgress(user.platform, user.userId);
       if (!progress) {
         const stranger: AnswerResult = { grade: gradeView(grade, false) };
@@ -258,7 +282,8 @@ export class OnboardingService {
       // The answer, the score it changes and the grade (with the course-complete card) are
       // written together: after a crash the click counts on its next try, and is never counted
       // without the cards that show it.
-      if (await this.commit({ answer: answered, progress, jobs: jobs?.(result) ?? [] })) return result;
+      const outcome = await this.commit({ answer: answered, progress, jobs: jobs?.(result) ?? [] });
+      if (outcome !== 'claimed') return outcome === STALE ? STALE : result;
       const again: AnswerResult = { grade: gradeView(grade, false), progress: unchanged };
       await this.queue(jobs?.(again));
       return again;
@@ -297,11 +322,11 @@ export class OnboardingService {
   /** Remembers scheduled messages so that opting out, restarting or reading ahead cancels them. */
   async recordScheduled(user: UserRef, scheduled: Array<{ lesson: number; messageId: string }>): Promise<void> {
     if (scheduled.length === 0) return;
-    await this.lock.run(key(user), async () => {
+    await this.step(user, async () => {
       const progress = await this.deps.store.getProgress(user.platform, user.userId);
       if (!progress) return;
       progress.scheduledMessageIds = [...progress.scheduledMessageIds, ...scheduled.map((s) => encodeScheduled(s.lesson, s.messageId))];
-      await this.deps.store.saveProgress(progress);
+      return (await this.commit({ progress, jobs: [] })) === STALE ? STALE : undefined;
     });
   }
 
@@ -311,40 +336,66 @@ export class OnboardingService {
    * a restart loses nothing.
    */
   async dueLessons(platform: string, timeZone?: string): Promise<Array<{ userId: string; lesson: number }>> {
-    const now = this.now();
     const total = this.deps.course.lessons.length;
     const due: Array<{ userId: string; lesson: number }> = [];
     for (const p of await this.deps.store.listProgress()) {
       if (p.platform !== platform || p.optedOut || p.completedAt || p.currentLesson >= total) continue;
-      if (lessonDueBy(p.startedAt, total, now, { hour: this.lessonHour, timeZone: safeTimeZone(timeZone) }) > p.currentLesson) {
-        due.push({ userId: p.userId, lesson: p.currentLesson + 1 });
-      }
+      if (this.dueBy(p, timeZone) > p.currentLesson) due.push({ userId: p.userId, lesson: p.currentLesson + 1 });
     }
     return due;
+  }
+
+  /** The last lesson of this run that the working-day schedule has made due by now. */
+  private dueBy(p: OnboardingProgress, timeZone: string | undefined): number {
+    return lessonDueBy(p.startedAt, this.deps.course.lessons.length, this.now(), { hour: this.lessonHour, timeZone: safeTimeZone(timeZone) });
   }
 
   /**
    * Marks a due lesson as delivered and returns it, or undefined when another replica (or an
    * earlier tick) already delivered it, one of `options.claims` is taken, or the user moved on.
    * The claims, the progress and the lesson's jobs are one transaction: a crash or a failed
-   * write leaves the lesson due, for the next sweep.
+   * write leaves the lesson due, for the next sweep. The lesson must still be due when the
+   * progress is read here: a restart since the sweep listed it starts a new schedule.
    */
-  async claimDelivery(user: UserRef, lesson: number, options: { claims?: Claim[]; jobs?: JobsFor<LessonView> } = {}): Promise<LessonView | undefined> {
-    return this.lock.run(key(user), async () => {
+  async claimDelivery(user: UserRef, lesson: number, options: { claims?: Claim[]; jobs?: JobsFor<LessonView>; timeZone?: string } = {}): Promise<LessonView | undefined> {
+    return this.step(user, async (): Promise<LessonView | undefined | Stale> => {
       const progress = await this.deps.store.getProgress(user.platform, user.userId);
       const view = this.lessonView(lesson);
       if (!progress || !view || progress.optedOut || progress.completedAt || progress.currentLesson + 1 !== lesson) return undefined;
+      if (this.dueBy(progress, options.timeZone) < lesson) return undefined;
       const claims = [{ key: `lesson:${user.platform}:${user.userId}:${progress.startedAt.getTime()}:${lesson}`, ttlSeconds: DELIVERY_CLAIM_TTL_SECONDS }, ...(options.claims ?? [])];
       progress.currentLesson = lesson;
-      return (await this.commit({ claims, progress, jobs: options.jobs?.(view) ?? [] })) ? view : undefined;
+      const outcome = await this.commit({ claims, progress, jobs: options.jobs?.(view) ?? [] });
+      return outcome === 'committed' ? view : outcome === STALE ? STALE : undefined;
     });
   }
 
-  /** Saves progress with its claims and the jobs showing it, in one store transaction. */
-  private async commit(commit: ProgressCommit): Promise<boolean> {
-    const won = await this.deps.store.commitProgress(commit);
-    if (won && commit.jobs.length) this.deps.onQueued?.();
-    return won;
+  /**
+   * Saves progress with its claims and the jobs showing it, in one store transaction, over the
+   * version the progress was read at. `claimed`: the step was done before (a claim or the
+   * answer is taken); STALE: another replica changed the progress since it was read.
+   */
+  private async commit(commit: ProgressCommit): Promise<'committed' | 'claimed' | Stale> {
+    const result = await this.deps.store.commitProgress(commit);
+    if (!result.ok) return result.reason === 'stale' ? STALE : 'claimed';
+    commit.progress.version = result.version;
+    if (commit.jobs.length) this.deps.onQueued?.();
+    return 'committed';
+  }
+
+  /**
+   * Runs one read-decide-commit step for a user: after the steps of this replica for the same
+   * user, and again (reading afresh) while its commit finds the progress changed by another
+   * replica. Nothing of a try that came back STALE was written.
+   */
+  private step<T>(user: UserRef, run: () => Promise<T | Stale>): Promise<T> {
+    return this.lock.run(key(user), async () => {
+      for (let attempt = 1; ; attempt++) {
+        const result = await run();
+        if (result !== STALE) return result as T;
+        if (attempt >= MAX_STEP_ATTEMPTS) throw new ProgressConflictError(user);
+      }
+    });
   }
 
   /** Jobs for a step that changes no progress (nothing to be atomic with). */

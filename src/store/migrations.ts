@@ -143,6 +143,29 @@ export const MIGRATIONS: readonly Migration[] = [
       ];
     },
   },
+  {
+    version: 8,
+    name: 'onboarding progress version',
+    // Bumped by every write of a user's progress: an onboarding step saves only over the
+    // version it read, so two replicas changing one user's progress at once cannot overwrite
+    // each other (the later one reads again and decides again).
+    statements: () => [`ALTER TABLE onboarding_progress ADD COLUMN version INTEGER NOT NULL DEFAULT 0`],
+  },
+  {
+    version: 9,
+    name: 'workspace settings',
+    statements: (d) => {
+      const t = TYPES[d];
+      return [
+        // What a workspace's curators chose from Slack itself (the digest's channel, the
+        // escalations' channel), one row per setting; absent, the process's settings hold.
+        `CREATE TABLE workspace_settings (
+           platform TEXT NOT NULL, workspace TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
+           updated_by TEXT, updated_at ${t.bigint} NOT NULL, PRIMARY KEY (platform, workspace, name))`,
+        `CREATE INDEX workspace_settings_name ON workspace_settings (platform, name)`,
+      ];
+    },
+  },
 ];
 
 const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`;

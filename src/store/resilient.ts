@@ -25,13 +25,15 @@ import type {
   InstallationQuery,
   OnboardingProgress,
   ProgressCommit,
+  ProgressCommitResult,
   PurgeResult,
   QuestionLogInput,
   QuestionLogRow,
-  QuizAnswer,
   SlackInstallationLike,
   Store,
   CacheEntry,
+  WorkspaceSetting,
+  WorkspaceSettingInput,
   WriteBatch,
 } from './types';
 
@@ -85,7 +87,6 @@ class BoundedMap<V> extends Map<string, V> {
  *   taken again later;
  * - other claims (claimEvent: Teams activities, refresh locks) fall back to an in-process claim
  *   set, which is written back to the database when it returns;
- * - quiz answers fall back to an in-process "answered" set;
  * - installations and conversation references are served from the last value seen;
  * - Bot Framework state reads as empty and writes are dropped (the turn still runs).
  * With `batchMs`, question-log rows and cache entries are not written one by one: they wait up
@@ -103,7 +104,6 @@ export class ResilientStore implements Store {
   private readonly now: () => Date;
   private readonly timeoutMs: number;
   private readonly memoryClaims = new BoundedMap<number>();
-  private readonly memoryAnswers = new BoundedMap<true>();
   private readonly lastInstallations = new BoundedMap<SlackInstallationLike>();
   private readonly lastReferences = new BoundedMap<object>();
   private readonly batchMs: number;
@@ -228,23 +228,14 @@ export class ResilientStore implements Store {
     return this.write('saveProgress', { platform: p.platform, lesson: p.currentLesson }, () => this.inner.saveProgress(p), () => undefined);
   }
 
-  // Not softened: a lesson is recorded as delivered only together with its outbox job.
-  commitProgress(commit: ProgressCommit): Promise<boolean> {
+  // Not softened: a lesson is recorded as delivered, and an answer counted, only together with
+  // the outbox jobs that show it.
+  commitProgress(commit: ProgressCommit): Promise<ProgressCommitResult> {
     return this.attempt('commitProgress', () => this.inner.commitProgress(commit));
   }
 
   listProgress(): Promise<OnboardingProgress[]> {
     return this.read('listProgress', () => this.inner.listProgress());
-  }
-
-  async recordQuizAnswer(a: QuizAnswer): Promise<boolean> {
-    const key = `${a.platform}\u0000${a.userId}\u0000${a.questionId}`;
-    const first = await this.write('recordQuizAnswer', { platform: a.platform, questionId: a.questionId }, () => this.inner.recordQuizAnswer(a), () => {
-      if (this.memoryAnswers.has(key)) return false;
-      this.memoryAnswers.set(key, true);
-      return true;
-    });
-    return first;
   }
 
   recordFeedback(f: FeedbackInput): Promise<void> {
@@ -448,6 +439,24 @@ export class ResilientStore implements Store {
 
   listEscalations(since: Date, state?: EscalationState): Promise<Escalation[]> {
     return this.attempt('listEscalations', () => this.inner.listEscalations(since, state), false);
+  }
+
+  // Workspace settings are not softened: a curator's change is saved or they are told it was
+  // not, and a reader (the digest, an escalation) decides what an unreachable store means.
+  getWorkspaceSettings(platform: string, workspace: string): Promise<WorkspaceSetting[]> {
+    return this.attempt('getWorkspaceSettings', () => this.inner.getWorkspaceSettings(platform, workspace), false);
+  }
+
+  listWorkspaceSettings(platform: string, name: string): Promise<WorkspaceSetting[]> {
+    return this.attempt('listWorkspaceSettings', () => this.inner.listWorkspaceSettings(platform, name), false);
+  }
+
+  putWorkspaceSetting(input: WorkspaceSettingInput): Promise<WorkspaceSetting> {
+    return this.attempt('putWorkspaceSetting', () => this.inner.putWorkspaceSetting(input));
+  }
+
+  deleteWorkspaceSetting(platform: string, workspace: string, name: string): Promise<boolean> {
+    return this.attempt('deleteWorkspaceSetting', () => this.inner.deleteWorkspaceSetting(platform, workspace, name));
   }
 
   // Budgets are not softened either: the caller (src/phrasing/budget.ts) decides what an

@@ -29,12 +29,15 @@ import type {
   InstallationQuery,
   OnboardingProgress,
   ProgressCommit,
+  ProgressCommitResult,
   PurgeResult,
   QuestionLogInput,
   QuestionLogRow,
   QuizAnswer,
   SlackInstallationLike,
   Store,
+  WorkspaceSetting,
+  WorkspaceSettingInput,
   WriteBatch,
 } from './types';
 
@@ -80,6 +83,7 @@ interface ProgressRow {
   answered: unknown;
   scheduled_message_ids: unknown;
   channel_id: string | null;
+  version: unknown;
 }
 
 function progressFromRow(r: ProgressRow): OnboardingProgress {
@@ -92,11 +96,23 @@ function progressFromRow(r: ProgressRow): OnboardingProgress {
     score: toNumber(r.score),
     answered: toNumber(r.answered),
     scheduledMessageIds: fromJson<string[]>(r.scheduled_message_ids),
+    version: toNumber(r.version),
   };
   const completedAt = toOptionalDate(r.completed_at);
   if (completedAt) p.completedAt = completedAt;
   if (r.channel_id !== null) p.channelId = r.channel_id;
   return p;
+}
+
+function settingFromRow(r: Record<string, unknown>): WorkspaceSetting {
+  return {
+    platform: String(r.platform),
+    workspace: String(r.workspace),
+    name: String(r.name),
+    value: String(r.value),
+    ...(r.updated_by !== null && r.updated_by !== undefined ? { updatedBy: String(r.updated_by) } : {}),
+    updatedAt: toDate(r.updated_at),
+  };
 }
 
 /** Slack keys org-wide installs by enterprise, all others by workspace. */
@@ -113,8 +129,14 @@ function positiveSeconds(ttlSeconds: number, what: string): number {
   return ttlSeconds * 1000;
 }
 
-/** Rolls back a commit whose claim was taken already (see commitProgress). */
-class ClaimTaken extends Error {}
+const PROGRESS_COLUMNS = `platform, user_id, started_at, current_lesson, completed_at, opted_out, score, answered, scheduled_message_ids, channel_id, updated_at`;
+
+/** Rolls back a commit whose claim was taken already, or whose progress moved on (see commitProgress). */
+class CommitRefused extends Error {
+  constructor(readonly reason: 'claimed' | 'stale') {
+    super(reason);
+  }
+}
 
 /** The Store over either database: every query here is valid SQLite and PostgreSQL. */
 export class SqlStore implements Store {
@@ -425,61 +447,82 @@ export class SqlStore implements Store {
   }
 
   async saveProgress(p: OnboardingProgress): Promise<void> {
-    await this.upsertProgress(this.db, p);
+    await this.db.run(
+      `INSERT INTO onboarding_progress (${PROGRESS_COLUMNS}, version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)
+       ON CONFLICT (platform, user_id) DO UPDATE SET started_at = excluded.started_at,
+         current_lesson = excluded.current_lesson, completed_at = excluded.completed_at,
+         opted_out = excluded.opted_out, score = excluded.score, answered = excluded.answered,
+         scheduled_message_ids = excluded.scheduled_message_ids, channel_id = excluded.channel_id,
+         updated_at = excluded.updated_at, version = onboarding_progress.version + 1`,
+      this.progressParams(p),
+    );
   }
 
-  async commitProgress(commit: ProgressCommit): Promise<boolean> {
+  async commitProgress(commit: ProgressCommit): Promise<ProgressCommitResult> {
     const now = this.nowMs();
     try {
       return await this.db.transaction(async (tx) => {
         for (const claim of commit.claims ?? []) {
           // Thrown, not returned: a claim won earlier in this commit must be rolled back too.
-          if (!(await this.claim(tx, claim, now, 'commitProgress'))) throw new ClaimTaken();
+          if (!(await this.claim(tx, claim, now, 'commitProgress'))) throw new CommitRefused('claimed');
         }
-        if (commit.answer && !(await this.insertQuizAnswer(tx, commit.answer))) throw new ClaimTaken();
-        await this.upsertProgress(tx, commit.progress);
+        if (commit.answer && !(await this.insertQuizAnswer(tx, commit.answer))) throw new CommitRefused('claimed');
+        const version = await this.writeProgressOver(tx, commit.progress);
+        if (version === undefined) throw new CommitRefused('stale');
         for (const job of commit.jobs) await this.insertJob(tx, job, null, now);
-        return true;
+        return { ok: true, version } as const;
       });
     } catch (err) {
-      if (err instanceof ClaimTaken) return false;
+      if (err instanceof CommitRefused) return { ok: false, reason: err.reason };
       throw err;
     }
   }
 
-  private async upsertProgress(q: SqlQueries, p: OnboardingProgress): Promise<void> {
-    await q.run(
-      `INSERT INTO onboarding_progress (platform, user_id, started_at, current_lesson, completed_at, opted_out,
-         score, answered, scheduled_message_ids, channel_id, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT (platform, user_id) DO UPDATE SET started_at = excluded.started_at,
-         current_lesson = excluded.current_lesson, completed_at = excluded.completed_at,
-         opted_out = excluded.opted_out, score = excluded.score, answered = excluded.answered,
-         scheduled_message_ids = excluded.scheduled_message_ids, channel_id = excluded.channel_id,
-         updated_at = excluded.updated_at`,
-      [
-        p.platform,
-        p.userId,
-        p.startedAt.getTime(),
-        p.currentLesson,
-        p.completedAt?.getTime() ?? null,
-        p.optedOut,
-        p.score,
-        p.answered,
-        JSON.stringify(p.scheduledMessageIds),
-        p.channelId ?? null,
-        this.nowMs(),
-      ],
-    );
+  /**
+   * Writes progress only over the version it was read at (or only where there is none, for
+   * progress not read from the store); the new version, or undefined when the row moved on.
+   * One conditional statement: PostgreSQL makes a second writer of the row wait for the first
+   * and re-checks the version on the row it then sees; SQLite holds the write lock.
+   */
+  private async writeProgressOver(q: SqlQueries, p: OnboardingProgress): Promise<number | undefined> {
+    const params = this.progressParams(p);
+    const rows =
+      p.version === undefined
+        ? await q.all<{ version: unknown }>(
+            `INSERT INTO onboarding_progress (${PROGRESS_COLUMNS}, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)
+             ON CONFLICT (platform, user_id) DO NOTHING RETURNING version`,
+            params,
+          )
+        : await q.all<{ version: unknown }>(
+            `UPDATE onboarding_progress SET started_at = $3, current_lesson = $4, completed_at = $5, opted_out = $6,
+               score = $7, answered = $8, scheduled_message_ids = $9, channel_id = $10, updated_at = $11, version = version + 1
+             WHERE platform = $1 AND user_id = $2 AND version = $12 RETURNING version`,
+            [...params, p.version],
+          );
+    return rows[0] ? toNumber(rows[0].version) : undefined;
+  }
+
+  private progressParams(p: OnboardingProgress): unknown[] {
+    return [
+      p.platform,
+      p.userId,
+      p.startedAt.getTime(),
+      p.currentLesson,
+      p.completedAt?.getTime() ?? null,
+      p.optedOut,
+      p.score,
+      p.answered,
+      JSON.stringify(p.scheduledMessageIds),
+      p.channelId ?? null,
+      this.nowMs(),
+    ];
   }
 
   async listProgress(): Promise<OnboardingProgress[]> {
     const rows = await this.db.all<ProgressRow>('SELECT * FROM onboarding_progress ORDER BY started_at, platform, user_id');
     return rows.map(progressFromRow);
-  }
-
-  async recordQuizAnswer(a: QuizAnswer): Promise<boolean> {
-    return this.insertQuizAnswer(this.db, a);
   }
 
   private async insertQuizAnswer(q: SqlQueries, a: QuizAnswer): Promise<boolean> {
@@ -555,6 +598,30 @@ export class SqlStore implements Store {
       ? await this.db.all<Record<string, unknown>>(`SELECT ${ESCALATION_COLUMNS} FROM escalations WHERE updated_at >= $1 AND state = $2 ORDER BY updated_at DESC, id DESC`, [since.getTime(), state])
       : await this.db.all<Record<string, unknown>>(`SELECT ${ESCALATION_COLUMNS} FROM escalations WHERE updated_at >= $1 ORDER BY updated_at DESC, id DESC`, [since.getTime()]);
     return rows.map(escalationFromRow);
+  }
+
+  async getWorkspaceSettings(platform: string, workspace: string): Promise<WorkspaceSetting[]> {
+    const rows = await this.db.all<Record<string, unknown>>('SELECT * FROM workspace_settings WHERE platform = $1 AND workspace = $2 ORDER BY name', [platform, workspace]);
+    return rows.map(settingFromRow);
+  }
+
+  async listWorkspaceSettings(platform: string, name: string): Promise<WorkspaceSetting[]> {
+    const rows = await this.db.all<Record<string, unknown>>('SELECT * FROM workspace_settings WHERE platform = $1 AND name = $2 ORDER BY workspace', [platform, name]);
+    return rows.map(settingFromRow);
+  }
+
+  async putWorkspaceSetting(input: WorkspaceSettingInput): Promise<WorkspaceSetting> {
+    const [row] = await this.db.all<Record<string, unknown>>(
+      `INSERT INTO workspace_settings (platform, workspace, name, value, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (platform, workspace, name) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at
+       RETURNING *`,
+      [input.platform, input.workspace, input.name, input.value, input.updatedBy ?? null, this.nowMs()],
+    );
+    return settingFromRow(row!);
+  }
+
+  async deleteWorkspaceSetting(platform: string, workspace: string, name: string): Promise<boolean> {
+    return (await this.db.run('DELETE FROM workspace_settings WHERE platform = $1 AND workspace = $2 AND name = $3', [platform, workspace, name])) === 1;
   }
 
   async recordFeedback(f: FeedbackInput): Promise<void> {

@@ -16,6 +16,12 @@ export interface OnboardingProgress {
   /** Ids of scheduled messages (Slack `chat.scheduleMessage`) so opting out can cancel them. */
   scheduledMessageIds: string[];
   channelId?: string;
+  /**
+   * The stored row's version, as read (every write of the row bumps it); absent for progress
+   * that was not read from the store. `commitProgress` saves only over this version: absent,
+   * only where the user has no progress yet.
+   */
+  version?: number;
 }
 
 /** A "first one wins" claim, as `claimEvent` takes it. */
@@ -28,12 +34,20 @@ export interface Claim {
 export interface ProgressCommit {
   /** Taken first; when any of them is taken already, nothing is written. */
   claims?: Claim[];
-  /** A quiz answer the progress counts: recorded once, as `recordQuizAnswer`; when it was recorded already, nothing is written. */
+  /** A quiz answer the progress counts: recorded once per (platform, user, question); when it was recorded already, nothing is written. */
   answer?: QuizAnswer;
+  /** Saved over `progress.version` (see OnboardingProgress.version); when the stored row moved on, nothing is written. */
   progress: OnboardingProgress;
   /** The messages that show the step (a lesson, a grade), for the outbox. */
   jobs: OutboxJobInput[];
 }
+
+/**
+ * What `commitProgress` did. `claimed`: a claim was taken or the answer recorded already (the
+ * step was done before: do not do it again). `stale`: the stored progress is no longer the
+ * version the step read (another replica changed it): read again and decide again.
+ */
+export type ProgressCommitResult = { ok: true; version: number } | { ok: false; reason: 'claimed' | 'stale' };
 
 export interface QuizAnswer {
   platform: string;
@@ -333,6 +347,35 @@ export interface Escalations {
   listEscalations(since: Date, state?: EscalationState): Promise<Escalation[]>;
 }
 
+/** One setting a workspace's curators chose (e.g. the Slack channel of the weekly digest). */
+export interface WorkspaceSettingInput {
+  /** `slack`, `teams`. */
+  platform: string;
+  /** The Slack team id, or the enterprise id of an org-wide install; the Teams tenant. */
+  workspace: string;
+  name: string;
+  /** The chosen value; an empty string is a choice too (e.g. "no digest here"). */
+  value: string;
+  /** Who chose it (a platform user id). */
+  updatedBy?: string;
+}
+
+export interface WorkspaceSetting extends WorkspaceSettingInput {
+  updatedAt: Date;
+}
+
+/** Settings kept per workspace, changed by its curators from the chat platform. */
+export interface WorkspaceSettings {
+  /** Every setting of one workspace. */
+  getWorkspaceSettings(platform: string, workspace: string): Promise<WorkspaceSetting[]>;
+  /** One setting across every workspace of a platform (e.g. each workspace's digest channel). */
+  listWorkspaceSettings(platform: string, name: string): Promise<WorkspaceSetting[]>;
+  /** Sets (or replaces) one setting. */
+  putWorkspaceSetting(input: WorkspaceSettingInput): Promise<WorkspaceSetting>;
+  /** Removes one setting, so the process's default holds again; false when it was not set. */
+  deleteWorkspaceSetting(platform: string, workspace: string, name: string): Promise<boolean>;
+}
+
 /**
  * The fields of a Slack installation the store needs to key it. Structural, so Bolt's
  * `Installation` fits without importing Bolt here.
@@ -366,7 +409,7 @@ export interface BotStateItem {
   eTag: string;
 }
 
-export interface Store extends Outbox, Budgets, Escalations {
+export interface Store extends Outbox, Budgets, Escalations, WorkspaceSettings {
   readonly kind: 'sqlite' | 'postgres';
 
   /** Atomic "first one wins": true for exactly one caller per key until the claim expires. */
@@ -376,17 +419,22 @@ export interface Store extends Outbox, Budgets, Escalations {
   getConversationReference(key: string): Promise<object | undefined>;
 
   getProgress(platform: string, userId: string): Promise<OnboardingProgress | undefined>;
+  /**
+   * Writes the progress whatever is stored (and bumps its version), for seeding and imports.
+   * The course itself writes only through `commitProgress`.
+   */
   saveProgress(p: OnboardingProgress): Promise<void>;
   /**
-   * In one transaction, as `admitEvent` writes a claim with its reply: takes every claim (and
-   * records the answer), saves the progress and writes the jobs into the outbox; false, and
-   * nothing written, when a claim was taken (or the answer recorded) already. A crash leaves the step with its messages or neither, never a lesson
-   * recorded as delivered that nobody sends. Never softened by the resilient wrapper.
+   * In one transaction, as `admitEvent` writes a claim with its reply: takes every claim,
+   * records the answer, saves the progress over the version it was read at, and writes the jobs
+   * into the outbox. When a claim was taken or the answer recorded already (`claimed`), or the
+   * stored progress changed since it was read (`stale`), nothing is written. A crash leaves the
+   * step with its messages or neither, never a lesson recorded as delivered that nobody sends,
+   * nor an answer counted without its grade. On PostgreSQL a concurrent commit for the same
+   * user waits on the row and then finds it stale. Never softened by the resilient wrapper.
    */
-  commitProgress(commit: ProgressCommit): Promise<boolean>;
+  commitProgress(commit: ProgressCommit): Promise<ProgressCommitResult>;
   listProgress(): Promise<OnboardingProgress[]>;
-  /** False when this user already answered this question: a quiz answer counts once. */
-  recordQuizAnswer(a: QuizAnswer): Promise<boolean>;
 
   /** One vote per (answer, platform, user): voting again replaces the earlier vote. */
   recordFeedback(f: FeedbackInput): Promise<void>;

@@ -1,6 +1,6 @@
 import { createEngine } from '../../src/engine';
 import type { Query } from '../../src/engine/types';
-import { setAsidePositions, negatedPositions } from '../../src/engine/negation';
+import { disusedAt, setAsidePositions, negatedPositions } from '../../src/engine/negation';
 import { questionForm } from '../../src/engine/form';
 
 const { router } = createEngine();
@@ -17,6 +17,29 @@ describe('reading a question: what it sets aside, what form it has, what it asks
     expect(a.cells[0]).toMatch(/^secrets-manager\./);
   });
 
+  it('a service the asker says they do not use is background, not the subject', () => {
+    const tokens = 'we dont use any ec2 only fargate'.split(' ');
+    expect(disusedAt(tokens, 4)).toBe(true);
+    // A negated action on a service still asks about it.
+    expect(disusedAt('we dont encrypt the s3 bucket'.split(' '), 4)).toBe(false);
+    const a = ask("We don't run any EC2 for this app, it's all ECS on Fargate. Who patches the kernel our tasks run on?");
+    expect(a.cells[0]).toBe('fargate.os-patching');
+    expect(a.verdict).toBe('aws');
+    expect(ask("we don't encrypt the S3 bucket ourselves, who encrypts the objects at rest?").cells[0]).toMatch(/^s3\./);
+  });
+
+  it('a question on the defaults is in the situation the knowledge base marks as the defaults', () => {
+    expect(ask('our SQS queue was created with all defaults, nobody configured encryption. is it encrypted at rest and by whom?')).toMatchObject({ verdict: 'aws', cells: ['sqs.encryption-at-rest'] });
+    expect(ask('the bucket was created on default settings, no encryption config in terraform. who encrypts the objects at rest?').verdict).toBe('aws');
+  });
+
+  it('a general rule shared as a whole still has one side performing the action asked about', () => {
+    expect(ask("our auditor needs AWS's SOC reports for the vendor file. who provides those reports?")).toMatchObject({ verdict: 'aws', cells: ['general.compliance'] });
+    expect(ask('spreading our app across AZs to survive an AZ outage - ours or aws\'s job?').verdict).toBe('customer');
+    // Asked about the area as a whole, the rule stays shared.
+    expect(ask('who is responsible for compliance on aws?').verdict).toBe('shared');
+  });
+
   it('two what/which clauses, one about each side, ask for the split whatever joins them', () => {
     expect(questionForm("which security stuff is aws s and which is mine").split).toBe(true);
     expect(questionForm('what s still ours and what does aws run').split).toBe(true);
@@ -31,6 +54,12 @@ describe('reading a question: what it sets aside, what form it has, what it asks
     expect(questionForm('can you confirm that aws rotates the keys for us').confirmation).toBe(true);
     expect(questionForm('who rotates the keys right after a breach', new Set(), 'who rotates the keys right after a breach?').confirmation).toBe(false);
     expect(ask('AWS patches the guest OS of our EC2 instances because EC2 is managed by AWS, right? asking before the audit.').verdict).toBe('customer');
+  });
+
+  it('a belief put up for confirmation is checked, not taken as the side asked about', () => {
+    const a = ask("we have to subscribe each account to shield standard before we get any DDoS protection, it's not on unless we pay, correct?");
+    expect(a.verdict).not.toBe('customer');
+    expect(a.text).not.toMatch(/^Yes/);
   });
 
   it('a question that names both parties as alternatives gets no yes or no', () => {

@@ -22,6 +22,19 @@ describe('verbs: the action a duty performs and the one a question asks about', 
     expect([...r.leadingVerbs('Runs, patches and scales the query fleet.')]).toEqual(['operate', 'patch', 'scale']);
     expect([...r.leadingVerbs('Optionally selects a customer managed key.')]).toEqual(['choose']);
     expect([...r.leadingVerbs('Picks a maintenance window and uses a standby broker.')]).toEqual(['choose']);
+    // A verb that ends in -ly is the verb, not an adverb before it.
+    expect([...r.leadingVerbs('Apply Vault Lock to every backup vault.')]).toEqual(['apply']);
+    expect([...r.leadingVerbs('Supply the key on every request.')]).toEqual(['supply']);
+  });
+
+  it('answers an action from the duty that performs it, not from an optional choice or a duty about the opposite kind of thing', () => {
+    const router = createRouter(kb);
+    const ask = (text: string) => router.route({ text, platform: 'cli', userId: 'u', conversationId: 'c' });
+    expect(ask('who applies vault lock to the AWS Backup vault holding our recovery points?').verdict).toBe('customer');
+    // "Apply a scheduled update now if you do not want to wait" is a choice, not the one applying updates.
+    expect(ask('elastic beanstalk with managed platform updates enabled: who applies patch and minor platform updates?').verdict).toBe('aws');
+    // "Apply optional OS updates yourself" is not about the required ones.
+    expect(ask('who is on the hook for applying the required OS security patches on our RDS postgres?').verdict).toBe('aws');
   });
 
   it('finds the verb a question asks about after "who", "do we", "need to" or "responsible for"', () => {

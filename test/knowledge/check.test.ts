@@ -63,6 +63,11 @@ describe('kb check on a broken copy', () => {
     expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/unknown source "no-such-source"/), expect.stringMatching(/ec2.no-such-area: area "no-such-area" is not in areas.yaml/)]));
   });
 
+  it('reports a cell with two conditions marked as its defaults', () => {
+    edit('services/sqs.yaml', '      - when: Queue created after late 2022\n', '      - when: Queue created after late 2022\n        default: true\n');
+    expect(checkKnowledge(loadKnowledge(dir)).map((p) => `${p.entry}: ${p.message}`)).toContainEqual(expect.stringMatching(/sqs.encryption-at-rest.*more than one condition is marked default/));
+  });
+
   it('reports an alias claimed by two services', () => {
     edit('services/ec2.yaml', 'aliases: [ec2,', 'aliases: [lambda, ec2,');
     expect(checkKnowledge(loadKnowledge(dir)).map((p) => p.message)).toContainEqual(expect.stringMatching(/alias "lambda" also belongs to/));

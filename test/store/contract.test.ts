@@ -76,7 +76,7 @@ function contract(makeDb: () => Promise<TestDb>): void {
     test('progress round-trips with optional fields absent, then updates', async () => {
       expect(await store.getProgress('slack', 'U1')).toBeUndefined();
       await store.saveProgress(base);
-      expect(await store.getProgress('slack', 'U1')).toEqual(base);
+      expect(await store.getProgress('slack', 'U1')).toEqual({ ...base, version: 1 });
       const later: OnboardingProgress = {
         ...base,
         currentLesson: 3,
@@ -88,7 +88,7 @@ function contract(makeDb: () => Promise<TestDb>): void {
         channelId: 'D123',
       };
       await store.saveProgress(later);
-      expect(await store.getProgress('slack', 'U1')).toEqual(later);
+      expect(await store.getProgress('slack', 'U1')).toEqual({ ...later, version: 2 });
       expect(await store.getProgress('teams', 'U1')).toBeUndefined();
     });
 
@@ -99,14 +99,60 @@ function contract(makeDb: () => Promise<TestDb>): void {
       expect(all.map((p) => `${p.platform}/${p.userId}`)).toEqual(['slack/U1', 'teams/29:abc']);
     });
 
-    test('a quiz answer counts once per user and question', async () => {
+    const jobKinds = async () => (await db.raw<{ kind: string }>('SELECT kind FROM outbox_jobs ORDER BY id')).map((r) => r.kind);
+    const job = (kind: string) => ({ kind, lane: 'test:lane', payload: {} });
+
+    test('a quiz answer counts once per user and question, with its progress and jobs or not at all', async () => {
+      await store.saveProgress(base);
       const a = { platform: 'slack', userId: 'U1', questionId: 'q1', answer: 'customer', correct: true, answeredAt: clock.now() };
-      expect(await store.recordQuizAnswer(a)).toBe(true);
-      expect(await store.recordQuizAnswer({ ...a, answer: 'aws', correct: false })).toBe(false);
-      expect(await store.recordQuizAnswer({ ...a, questionId: 'q2' })).toBe(true);
-      expect(await store.recordQuizAnswer({ ...a, userId: 'U2' })).toBe(true);
-      const concurrent = await Promise.all(Array.from({ length: 20 }, () => store.recordQuizAnswer({ ...a, questionId: 'q3' })));
-      expect(concurrent.filter(Boolean)).toHaveLength(1);
+      const read = async () => (await store.getProgress('slack', 'U1'))!;
+      const answer = async (quiz: typeof a, kind: string) => {
+        const p = await read();
+        return store.commitProgress({ answer: quiz, progress: { ...p, answered: p.answered + 1 }, jobs: [job(kind)] });
+      };
+      expect(await answer(a, 'grade1')).toEqual({ ok: true, version: 2 });
+      expect(await answer({ ...a, answer: 'aws', correct: false }, 'again')).toEqual({ ok: false, reason: 'claimed' });
+      expect(await answer({ ...a, questionId: 'q2' }, 'grade2')).toEqual({ ok: true, version: 3 });
+      expect((await read()).answered).toBe(2);
+      expect(await jobKinds()).toEqual(['grade1', 'grade2']);
+      const answers = await db.raw<{ question_id: string; answer: string }>('SELECT question_id, answer FROM quiz_answers ORDER BY question_id');
+      expect(answers).toEqual([{ question_id: 'q1', answer: 'customer' }, { question_id: 'q2', answer: 'customer' }]);
+    });
+
+    test('a commit over a version that is no longer stored writes nothing: no claim, answer, progress or job', async () => {
+      await store.saveProgress(base);
+      const read = (await store.getProgress('slack', 'U1'))!;
+      expect(await store.commitProgress({ progress: { ...read, currentLesson: 2 }, jobs: [job('first')] })).toEqual({ ok: true, version: read.version! + 1 });
+      const stale = await store.commitProgress({
+        claims: [{ key: 'lesson:U1:3', ttlSeconds: 60 }],
+        answer: { platform: 'slack', userId: 'U1', questionId: 'q9', answer: 'aws', correct: true, answeredAt: clock.now() },
+        progress: { ...read, currentLesson: 3, score: 5 },
+        jobs: [job('late')],
+      });
+      expect(stale).toEqual({ ok: false, reason: 'stale' });
+      expect(await store.getProgress('slack', 'U1')).toMatchObject({ currentLesson: 2, score: 0, version: read.version! + 1 });
+      expect(await jobKinds()).toEqual(['first']);
+      expect(await db.raw('SELECT * FROM quiz_answers')).toEqual([]);
+      expect(await store.claimEvent('lesson:U1:3', 60)).toBe(true); // rolled back with the rest
+      // Progress not read from the store (no version) is written only where the user has none.
+      expect(await store.commitProgress({ progress: { ...base, currentLesson: 1 }, jobs: [] })).toEqual({ ok: false, reason: 'stale' });
+      expect(await store.commitProgress({ progress: { ...base, userId: 'U2' }, jobs: [] })).toEqual({ ok: true, version: 1 });
+      // saveProgress overwrites whatever is stored, and moves the version on too.
+      await store.saveProgress({ ...base, currentLesson: 4 });
+      expect(await store.commitProgress({ progress: { ...read, version: read.version! + 1 }, jobs: [] })).toEqual({ ok: false, reason: 'stale' });
+    });
+
+    test('two stores on one database committing over the same version at once: one wins, the other writes nothing', async () => {
+      const other = await db.open({ now: clock.now });
+      await store.saveProgress(base);
+      for (let round = 0; round < 5; round++) {
+        const read = (await store.getProgress('slack', 'U1'))!;
+        const results = await Promise.all([store, other].map((s, i) => s.commitProgress({ progress: { ...read, answered: read.answered + 1, score: read.score + i }, jobs: [job(`r${round}-${i}`)] })));
+        expect(results.filter((r) => r.ok)).toHaveLength(1);
+        expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, reason: 'stale' }]);
+      }
+      expect(await store.getProgress('slack', 'U1')).toMatchObject({ answered: 5, version: 6 });
+      expect(await jobKinds()).toHaveLength(5);
     });
   });
 
@@ -241,6 +287,44 @@ function contract(makeDb: () => Promise<TestDb>): void {
     });
   });
 
+  describe('workspace settings', () => {
+    test('are kept per platform and workspace, replaced by the next choice, and removed to fall back', async () => {
+      expect(await store.getWorkspaceSettings('slack', 'T1')).toEqual([]);
+      const set = await store.putWorkspaceSetting({ platform: 'slack', workspace: 'T1', name: 'digest_channel', value: 'C0DIG', updatedBy: 'U1' });
+      expect(set).toEqual({ platform: 'slack', workspace: 'T1', name: 'digest_channel', value: 'C0DIG', updatedBy: 'U1', updatedAt: clock.now() });
+      await store.putWorkspaceSetting({ platform: 'slack', workspace: 'T1', name: 'escalation_channel', value: '' });
+      await store.putWorkspaceSetting({ platform: 'slack', workspace: 'T2', name: 'digest_channel', value: 'C0OTHER', updatedBy: 'U2' });
+      await store.putWorkspaceSetting({ platform: 'teams', workspace: 'T1', name: 'digest_channel', value: '19:x@thread.tacv2' });
+      clock.advance(60_000);
+      const moved = await store.putWorkspaceSetting({ platform: 'slack', workspace: 'T1', name: 'digest_channel', value: 'C0NEW', updatedBy: 'U3' });
+      expect(moved).toMatchObject({ value: 'C0NEW', updatedBy: 'U3', updatedAt: clock.now() });
+
+      // An empty value is a choice ("none here"), not an absence; a setting without a chooser has none.
+      expect(await store.getWorkspaceSettings('slack', 'T1')).toEqual([
+        { platform: 'slack', workspace: 'T1', name: 'digest_channel', value: 'C0NEW', updatedBy: 'U3', updatedAt: clock.now() },
+        { platform: 'slack', workspace: 'T1', name: 'escalation_channel', value: '', updatedAt: new Date(clock.now().getTime() - 60_000) },
+      ]);
+      expect((await store.listWorkspaceSettings('slack', 'digest_channel')).map((r) => [r.workspace, r.value])).toEqual([
+        ['T1', 'C0NEW'],
+        ['T2', 'C0OTHER'],
+      ]);
+      expect((await store.listWorkspaceSettings('teams', 'digest_channel')).map((r) => r.value)).toEqual(['19:x@thread.tacv2']);
+
+      expect(await store.deleteWorkspaceSetting('slack', 'T1', 'digest_channel')).toBe(true);
+      expect(await store.deleteWorkspaceSetting('slack', 'T1', 'digest_channel')).toBe(false);
+      expect((await store.getWorkspaceSettings('slack', 'T1')).map((r) => r.name)).toEqual(['escalation_channel']);
+      expect((await store.listWorkspaceSettings('slack', 'digest_channel')).map((r) => r.workspace)).toEqual(['T2']);
+    });
+
+    test('two curators choosing at once leave one row, the value of one of them', async () => {
+      const values = Array.from({ length: 10 }, (_, i) => `C0RACE${i}`);
+      await Promise.all(values.map((value) => store.putWorkspaceSetting({ platform: 'slack', workspace: 'T9', name: 'digest_channel', value })));
+      const rows = await store.listWorkspaceSettings('slack', 'digest_channel');
+      expect(rows).toHaveLength(1);
+      expect(values).toContain(rows[0].value);
+    });
+  });
+
   describe('parked jobs', () => {
     const job = (week: string) => ({ kind: 'teams.digest', lane: 'teams:19:ch@thread.tacv2', payload: { channel: '19:ch@thread.tacv2', week, since: '2027-01-04T00:00:00.000Z' } });
 
@@ -365,7 +449,7 @@ function contract(makeDb: () => Promise<TestDb>): void {
     expect(await third.claimEvent('kept', 3600)).toBe(false);
     expect(await again.claimEvent('new', 3600)).toBe(true);
     const ledger = await db.raw<{ version: unknown }>('SELECT version FROM schema_migrations');
-    expect(ledger.map((r) => Number(r.version))).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(ledger.map((r) => Number(r.version))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 }
 

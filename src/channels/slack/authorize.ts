@@ -52,5 +52,8 @@ export function cachedAuthorize(client: webApi.WebClient, botToken: string, logg
     return result;
   };
 
-  return { authorize, lookUp, identity: () => identity };
+  /** The identity, looked up only when it is not known yet. */
+  const known = (): Promise<BotIdentity> => (identity ? Promise.resolve(identity) : lookUp());
+
+  return { authorize, lookUp, known, identity: () => identity };
 }

@@ -32,6 +32,8 @@ import { registerMessageShortcut } from './listeners/messageShortcut';
 import { registerEscalation } from './listeners/escalation';
 import { digestJobHandlers, scheduleWeeklyDigest, scheduleWorkspaceDigests, SLACK_DIGEST } from './digest/weeklyDigest';
 import { escalationJobHandlers } from './escalation/escalationHandlers';
+import { SlackCuratorChannels } from './curatorChannels/curatorChannels';
+import { registerSettingsCommand } from './listeners/settingsCommand';
 import { SLACK_ESCALATION, SLACK_ESCALATION_ANSWER } from './escalation/escalationJobs';
 
 /** Kinds that post into a channel: spaced per channel. Notices (ephemeral) are not. */
@@ -101,9 +103,18 @@ export function createSlackBolt(deps: ChannelDeps<SlackSettings>): SlackBolt {
   app.use(ignoreBotsAndEdits);
   app.use(claimEvents(store, metrics, logger));
   const pacer = new ChannelPacer(settings.SLACK_POST_SPACING_MS);
-  const escalationChannel = settings.ESCALATION_CHANNEL;
+  const curators = slackCurators(settings.slackCurators, logger);
+  // Where each workspace's escalations and digest go: its curators' choice, else the settings.
+  const channels = new SlackCuratorChannels({
+    store,
+    logger,
+    ...(settings.ESCALATION_CHANNEL ? { escalationDefault: settings.ESCALATION_CHANNEL } : {}),
+    digestDefaults: settings.slackDigests,
+    choosable: curators.configured,
+  });
+  const escalates = (workspace: string | undefined) => channels.escalates(workspace?.replace(/^slack:/, ''));
   const replies = new ReplyFlow({ assistant, logger, metrics, errorSummary });
-  const slackDeps = { assistant, replies, store, logger, metrics, pacer, ...(escalationChannel ? { escalationChannel } : {}) };
+  const slackDeps = { assistant, replies, store, logger, metrics, pacer, ...(channels.mayEscalate ? { escalates } : {}) };
   registerSlackListeners(app, slackDeps);
 
   // The reply outbox: its own client without SDK retries (the worker retries, with Retry-After).
@@ -124,7 +135,7 @@ export function createSlackBolt(deps: ChannelDeps<SlackSettings>): SlackBolt {
     if (!result.botToken) throw Object.assign(new Error('no bot token for this workspace'), { code: 'slack_oauth_installer_authorization_error' });
     return result.botToken;
   };
-  const handlerDeps = { replies, logger, clientFor, tokenFor, escalation: Boolean(escalationChannel) };
+  const handlerDeps = { replies, logger, clientFor, tokenFor, ...(channels.mayEscalate ? { escalates } : {}) };
   const worker = new OutboxWorker({
     store,
     logger,
@@ -132,8 +143,8 @@ export function createSlackBolt(deps: ChannelDeps<SlackSettings>): SlackBolt {
     handlers: {
       ...slackJobHandlers(handlerDeps),
       ...askedJobHandlers(handlerDeps),
-      ...escalationJobHandlers({ ...handlerDeps, store, metrics }),
-      ...digestJobHandlers({ ...handlerDeps, store, kb: deps.kb, metrics }),
+      ...escalationJobHandlers({ ...handlerDeps, store, metrics, channels }),
+      ...digestJobHandlers({ ...handlerDeps, store, kb: deps.kb, metrics, channels }),
     },
     laneSpacingMs: (job) => (PACED_KINDS.has(job.kind) ? settings.SLACK_POST_SPACING_MS : 0),
     ...outboxLimits(settings).worker,
@@ -158,26 +169,26 @@ export function createSlackBolt(deps: ChannelDeps<SlackSettings>): SlackBolt {
   // Onboarding messages are outbox jobs (written with the progress they show, before the
   // listener returns), sent by the worker.
   registerSlackOnboarding(app, deps, pacer, () => worker.wake());
-  const curators = slackCurators(settings.slackCurators, logger);
-  if (escalationChannel && !curators.configured) {
+  if (settings.ESCALATION_CHANNEL && !curators.configured) {
     logger.warn({ event: 'slack_no_curators' }, 'ESCALATION_CHANNEL is set but no curators are (SLACK_CURATORS or ONBOARDING_ADMINS): nobody can answer or close escalations');
   }
   registerGapsCommand(app, slackDeps, { kb: deps.kb, curators, perWorkspace: Boolean(installer) });
+  registerSettingsCommand(app, slackDeps, { curators, channels });
   // The Home tab and the message shortcut queue their questions in the same outbox as mentions.
   const askDeps = { ...slackDeps, intake, worker, limits: { maxChannelDepth: settings.OUTBOX_MAX_CHANNEL_DEPTH, perUserPerMinute: settings.RATE_LIMIT_PER_MINUTE } };
   if (settings.SLACK_HOME_TAB_ENABLED) {
-    registerAppHome(app, askDeps, { kb: deps.kb, curators, perWorkspace: Boolean(installer), questionLogEnabled: settings.QUESTION_LOG_ENABLED, questionLogDays: settings.QUESTION_LOG_DAYS, shortcut: settings.MESSAGE_ACTION_ENABLED });
+    registerAppHome(app, askDeps, { kb: deps.kb, curators, perWorkspace: Boolean(installer), questionLogEnabled: settings.QUESTION_LOG_ENABLED, questionLogDays: settings.QUESTION_LOG_DAYS, shortcut: settings.MESSAGE_ACTION_ENABLED, ...(channels.choosable ? { channels } : {}) });
   }
   if (settings.MESSAGE_ACTION_ENABLED) registerMessageShortcut(app, askDeps, () => auth?.identity()?.botUserId);
-  if (escalationChannel) registerEscalation(app, { ...slackDeps, worker, escalationChannel, curators });
+  if (channels.mayEscalate) registerEscalation(app, { ...slackDeps, worker, channels, curators });
   if (oauth) registerUninstallListener(app, oauth.cache, logger);
 
-  const digests = settings.slackDigests;
   const startDigest = () => {
-    if (!digests.length) return () => undefined;
+    if (!channels.mayDigest) return () => undefined;
     // The distributed app: each workspace's own channel, with its own token.
-    if (installer) return scheduleWorkspaceDigests({ store, worker, logger, metrics, digests });
-    return scheduleWeeklyDigest({ store, worker, logger, metrics, channel: digests[0].channel });
+    if (installer) return scheduleWorkspaceDigests({ store, worker, logger, metrics, digests: () => channels.workspaceDigestTargets() });
+    // One workspace: the bot's own (auth.test), whose curators may have chosen the channel.
+    return scheduleWeeklyDigest({ store, worker, logger, metrics, channel: async () => (await channels.get(channels.choosable ? (await auth!.known()).teamId : undefined, 'digest')).channel });
   };
 
   return { app, httpReceiver, inFlight, oauthRoutes: installer ? oauthRoutes(installer, logger, metrics) : [], lookUpIdentity: auth?.lookUp, intake, worker, startDigest };

@@ -3,12 +3,12 @@ import type { ChannelDeps } from '../channel';
 import type { SlackSettings } from './settings';
 import { loadCourse } from '../../onboarding/course';
 import { parseAnswerValue, parseLessonValue, ONBOARDING_ACTIONS } from '../../onboarding/actions';
-import { OnboardingService, type ScheduledRef, type StartResult, type UserRef } from '../../onboarding/service';
+import { OnboardingService, type AnswerResult, type ScheduledRef, type StartResult, type UserRef } from '../../onboarding/service';
 import { NOT_TAKING_COURSE, ONBOARDING_STOPPED } from '../../onboarding/text';
 import type { OnboardingProgress, OutboxJobInput } from '../../store/types';
 import { withApology } from './reply/apology';
 import type { ChannelPacer } from './reply/channelPacer';
-import { onboardingJob, type SlackJobTarget } from './outbox/replyJobs';
+import { onboardingEphemeralJob, onboardingJob, type SlackJobTarget } from './outbox/replyJobs';
 import { errorSummary } from './reply/slackErrors';
 import type { SlackMessage } from './renderAnswer';
 import { renderSlackDone, renderSlackGrade, renderSlackLesson, renderSlackNotice, renderSlackProgress, renderSlackQuiz } from './renderOnboarding';
@@ -58,15 +58,19 @@ export function registerSlackOnboarding(app: App, deps: ChannelDeps<SlackSetting
     return opened.channel?.id ?? userId;
   }
 
-  /** The outbox job posting `message` into `channel`; the outbox worker posts it, paced with the DM's other posts. */
-  function job(workspace: Workspace, channel: string, message: SlackMessage): OutboxJobInput {
-    const target: SlackJobTarget = {
+  function targetOf(workspace: Workspace, channel: string, threadTs?: string): SlackJobTarget {
+    return {
       ...(workspace.teamId ? { teamId: workspace.teamId } : {}),
       ...(workspace.enterpriseId ? { enterpriseId: workspace.enterpriseId } : {}),
       isEnterpriseInstall: workspace.isEnterpriseInstall === true,
       channel,
+      ...(threadTs ? { threadTs } : {}),
     };
-    return onboardingJob(target, message);
+  }
+
+  /** The outbox job posting `message` into `channel`; the outbox worker posts it, paced with the DM's other posts. */
+  function job(workspace: Workspace, channel: string, message: SlackMessage): OutboxJobInput {
+    return onboardingJob(targetOf(workspace, channel), message);
   }
 
   /** Through the outbox: a crash after this returns does not lose the message. */
@@ -150,18 +154,31 @@ export function registerSlackOnboarding(app: App, deps: ChannelDeps<SlackSetting
     });
   });
 
-  app.action<BlockButtonAction>(new RegExp(`^${ONBOARDING_ACTIONS.answer}:`), async ({ ack, action, body, respond }) => {
+  app.action<BlockButtonAction>(new RegExp(`^${ONBOARDING_ACTIONS.answer}:`), async ({ ack, action, body, client, context }) => {
     await ack();
-    await withApology(handlerDeps, 'onboarding.answer', async () => {
-      const value = parseAnswerValue(action.value);
-      const result = value ? await service.answer(slackUser(body.user.id), value.questionId, value.choice) : undefined;
-      if (!result) {
-        logger.warn({ event: 'onboarding_answer_malformed' }, 'quiz button without a known question');
-        return;
-      }
-      await reply(respond, renderSlackGrade(result.grade));
-      if (result.done) await reply(respond, renderSlackDone(result.done));
-    });
+    // The grade is a new message only the user sees, under the quiz they answered (as the
+    // button's response_url would put it, but durable): it is written into the outbox in the
+    // transaction that counts the answer, so a crash after the answer is recorded cannot lose
+    // it, and the outbox worker posts it with chat.postEphemeral.
+    const container = body.container as { channel_id?: string; thread_ts?: string } | undefined;
+    const channel = body.channel?.id ?? container?.channel_id;
+    const threadTs = container?.thread_ts ?? (body.message as { thread_ts?: string } | undefined)?.thread_ts;
+    const user = body.user.id;
+    const shown = (r: AnswerResult): OutboxJobInput[] => {
+      const target = targetOf(context, channel ?? r.progress?.channelId ?? user, threadTs);
+      return [onboardingEphemeralJob(target, user, renderSlackGrade(r.grade)), ...(r.done ? [onboardingEphemeralJob(target, user, renderSlackDone(r.done))] : [])];
+    };
+    const apologise = channel ? { client, target: { channel, ...(threadTs ? { threadTs } : {}) }, user } : undefined;
+    await withApology(
+      handlerDeps,
+      'onboarding.answer',
+      async () => {
+        const value = parseAnswerValue(action.value);
+        const result = value ? await service.answer(slackUser(user), value.questionId, value.choice, shown) : undefined;
+        if (!result) logger.warn({ event: 'onboarding_answer_malformed' }, 'quiz button without a known question');
+      },
+      apologise,
+    );
   });
 
   app.action<BlockButtonAction>(ONBOARDING_ACTIONS.quiz, async ({ ack, action, respond }) => {

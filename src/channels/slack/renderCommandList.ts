@@ -12,6 +12,7 @@ export const COMMAND_LIST = [
   '• `/whosecures compare ec2 rds lambda patching`: one line per service',
   '• `/whosecures onboard` (or `onboard stop`), `/whosecures progress`: the onboarding course',
   '• `/whosecures gaps [7d]`: for curators, the top ten questions the knowledge base answered badly',
+  '• `/whosecures settings`: for curators, where "Ask the security team" questions and the weekly digest go in this workspace',
 ].join('\n');
 
 /** The help answer with the command list after its text, before its buttons; within the block limit. */

@@ -2,6 +2,8 @@ import { answerFromCell, baseAnswer } from '../build';
 import { composeText, listJoin, lowerFirst } from '../answerText';
 import type { Intent, RouteContext } from './context';
 import { matchCondition } from '../conditions';
+import { resolveCell } from './lookup';
+import { GENERAL } from '../../knowledge/types';
 
 /** An area without a service: the general rule, or a clarification where the rule depends. */
 export const generalIntent: Intent = {
@@ -17,6 +19,19 @@ export const generalIntent: Intent = {
     const question = (s: string) => `Who handles ${areaTitle} on ${kb.services.get(s)!.name}?`;
     // The general rule, or the situation the question states ("training our own devs").
     const stated = matchCondition(kb, cell, ctx.clean);
+    if (cell.owner !== 'depends' && !stated) {
+      // "who provides AWS's SOC 2 reports?": a general rule shared as a whole still has one side
+      // performing the action asked about; its duties are read as any cell's are.
+      const resolved = resolveCell(ctx, GENERAL, ctx.area!);
+      if (resolved) {
+        return answerFromCell(kb, resolved.cell, {
+          confidence: Math.min(resolved.confidence, 0.85),
+          asked: ctx.asked,
+          ownerOverride: resolved.override,
+          suggestions: offered.slice(0, 3).map(question),
+        });
+      }
+    }
     if (cell.owner !== 'depends' || stated) {
       return answerFromCell(kb, cell, {
         confidence: stated ? 0.8 : 0.85,

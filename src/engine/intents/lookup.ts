@@ -35,14 +35,10 @@ const CONDITION_WORDS_SCORE = 22;
  * "is it encrypted by default?", which asks what the default is).
  */
 const ON_DEFAULTS = /\b((with|on|at|using|kept|left) (the |all |its |their )?(defaults?|default settings|default config\w*)|defaults? (settings|config\w*)|all defaults|never (touched|changed|configured)|did ?n t (touch|change|configure)|left (it|them|everything|all) (as is|alone)|untouched|stock settings)\b/;
-/** A condition about the default itself, not about moving away from it ("before the default changed", "not enabled"). */
-const DEFAULT_SITUATION = /\bdefault\b/i;
-const AWAY_FROM_DEFAULT = /\b(not|before|without|unless|instead|no longer|other than|changed|turned on|enabled)\b/i;
-
-/** The cell's condition that describes its default, when the question says it is on the defaults. */
+/** The cell's condition that describes its defaults (marked `default: true`), when the question says it is on the defaults. */
 function defaultCondition(cell: Cell, normalized: string): Condition | undefined {
   if (!ON_DEFAULTS.test(normalized)) return undefined;
-  const defaults = cell.conditions.filter((c) => DEFAULT_SITUATION.test(c.when) && !AWAY_FROM_DEFAULT.test(c.when));
+  const defaults = cell.conditions.filter((c) => c.default === true);
   return defaults.length === 1 ? defaults[0] : undefined;
 }
 
@@ -122,8 +118,9 @@ export function resolveCell(ctx: RouteContext, serviceId: string, areaId: string
       return { cell: own, override: { owner: other, because: other === 'aws' ? 'AWS does part of this, which the question assumes is yours' : 'part of this is yours, which the question assumes is AWS\'s', reason: true }, confidence: 0.75 };
     }
     if (own.owner === 'shared' || own.owner === 'depends') {
-      // "unless we set it up" does not ask who sets it up.
-      const side = askedSide(affirmed);
+      // "unless we set it up" does not ask who sets it up; "we have to turn it on, correct?" puts
+      // up a belief to check, not the side asked about.
+      const side = ctx.form.confirmation ? undefined : askedSide(affirmed);
       if (side) return { cell: own, override: { owner: side, because: side === 'aws' ? 'you asked about the part AWS operates' : 'you asked about the part you configure', reason: true }, confidence: 0.8 };
       if (unit) return { cell: own, override: unitOverride(unit.unit), confidence: 0.8 };
     } else if (unit && unit.unit.side !== own.owner && unit.score >= DEFINITE_UNIT_SCORE && unit.score >= unit.runnerUp * DEFINITE_UNIT_MARGIN) {

@@ -35,6 +35,13 @@ export class FakeSlackApi {
   private readonly scripts = new Map<string, ScriptedResponse[]>();
   /** Members of user groups, for usergroups.users.list (an unknown group answers no_such_subteam). */
   readonly userGroups = new Map<string, string[]>();
+  /**
+   * Channels as conversations.info describes them to the bot (`is_member`, `is_archived`,
+   * `is_private`...). A channel not listed answers channel_not_found there, as a private channel
+   * the bot is not in does; chat.postMessage to a listed channel the bot is not a member of
+   * answers not_in_channel. Channels not listed post as before.
+   */
+  readonly conversations = new Map<string, Record<string, unknown>>();
   private readonly watchers: Array<{ matches: (call: RecordedCall) => boolean; resolve: (call: RecordedCall) => void }> = [];
   private readonly sockets = new Set<WebSocket>();
   private server?: Server;
@@ -156,6 +163,8 @@ export class FakeSlackApi {
       case 'auth.test':
         return { ok: true, ...BOT };
       case 'chat.postMessage': {
+        const known = this.conversations.get(String(args.channel));
+        if (known && known.is_member !== true) return { ok: false, error: 'not_in_channel' };
         const ts = `${this.nextTs++}.000100`;
         return { ok: true, channel: args.channel, ts, message: { ts, text: args.text, user: BOT.user_id, bot_id: BOT.bot_id } };
       }
@@ -163,6 +172,10 @@ export class FakeSlackApi {
         return { ok: true, channel: args.channel, ts: args.ts };
       case 'chat.postEphemeral':
         return { ok: true, message_ts: `${this.nextTs++}.000200` };
+      case 'conversations.info': {
+        const channel = this.conversations.get(String(args.channel));
+        return channel ? { ok: true, channel: { id: args.channel, ...channel } } : { ok: false, error: 'channel_not_found' };
+      }
       case 'usergroups.users.list': {
         const members = this.userGroups.get(String(args.usergroup));
         return members ? { ok: true, users: members } : { ok: false, error: 'no_such_subteam' };

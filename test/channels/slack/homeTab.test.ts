@@ -36,6 +36,15 @@ function expectWithinSlackLimits(view: View): void {
     if (b.type === 'actions') {
       expect(b.elements!.length).toBeLessThanOrEqual(SLACK_LIMITS.actionsElements);
       for (const e of b.elements!) {
+        if (e.type === 'conversations_select') {
+          // The curators' channel picker: a plain-text placeholder of at most 150 characters.
+          const picker = e as unknown as { placeholder: { type: string; text: string }; action_id: string };
+          expect(picker.placeholder.type).toBe('plain_text');
+          expect(picker.placeholder.text.length).toBeLessThanOrEqual(150);
+          expect(actionIds.has(picker.action_id)).toBe(false);
+          actionIds.add(picker.action_id);
+          continue;
+        }
         expect(e.type).toBe('button');
         expect(e.text!.type).toBe('plain_text');
         expect(e.text!.text.length).toBeLessThanOrEqual(SLACK_LIMITS.buttonText);
@@ -250,9 +259,19 @@ describe('renderHomeView', () => {
       questions: Array.from({ length: 40 }, (_, i) => ({ title: `${long}${i}`, message: `${long}${long}${i}` })),
       shortcut: true,
       dmChannel: 'not-a-dm',
+      settings: {
+        settings: [
+          { kind: 'escalation', source: 'workspace', channel: 'C0ESC', setBy: 'U0CURATOR', setAt: new Date() },
+          { kind: 'digest', source: 'default', channel: 'C0DIG' },
+        ],
+        checks: new Map([['C0ESC', { state: 'unchecked', error: long }]]),
+        notice: long,
+      },
     });
     expectWithinSlackLimits(view as unknown as View);
     expect(view.private_metadata).toBeUndefined();
+    // The curators' settings are never the part cut off.
+    expect(view.blocks.filter((b) => b.type === 'actions').slice(-2).map((b) => b.block_id)).toEqual(['home_settings_escalation_C0ESC', 'home_settings_digest_default']);
   });
 });
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BOT_SCOPES } from '../../../src/channels/slack/oauth/botScopes';
 import { startTestApp, type TestApp } from '../../helpers/app';
+import type { Store } from '../../../src/store/types';
 import { FakeSlackApi } from './fakeSlackApi';
 import { TEST_SIGNING_SECRET } from './signedRequest';
 
@@ -29,7 +30,7 @@ export interface OAuthTestBed {
 }
 
 /** The real app in distributed-app mode (one or more replicas, one database), Slack faked. */
-export async function startOAuthTestBed(replicas = 1, env: Record<string, string> = {}): Promise<OAuthTestBed> {
+export async function startOAuthTestBed(replicas = 1, env: Record<string, string> = {}, store?: Store): Promise<OAuthTestBed> {
   const fake = await new FakeSlackApi().start();
   const dir = mkdtempSync(join(tmpdir(), 'whosecures-oauth-'));
   const dbFile = join(dir, 'shared.db');
@@ -42,7 +43,7 @@ export async function startOAuthTestBed(replicas = 1, env: Record<string, string
         SLACK_POST_SPACING_MS: '0',
         DATABASE_URL: dbFile,
         ...env,
-      }),
+      }, store ? { store } : {}),
     );
   }
   return {

@@ -4,6 +4,9 @@ import { allTexts, startSlackTestBed, type SlackTestBed } from './slackTestApp';
 import type { RecordedCall } from './fakeSlackApi';
 import { SLACK_ONBOARDING } from '../../../src/channels/slack/outbox/replyJobs';
 import { sqliteTestDb } from '../../store/helpers/backends';
+import { loadKnowledge } from '../../../src/knowledge/loader';
+import { encodeAnswerValue } from '../../../src/onboarding/actions';
+import { loadCourse, type CourseQuestion } from '../../../src/onboarding/course';
 
 type Element = { action_id?: string; value?: string; text?: { text: string } };
 type Block = { type: string; text?: { text: string }; elements?: Element[] };
@@ -67,35 +70,39 @@ describe('Slack onboarding', () => {
     expect(allTexts(posts[0]!.args.blocks).join('\n')).toContain('<https://explore.skillbuilder.aws/');
   });
 
-  it('the quiz through signed block_actions: verdict, why and citation; a wrong answer links the full answer; a second click counts once', async () => {
+  it('the quiz through signed block_actions: verdict, why and citation, privately in the DM; a wrong answer links the full answer; a second click counts once', async () => {
     await click('onboarding_quiz', '1');
     const [quiz] = await bed.fake.waitForCalls('response_url');
     const answerButtons = buttons(quiz!.args.blocks).filter((b) => b.action_id!.startsWith('onboarding_answer:'));
     expect(answerButtons.map((b) => b.text!.text)).toEqual(['AWS', 'You', 'Both', 'AWS', 'You', 'Both']);
     expect(allTexts(quiz!.args.blocks).join('\n')).toContain('Who physically secures the data centers that run AWS?');
 
+    // The quiz is ephemeral: so are its grades, posted by the outbox worker under it.
+    const answer = (b: Element) => send(blockAction(b.action_id!, b.value!, { responseUrl: bed.fake.responseUrl('quiz'), channel: DM, user: NEWBIE, ephemeral: true }));
     const right = answerButtons.find((b) => b.action_id === 'onboarding_answer:q-general.physical-security:aws')!;
-    await click(right.action_id!, right.value!);
-    await bed.fake.waitForCalls('response_url', 2);
-    const graded = bed.fake.callsTo('response_url')[1]!;
-    const gradedText = allTexts(graded.args.blocks).join('\n');
+    await answer(right);
+    const [graded] = await bed.fake.waitForCalls('chat.postEphemeral');
+    expect(graded!.args).toMatchObject({ channel: DM, user: NEWBIE });
+    const gradedText = allTexts(graded!.args.blocks).join('\n');
     expect(gradedText).toMatch(/\*Right: AWS\.\*/);
     expect(gradedText).toMatch(/\[1\] <https:\/\//);
 
     const wrong = answerButtons.find((b) => b.action_id === 'onboarding_answer:q-ec2.os-patching:aws')!;
-    await click(wrong.action_id!, wrong.value!);
-    await bed.fake.waitForCalls('response_url', 3);
-    const wrongText = allTexts(bed.fake.callsTo('response_url')[2]!.args.blocks).join('\n');
+    await answer(wrong);
+    await bed.fake.waitForCalls('chat.postEphemeral', 2);
+    const wrongText = allTexts(bed.fake.callsTo('chat.postEphemeral')[1]!.args.blocks).join('\n');
     expect(wrongText).toMatch(/Not quite: the answer is You\./);
     expect(wrongText).toMatch(/Operating system patching on Amazon EC2/); // the cell's full answer
 
-    await click(right.action_id!, right.value!);
-    await bed.fake.waitForCalls('response_url', 4);
-    expect(allTexts(bed.fake.callsTo('response_url')[3]!.args.blocks).join('\n')).toMatch(/already answered/);
+    await answer(right);
+    await bed.fake.waitForCalls('chat.postEphemeral', 3);
+    expect(allTexts(bed.fake.callsTo('chat.postEphemeral')[2]!.args.blocks).join('\n')).toMatch(/already answered/);
+    // Grades no longer go through the button's response_url (only the quiz did).
+    expect(bed.fake.callsTo('response_url')).toHaveLength(1);
 
     await command('progress');
-    await bed.fake.waitForCalls('response_url', 5);
-    expect(bed.fake.callsTo('response_url')[4]!.args.text).toMatch(/on lesson 1 of 6\. Quiz score: 1 right out of 2 answered/);
+    await bed.fake.waitForCalls('response_url', 2);
+    expect(bed.fake.callsTo('response_url')[1]!.args.text).toMatch(/on lesson 1 of 6\. Quiz score: 1 right out of 2 answered/);
   });
 
   it('"Next lesson" posts lesson 2 now and cancels its scheduled copy', async () => {
@@ -216,5 +223,48 @@ describe('Slack onboarding when the welcome DM cannot be queued', () => {
       await bed.close();
       await db.cleanup();
     }
+  });
+});
+
+describe('Slack quiz grades through the outbox', () => {
+  let bed: SlackTestBed;
+  beforeAll(async () => {
+    bed = await startSlackTestBed({ RATE_LIMIT_PER_MINUTE: '1000', SLACK_POST_SPACING_MS: '0' });
+  });
+  afterAll(() => bed.close());
+  beforeEach(() => {
+    bed.fake.calls.length = 0;
+  });
+
+  const enrol = (userId: string, answered = 0) =>
+    bed.app.app.store.saveProgress({ platform: 'slack', userId, startedAt: new Date(), currentLesson: 1, optedOut: false, score: answered, answered, scheduledMessageIds: [], channelId: DM });
+  const questions = [...loadCourse(loadKnowledge())!.questions.values()];
+  const answer = (q: CourseQuestion, user: string) =>
+    postToSlackEndpoint(
+      bed.app.baseUrl,
+      blockAction(`onboarding_answer:${q.id}:${q.answer}`, encodeAnswerValue({ lesson: q.lesson, questionId: q.id, choice: q.answer }), { responseUrl: bed.fake.responseUrl('quiz'), channel: DM, user, ephemeral: true }),
+    );
+
+  it('a grade Slack refuses for a moment (429) is posted after Retry-After, once', async () => {
+    await enrol('U0RETRY1');
+    bed.fake.script('chat.postEphemeral', { status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } });
+    await answer(questions.find((q) => q.id === 'q-general.physical-security')!, 'U0RETRY1');
+    await bed.fake.waitFor(() => bed.fake.callsTo('chat.postEphemeral').some((c) => c.response?.ok === true), 8000);
+    const calls = bed.fake.callsTo('chat.postEphemeral');
+    expect(calls.map((c) => c.response?.ok)).toEqual([false, true]);
+    expect(allTexts(calls[1]!.args.blocks).join('\n')).toMatch(/\*Right: AWS\.\*/);
+    expect(bed.fake.callsTo('response_url')).toHaveLength(0);
+  });
+
+  it('the answer that finishes the course: its grade, then the course-complete card, both private, in order', async () => {
+    await enrol('U0LAST1', questions.length - 1);
+    const last = questions[questions.length - 1]!;
+    await answer(last, 'U0LAST1');
+    const [grade, done] = await bed.fake.waitForCalls('chat.postEphemeral', 2);
+    expect(grade!.args).toMatchObject({ channel: DM, user: 'U0LAST1' });
+    expect(allTexts(grade!.args.blocks).join('\n')).toMatch(/\*Right: /);
+    expect(done!.args).toMatchObject({ channel: DM, user: 'U0LAST1' });
+    expect(allTexts(done!.args.blocks).join('\n')).toMatch(/Course complete/);
+    expect(await bed.app.app.store.getProgress('slack', 'U0LAST1')).toMatchObject({ answered: questions.length, completedAt: expect.any(Date) });
   });
 });

@@ -6,10 +6,14 @@ import { authorized, classifySlackError, type SlackHandlerDeps } from '../outbox
 import { errorSummary, isNotInChannel } from '../reply/slackErrors';
 import { SLACK_ESCALATION, SLACK_ESCALATION_ANSWER, type SlackEscalationAnswerPayload, type SlackEscalationPayload } from './escalationJobs';
 import { renderCuratorMessage, renderCuratorReply, SENT_NOTE } from './renderEscalation';
+import { workspaceKey, type SlackCuratorChannels } from '../curatorChannels/curatorChannels';
+import { ESCALATION_UNDELIVERED_NOTE, reportUnreachable } from '../curatorChannels/unreachable';
 
 export interface EscalationHandlerDeps extends SlackHandlerDeps {
   store: Store;
   metrics: Metrics;
+  /** Who chose the curators' channel, told when the bot is not in it. */
+  channels: SlackCuratorChannels;
 }
 
 /**
@@ -29,6 +33,13 @@ export function escalationJobHandlers(deps: EscalationHandlerDeps): Record<strin
     try {
       posted = await client.chat.postMessage({ channel: p.channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
     } catch (err) {
+      if (isNotInChannel(err)) {
+        // No retry can fix it until someone invites the bot: the asker and the chooser are told.
+        await client.chat
+          .postEphemeral({ channel: p.origin.channel, user: p.asker, text: ESCALATION_UNDELIVERED_NOTE, ...(p.origin.threadTs ? { thread_ts: p.origin.threadTs } : {}) })
+          .catch((noteErr: unknown) => deps.logger.warn({ err: errorSummary(noteErr), event: 'escalation_note_failed', escalationId: e.id }, 'could not tell the asker the question was not sent'));
+        await reportUnreachable(deps, client, workspaceKey(p), 'escalation', p.channel);
+      }
       throw classifySlackError(err);
     }
     if (posted.ts) {

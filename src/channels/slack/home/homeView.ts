@@ -5,6 +5,7 @@ import { ONBOARDING_ACTIONS } from '../../../onboarding/actions';
 import { plainText, safeText, splitMrkdwn, truncate } from '../mrkdwn';
 import { SLACK_LIMITS } from '../slackLimits';
 import type { HomeData } from './homeData';
+import { renderHomeSettings, type HomeSettings } from './settingsSection';
 
 type KnownBlock = types.KnownBlock;
 
@@ -31,6 +32,8 @@ export interface HomeViewInput {
   shortcut: boolean;
   /** The bot's DM with this user (app_home_opened's channel), kept in the view for the buttons. */
   dmChannel?: string;
+  /** A curator's settings section, where curators can choose (src/channels/slack/home/settingsSection.ts). */
+  settings?: HomeSettings;
 }
 
 export interface HomeView {
@@ -126,7 +129,10 @@ function gaps(data: HomeData): KnownBlock[] {
  */
 export function renderHomeView(input: HomeViewInput): HomeView {
   const all: KnownBlock[] = [...howToAsk(input.shortcut), ...suggested(input.questions), ...onboarding(input.data), ...asked(input.data), ...gaps(input.data)];
-  const blocks = all.length <= HOME_LIMITS.blocks ? all : all.slice(0, HOME_LIMITS.blocks);
+  // The curators' settings come last and are never the part cut off.
+  const settings = input.data.isCurator && input.settings ? renderHomeSettings(input.settings) : [];
+  const room = HOME_LIMITS.blocks - settings.length;
+  const blocks = [...(all.length <= room ? all : all.slice(0, room)), ...settings];
   const metadata = input.dmChannel && /^D[A-Z0-9]{2,20}$/.test(input.dmChannel) ? JSON.stringify({ dm: input.dmChannel }) : undefined;
   return { type: 'home', blocks, ...(metadata ? { private_metadata: metadata } : {}) };
 }

@@ -2,7 +2,8 @@ import { Assistant as BoltAssistant, type App } from '@slack/bolt';
 import { withApology } from '../reply/apology';
 import { errorSummary } from '../reply/slackErrors';
 import { slackTransport } from '../reply/slackTransport';
-import { escalateOption, renderSlackAnswer } from '../renderAnswer';
+import { renderSlackAnswer } from '../renderAnswer';
+import { escalateFor } from '../reply/escalateFor';
 import { slackWorkspace } from '../workspace';
 import type { SlackDeps } from '../reply/slackDeps';
 import { questionFromSlackText } from '../slackText';
@@ -45,7 +46,8 @@ export function registerAssistantPanel(app: App, deps: SlackDeps): void {
         if (!m.thread_ts) return;
         const target = { channel: m.channel, threadTs: m.thread_ts };
         const question = questionFromSlackText(m.text, context.botUserId) || 'help';
-        const options = escalateOption(deps.escalationChannel, question);
+        const workspace = slackWorkspace(context);
+        const escalate = escalateFor(deps.escalates, workspace, question);
         // The status is a nicety; a failure to set it must not stop the answer.
         await setStatus('is checking the responsibility matrix…').catch((err: unknown) =>
           deps.logger.debug({ err: errorSummary(err), event: 'slack_status_failed' }, 'could not set the assistant status'),
@@ -56,8 +58,8 @@ export function registerAssistantPanel(app: App, deps: SlackDeps): void {
           () =>
             deps.replies.now({
               query: { text: question, platform: 'slack', userId: m.user ?? 'unknown', conversationId: m.channel, threadId: m.thread_ts },
-              workspace: slackWorkspace(context),
-              transport: slackTransport(client, target, (answer) => renderSlackAnswer(answer, options), { pacer: deps.pacer }),
+              workspace,
+              transport: slackTransport(client, target, async (answer) => renderSlackAnswer(answer, await escalate), { pacer: deps.pacer }),
             }),
           { client, target },
         );

@@ -11,11 +11,12 @@ import type { SlackDeps } from '../reply/slackDeps';
 import { isSlackUserId } from '../slackText';
 import { NOT_A_CURATOR_NOTE, type SlackCurators } from '../curators';
 import { slackWorkspace } from '../workspace';
+import { workspaceKey, type SlackCuratorChannels } from '../curatorChannels/curatorChannels';
 
 export interface EscalationDeps extends SlackDeps {
   worker: OutboxWorker;
-  /** ESCALATION_CHANNEL: where escalations go, and the only channel whose Reply and Close count. */
-  escalationChannel: string;
+  /** Where a workspace's escalations go (its curators' choice, else ESCALATION_CHANNEL). */
+  channels: SlackCuratorChannels;
   /** Who may Reply and Close (SLACK_CURATORS, else ONBOARDING_ADMINS); everyone else is told so privately. */
   curators: SlackCurators;
 }
@@ -31,6 +32,9 @@ function workspaceOf(body: { team?: { id?: string } | null; enterprise?: { id?: 
   const enterpriseId = body.enterprise?.id ?? context.enterpriseId;
   return { ...(teamId ? { teamId } : {}), ...(enterpriseId ? { enterpriseId } : {}), isEnterpriseInstall: body.is_enterprise_install === true };
 }
+
+/** Said to the asker when the workspace's curators switched escalations off after the answer was shown. */
+export const NO_ESCALATION_CHANNEL_NOTE = 'The security team takes no questions here at the moment (their curators have not chosen a channel for them), so nothing was sent. (Only you can see this.)';
 
 const answeredBy = (e: Escalation) =>
   e.state === 'answered' && e.curator && isSlackUserId(e.curator) ? `<@${e.curator}> already answered this one.` : `This escalation is ${e.state} already.`;
@@ -62,6 +66,14 @@ export function registerEscalation(app: App, deps: EscalationDeps): void {
         const threadTs = ephemeral ? undefined : (message?.thread_ts ?? message?.ts);
         const origin: EscalationOrigin = { channel, ...(threadTs ? { threadTs } : {}), ephemeral: !threadTs };
         const workspace = workspaceOf(body, context);
+        // The channel in force now: the curators may have moved it since the answer was shown.
+        const curators = await deps.channels.get(workspaceKey(workspace), 'escalation');
+        if (!curators.channel) {
+          deps.logger.info({ event: 'escalation_no_channel' }, '"Ask the security team" in a workspace whose escalations are off');
+          await respond({ response_type: 'ephemeral', replace_original: false, text: NO_ESCALATION_CHANNEL_NOTE });
+          return;
+        }
+        const curatorChannel = curators.channel;
         const opened = await deps.store.openEscalation(
           {
             platform: 'slack',
@@ -75,7 +87,7 @@ export function registerEscalation(app: App, deps: EscalationDeps): void {
             ...(value.summary ? { summary: value.summary } : {}),
             ...(value.cell ? { cell: value.cell } : {}),
           },
-          (id) => escalationJob(workspace, deps.escalationChannel, id, body.user.id, origin),
+          (id) => escalationJob(workspace, curatorChannel, id, body.user.id, origin),
         );
         if (!opened.created) {
           deps.logger.info({ event: 'escalation_repeated', escalationId: opened.escalation.id }, 'the asker escalated this answer before');
@@ -90,8 +102,17 @@ export function registerEscalation(app: App, deps: EscalationDeps): void {
     );
   });
 
-  const inCuratorsChannel = (body: BlockButtonAction) => (body.channel?.id ?? body.container?.channel_id) === deps.escalationChannel;
-  const workspaceKey = (body: { team?: { id?: string } | null; enterprise?: { id?: string } | null; is_enterprise_install?: boolean }, context: { teamId?: string; enterpriseId?: string }) =>
+  /**
+   * Reply and Close count only in the channel the escalation was posted in, of its own workspace
+   * (the channel in force when it was not recorded): a copied button elsewhere does nothing.
+   */
+  const inCuratorsChannel = async (e: Escalation, body: BlockButtonAction, context: { teamId?: string; enterpriseId?: string }) => {
+    const workspace = workspaceOf(body, context);
+    if (e.platform !== 'slack' || e.workspace !== (workspace.teamId ?? workspace.enterpriseId ?? '')) return false;
+    const posted = e.curatorChannel ?? (await deps.channels.get(workspaceKey(workspace), 'escalation')).channel;
+    return posted !== undefined && (body.channel?.id ?? body.container?.channel_id) === posted;
+  };
+  const curatorWorkspace = (body: { team?: { id?: string } | null; enterprise?: { id?: string } | null; is_enterprise_install?: boolean }, context: { teamId?: string; enterpriseId?: string }) =>
     slackWorkspace(workspaceOf(body, context));
   /** A curator's button pressed by someone who is not one: said privately, logged, nothing done. */
   const refuseNonCurator = async (what: string, respond: (message: { response_type: 'ephemeral'; replace_original: false; text: string }) => Promise<unknown>) => {
@@ -101,14 +122,14 @@ export function registerEscalation(app: App, deps: EscalationDeps): void {
 
   app.action<BlockButtonAction>(ACTION.escalationReply, async ({ ack, action, body, client, respond, context }) => {
     await ack();
-    if (!inCuratorsChannel(body)) {
-      deps.logger.warn({ event: 'escalation_reply_elsewhere' }, 'a Reply click from outside the curators\u2019 channel was ignored');
-      return;
-    }
     await withApology(deps, 'escalation_reply', async () => {
-      if (!(await deps.curators.isCurator(body.user.id, client, workspaceKey(body, context)))) return refuseNonCurator('reply', respond);
-      const e = await deps.store.getEscalation(Number(action.value));
-      if (!e) return;
+      const id = Number(action.value);
+      const e = Number.isInteger(id) ? await deps.store.getEscalation(id) : undefined;
+      if (!e || !(await inCuratorsChannel(e, body, context))) {
+        deps.logger.warn({ event: 'escalation_reply_elsewhere' }, 'a Reply click from outside the curators\u2019 channel was ignored');
+        return;
+      }
+      if (!(await deps.curators.isCurator(body.user.id, client, curatorWorkspace(body, context)))) return refuseNonCurator('reply', respond);
       if (e.state !== 'open') {
         await respond({ response_type: 'ephemeral', replace_original: false, text: answeredBy(e) });
         return;
@@ -119,10 +140,12 @@ export function registerEscalation(app: App, deps: EscalationDeps): void {
 
   app.action<BlockButtonAction>(ACTION.escalationClose, async ({ ack, action, body, client, respond, context }) => {
     await ack();
-    if (!inCuratorsChannel(body)) return;
     await withApology(deps, 'escalation_close', async () => {
-      if (!(await deps.curators.isCurator(body.user.id, client, workspaceKey(body, context)))) return refuseNonCurator('close', respond);
-      const closed = await deps.store.closeEscalation(Number(action.value));
+      const id = Number(action.value);
+      const e = Number.isInteger(id) ? await deps.store.getEscalation(id) : undefined;
+      if (!e || !(await inCuratorsChannel(e, body, context))) return;
+      if (!(await deps.curators.isCurator(body.user.id, client, curatorWorkspace(body, context)))) return refuseNonCurator('close', respond);
+      const closed = await deps.store.closeEscalation(id);
       if (!closed) return;
       deps.metrics.escalations.inc({ state: 'closed' });
       deps.logger.info({ event: 'escalation_closed', escalationId: closed.id }, 'escalation closed by a curator');
@@ -140,7 +163,7 @@ export function registerEscalation(app: App, deps: EscalationDeps): void {
     if (!Number.isInteger(id) || !isSlackUserId(curator)) return refuse('This form is no longer valid; press Reply again.');
     try {
       // Checked again on submit: the form may have been opened by someone who is no longer a curator.
-      if (!(await deps.curators.isCurator(curator, client, workspaceKey(body, context)))) {
+      if (!(await deps.curators.isCurator(curator, client, curatorWorkspace(body, context)))) {
         deps.logger.warn({ event: 'slack_curator_refused', action: 'answer' }, 'an escalation answer from someone who is not a curator was refused');
         return await refuse(NOT_A_CURATOR_NOTE);
       }

@@ -2,7 +2,8 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import { FOLLOW_UP_ACTION } from '../actionIds';
 import { withApology } from '../reply/apology';
 import { slackTransport } from '../reply/slackTransport';
-import { escalateOption, renderSlackAnswer } from '../renderAnswer';
+import { renderSlackAnswer } from '../renderAnswer';
+import { escalateFor } from '../reply/escalateFor';
 import type { SlackDeps } from '../reply/slackDeps';
 import { questionFromSlackText } from '../slackText';
 import { DM_THREAD } from '../outbox/replyJobs';
@@ -24,7 +25,7 @@ export function registerFollowUpButtons(app: App, deps: SlackDeps): void {
     if (body.container?.is_ephemeral || !body.message) {
       await withApology(deps, 'follow_up', async () => {
         const answer = await deps.assistant.answer({ text: question, platform: 'slack', userId: user, conversationId: channel }, workspace ? { workspace } : {});
-        await sendEphemeralAnswer(deps, client, respond, { channel, user }, answer, /^compare\b/i.test(question), false, question);
+        await sendEphemeralAnswer(deps, client, respond, { channel, user, workspace }, answer, /^compare\b/i.test(question), false, question);
       }, { client, target: { channel }, user });
       return;
     }
@@ -32,7 +33,7 @@ export function registerFollowUpButtons(app: App, deps: SlackDeps): void {
     const isDm = channel.startsWith('D');
     const threadTs = message.thread_ts ?? (isDm ? undefined : message.ts);
     const target = { channel, threadTs };
-    const options = escalateOption(deps.escalationChannel, question);
+    const escalate = escalateFor(deps.escalates, workspace, question);
     await withApology(
       deps,
       'follow_up',
@@ -40,7 +41,7 @@ export function registerFollowUpButtons(app: App, deps: SlackDeps): void {
         deps.replies.now({
           query: { text: question, platform: 'slack', userId: user, conversationId: channel, threadId: threadTs ?? DM_THREAD },
           workspace,
-          transport: slackTransport(client, target, (answer) => renderSlackAnswer(answer, options), { pacer: deps.pacer }),
+          transport: slackTransport(client, target, async (answer) => renderSlackAnswer(answer, await escalate), { pacer: deps.pacer }),
         }),
       { client, target },
     );

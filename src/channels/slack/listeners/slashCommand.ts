@@ -9,6 +9,7 @@ import { questionFromSlackText } from '../slackText';
 import { slackWorkspace } from '../workspace';
 import { isOnboardingCommand } from '../onboarding';
 import { isGapsCommand } from '../gapsText';
+import { isSettingsCommand } from '../curatorChannels/settingsText';
 import { withCommandList } from '../renderCommandList';
 
 export const SLASH_COMMAND = '/whosecures';
@@ -19,8 +20,8 @@ export const SLASH_COMMAND = '/whosecures';
  */
 export function registerSlashCommand(app: App, deps: SlackDeps): void {
   app.command(SLASH_COMMAND, async ({ command, ack, client, respond }) => {
-    // Acked and handled by their own listeners: ../onboarding and ./gapsCommand.
-    if (isOnboardingCommand(command.text) || isGapsCommand(command.text)) return;
+    // Acked and handled by their own listeners: ../onboarding, ./gapsCommand and ./settingsCommand.
+    if (isOnboardingCommand(command.text) || isGapsCommand(command.text) || isSettingsCommand(command.text)) return;
     await ack();
     const typed = questionFromSlackText(command.text);
     const question = typed === '' ? 'help' : typed;
@@ -31,7 +32,7 @@ export function registerSlashCommand(app: App, deps: SlackDeps): void {
       async () => {
         const workspace = slackWorkspace({ teamId: command.team_id, enterpriseId: command.enterprise_id, isEnterpriseInstall: command.is_enterprise_install === 'true' });
         const answer = await deps.assistant.answer({ text: question, platform: 'slack', userId: command.user_id, conversationId: command.channel_id }, workspace ? { workspace } : {});
-        await sendEphemeralAnswer(deps, client, respond, { channel: command.channel_id, user: command.user_id }, answer, /^compare\b/i.test(question), answer.intent === 'help', question);
+        await sendEphemeralAnswer(deps, client, respond, { channel: command.channel_id, user: command.user_id, workspace }, answer, /^compare\b/i.test(question), answer.intent === 'help', question);
       },
       { client, target, user: command.user_id },
     );
@@ -43,7 +44,7 @@ export async function sendEphemeralAnswer(
   deps: SlackDeps,
   client: webApi.WebClient,
   respond: RespondFn | undefined,
-  to: { channel: string; user: string; threadTs?: string },
+  to: { channel: string; user: string; threadTs?: string; workspace?: string | undefined },
   answer: Answer,
   compact = false,
   listCommands = false,
@@ -51,7 +52,8 @@ export async function sendEphemeralAnswer(
   question?: string,
 ): Promise<void> {
   await rememberAnswer(deps.store, answer).catch((err: unknown) => deps.logger.warn({ err: errorSummary(err), event: 'slack_answer_cache_failed' }, 'could not keep the answer for sharing'));
-  const message = renderSlackAnswer(answer, { share: true, compact, ...(question ? escalateOption(deps.escalationChannel, question) : {}) });
+  const escalates = question ? await deps.escalates?.(to.workspace) : false;
+  const message = renderSlackAnswer(answer, { share: true, compact, ...(question ? escalateOption(escalates, question) : {}) });
   await sendEphemeral(client, respond, to, listCommands ? withCommandList(message) : message);
 }
 

@@ -1,8 +1,9 @@
 import type { Answer } from '../../../engine/types';
 import type { JobHandler } from '../../../outbox/worker';
 import { safeText } from '../mrkdwn';
-import { escalateOption, renderSlackAnswer, type SlackMessage } from '../renderAnswer';
+import { renderSlackAnswer, type SlackMessage } from '../renderAnswer';
 import { APOLOGY } from '../reply/apology';
+import { escalateFor } from '../reply/escalateFor';
 import { errorSummary, isNotInChannel } from '../reply/slackErrors';
 import { postedHandle, postMessage, slackTransport } from '../reply/slackTransport';
 import { isSlackUserId, questionFromSlackText } from '../slackText';
@@ -56,12 +57,14 @@ export function askedJobHandlers(deps: SlackHandlerDeps): Record<string, JobHand
       await notice(NO_TEXT);
       return { status: 'sent' };
     }
+    const workspace = slackWorkspace(p);
+    const escalate = escalateFor(deps.escalates, workspace, question);
     let intro = askedIntro(p, question);
-    const render = (answer: Answer) => renderSlackAnswer(answer, { intro, ...escalateOption(deps.escalation, question) });
+    const render = async (answer: Answer) => renderSlackAnswer(answer, { intro, ...(await escalate) });
     const inThread = slackTransport(client, p, render);
     return deps.replies.job(job, context, {
       query: { text: question, platform: 'slack', userId: p.user, conversationId: p.channel, threadId: p.contextThread },
-      workspace: slackWorkspace(p),
+      workspace,
       transport: {
         ...inThread,
         async post(message, answer) {
@@ -73,7 +76,7 @@ export function askedJobHandlers(deps: SlackHandlerDeps): Record<string, JobHand
             deps.logger.info({ event: 'slack_asked_private', origin: p.origin, slackError: errorSummary(err).slackError }, 'not in the channel: answered the asker privately');
             // The private copy, and its phrased update, say why it is private.
             intro = notInChannelIntro(p.channel);
-            return privately(render(answer)).catch((e: unknown) => {
+            return privately(await render(answer)).catch((e: unknown) => {
               throw classifySlackError(e);
             });
           }

@@ -5,18 +5,21 @@ import { GiveUp, RetryLater } from '../../../outbox/errors';
 import type { JobHandler } from '../../../outbox/worker';
 import type { ReplyFlow } from '../../replyFlow';
 import { isInstallationUnavailable } from '../oauth/installationCache';
-import { escalateOption, renderSlackAnswer } from '../renderAnswer';
+import { renderSlackAnswer } from '../renderAnswer';
 import { questionFromSlackText } from '../slackText';
 import { APOLOGY } from '../reply/apology';
 import { errorSummary } from '../reply/slackErrors';
-import { slackTransport } from '../reply/slackTransport';
+import { escalateFor, type Escalates } from '../reply/escalateFor';
+import { blocksField, slackTransport } from '../reply/slackTransport';
 import { slackWorkspace } from '../workspace';
 import {
   EXPIRED_TEXT,
   SLACK_ANSWER,
   SLACK_NOTICE,
   SLACK_ONBOARDING,
+  SLACK_ONBOARDING_EPHEMERAL,
   type SlackAnswerPayload,
+  type SlackEphemeralPayload,
   type SlackJobTarget,
   type SlackMessagePayload,
   type SlackNoticePayload,
@@ -32,8 +35,8 @@ export interface SlackHandlerDeps {
   /** A client for one bot token, without retries of its own: the outbox retries, with Retry-After. */
   clientFor: (token: string) => webApi.WebClient;
   tokenFor: TokenFor;
-  /** ESCALATION_CHANNEL is set: answers carry "Ask the security team". */
-  escalation?: boolean;
+  /** Whether answers in a workspace (`slack:T…`) carry "Ask the security team" (its curators' channel, else ESCALATION_CHANNEL). */
+  escalates?: Escalates;
 }
 
 /** Slack answers that no retry can fix: the job is given up. */
@@ -110,11 +113,12 @@ export function slackJobHandlers(deps: SlackHandlerDeps): Record<string, JobHand
       // thread's context for follow-ups): no store read for it.
       ...(p.newThread ? { context: {} } : {}),
     };
-    const options = escalateOption(deps.escalation, query.text);
+    const workspace = slackWorkspace(p);
+    const escalate = escalateFor(deps.escalates, workspace, query.text);
     return deps.replies.job(job, context, {
       query,
-      workspace: slackWorkspace(p),
-      transport: slackTransport(client, p, (result) => renderSlackAnswer(result, options), { onPostError: classifySlackError }),
+      workspace,
+      transport: slackTransport(client, p, async (result) => renderSlackAnswer(result, await escalate), { onPostError: classifySlackError }),
       expired: async () => void (await ephemeral(deps, token, p, p.user, EXPIRED_TEXT)),
       apologise: async () => void (await call(() => client.chat.postMessage({ channel: p.channel, ...(p.threadTs ? { thread_ts: p.threadTs } : {}), text: APOLOGY, unfurl_links: false, unfurl_media: false }))),
     });
@@ -136,5 +140,20 @@ export function slackJobHandlers(deps: SlackHandlerDeps): Record<string, JobHand
     return { status: 'sent' };
   };
 
-  return { [SLACK_ANSWER]: answer, [SLACK_NOTICE]: notice, [SLACK_ONBOARDING]: onboarding };
+  const onboardingEphemeral: JobHandler = async (job) => {
+    const p = job.payload as unknown as SlackEphemeralPayload;
+    const token = await authorized(deps, p);
+    await call(() =>
+      deps.clientFor(token).chat.postEphemeral({
+        channel: p.channel,
+        user: p.user,
+        text: p.text,
+        ...(p.blocks ? { blocks: blocksField(p.blocks) } : {}),
+        ...(p.threadTs ? { thread_ts: p.threadTs } : {}),
+      }),
+    );
+    return { status: 'sent' };
+  };
+
+  return { [SLACK_ANSWER]: answer, [SLACK_NOTICE]: notice, [SLACK_ONBOARDING]: onboarding, [SLACK_ONBOARDING_EPHEMERAL]: onboardingEphemeral };
 }

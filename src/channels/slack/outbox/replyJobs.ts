@@ -6,6 +6,8 @@ export const SLACK_ANSWER = 'slack.answer';
 export const SLACK_NOTICE = 'slack.notice';
 /** An onboarding message (a lesson, the course's notices) for a DM, rendered when the course decided it. */
 export const SLACK_ONBOARDING = 'slack.onboarding';
+/** An onboarding message only its user sees (`chat.postEphemeral`): a quiz grade, the course-complete card after it. */
+export const SLACK_ONBOARDING_EPHEMERAL = 'slack.onboarding.ephemeral';
 
 /** Where a reply goes and whose token posts it. */
 export interface SlackJobTarget {
@@ -53,6 +55,21 @@ export function slackLane(target: Pick<SlackJobTarget, 'teamId' | 'enterpriseId'
 export function onboardingJob(target: SlackJobTarget, message: { text: string; blocks?: unknown[] }): OutboxJobInput {
   const payload: SlackMessagePayload = { ...target, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) };
   return { kind: SLACK_ONBOARDING, lane: slackLane(target), payload: payload as unknown as Record<string, unknown> };
+}
+
+/** A `slack.onboarding.ephemeral` job: the message as rendered, and who sees it where. */
+export interface SlackEphemeralPayload extends SlackMessagePayload {
+  user: string;
+}
+
+/**
+ * A private onboarding message for `user` in `target.channel`. Its lane is the user's own in
+ * that channel: a grade never waits behind the channel's posts, and a grade and the
+ * course-complete card after it arrive in order.
+ */
+export function onboardingEphemeralJob(target: SlackJobTarget, user: string, message: { text: string; blocks?: unknown[] }): OutboxJobInput {
+  const payload: SlackEphemeralPayload = { ...target, user, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) };
+  return { kind: SLACK_ONBOARDING_EPHEMERAL, lane: `${slackLane(target)}:ephemeral:${user}`, payload: payload as unknown as Record<string, unknown> };
 }
 
 export interface ReplyLimits {

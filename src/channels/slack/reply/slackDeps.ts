@@ -4,6 +4,7 @@ import type { Metrics } from '../../../metrics';
 import type { Store } from '../../../store/types';
 import type { ReplyFlow } from '../../replyFlow';
 import type { ChannelPacer } from './channelPacer';
+import type { Escalates } from './escalateFor';
 
 /** What the Slack listeners need from the composition root. */
 export interface SlackDeps {
@@ -15,6 +16,9 @@ export interface SlackDeps {
   replies: ReplyFlow;
   /** Spaces posts and updates per channel; every chat.postMessage and chat.update goes through it. */
   pacer: ChannelPacer;
-  /** ESCALATION_CHANNEL: answers carry "Ask the security team" when set. */
-  escalationChannel?: string;
+  /**
+   * Whether answers in a workspace (`slack:T…`, as src/channels/slack/workspace.ts names it)
+   * carry "Ask the security team": its curators chose a channel, or ESCALATION_CHANNEL is set.
+   */
+  escalates?: Escalates;
 }

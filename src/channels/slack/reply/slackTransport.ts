@@ -61,7 +61,7 @@ export function postMessage(client: webApi.WebClient, target: ConversationTarget
 export function slackTransport(
   client: webApi.WebClient,
   target: ConversationTarget,
-  render: (answer: Answer) => SlackMessage,
+  render: (answer: Answer) => SlackMessage | Promise<SlackMessage>,
   options: SlackTransportOptions = {},
 ): ReplyTransport<SlackMessage, SlackPosted> {
   const { pacer, onPostError } = options;
