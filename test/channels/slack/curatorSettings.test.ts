@@ -284,6 +284,30 @@ function settingsSuite(name: string, makeDb: () => Promise<TestDb>): void {
       expect(buttons(inB.post.args.blocks).map((b) => b.action_id)).toContain(ACTION.escalate);
     });
 
+    /** Clicks the first follow-up button of `post` in `team` and returns the answer posted in its thread. */
+    async function followUp(team: string, post: RecordedCall, threadTs: string, channel: string): Promise<RecordedCall> {
+      const button = buttons(post.args.blocks).find((b) => b.action_id?.startsWith('followup_'));
+      expect(button).toBeDefined();
+      fake.calls.length = 0;
+      await send(inTeam(blockAction(button!.action_id!, button!.value!, { responseUrl: fake.responseUrl('follow'), messageTs: String(post.response!.ts), threadTs, channel }), team));
+      const [answer] = await fake.waitForCalls('chat.postMessage');
+      expect(answer.args).toMatchObject({ channel, thread_ts: threadTs });
+      return answer;
+    }
+
+    it('a follow-up answered in the thread carries the button only where the workspace has a curators\u2019 channel', async () => {
+      // T0AAA switched escalations off above; T0BBB keeps a channel of its own.
+      const inA = await askIn('T0AAA', 'C0CHAN', 'who patches the guest OS on EC2?');
+      const offAnswer = await followUp('T0AAA', inA.post, inA.threadTs, 'C0CHAN');
+      expect(offAnswer.authorization).toBe(`Bearer ${TOKENS.T0AAA}`);
+      expect(buttons(offAnswer.args.blocks).map((b) => b.action_id)).not.toContain(ACTION.escalate);
+      expect(buttons(offAnswer.args.blocks).length).toBeGreaterThan(0);
+      const inB = await askIn('T0BBB', 'C0CHANB', 'who patches the guest OS on EC2?');
+      const onAnswer = await followUp('T0BBB', inB.post, inB.threadTs, 'C0CHANB');
+      expect(onAnswer.authorization).toBe(`Bearer ${TOKENS.T0BBB}`);
+      expect(buttons(onAnswer.args.blocks).map((b) => b.action_id)).toContain(ACTION.escalate);
+    });
+
     it('when the bot is not in the chosen channel, the first post tells the asker, and the curator who chose it how to invite it', async () => {
       expect(textOf(await command('settings escalation here', 'T0BBB', { channel: 'C0NOTIN' }))).toContain('I am not a member of <#C0NOTIN> yet');
       const asked = await askIn('T0BBB', 'C0CHANB', 'who manages IAM for Lambda?');
