@@ -245,7 +245,10 @@ function escalationSuite(name: string, makeDb?: () => Promise<TestDb>): void {
       bed.fake.calls.length = 0;
 
       // In the curators' channel, but not a curator (nor in the curators' group).
+      // One click after the other is answered: both are acknowledged before they are handled, so
+      // the log's order below is the clicks' only when the first was refused before the second.
       await click(ACTION.escalationReply, id, { channel: CURATORS, user: 'U0BYSTANDER', messageTs: String(toCurators.response!.ts) });
+      await bed.fake.waitForCalls('response_url', 1);
       await click(ACTION.escalationClose, id, { channel: CURATORS, user: 'U0BYSTANDER', messageTs: String(toCurators.response!.ts) });
       const notes = await bed.fake.waitForCalls('response_url', 2);
       for (const note of notes) expect(note.args).toMatchObject({ response_type: 'ephemeral', replace_original: false, text: NOT_A_CURATOR_NOTE });
