@@ -1,4 +1,4 @@
-import type { Answer } from '../engine/types';
+import { INTENT_TRAITS, type Answer } from '../engine/types';
 import { VERDICT_LABEL } from '../engine/answerText';
 import type { Verdict } from '../engine/types';
 import type { Escalation, OutboxJobInput, Store } from '../store/types';
@@ -36,11 +36,9 @@ export const ESCALATION_SUMMARY_MAX = 300;
 /** The longest curator answer a form takes (Slack's modal, the Teams dialog). */
 export const CURATOR_ANSWER_MAX = 2500;
 
-/** Help, greetings and unusable input are not answers anyone would take to the security team. */
-const NOT_ESCALATED = new Set<Answer['intent']>(['help', 'greeting', 'invalid_input']);
-
+/** Help, greetings and unusable input are not answers anyone would take to the security team (INTENT_TRAITS). */
 export function isEscalatable(answer: Answer, question: string | undefined): boolean {
-  return Boolean(question?.trim()) && !NOT_ESCALATED.has(answer.intent);
+  return Boolean(question?.trim()) && INTENT_TRAITS[answer.intent].escalates;
 }
 
 /** The request an answer's button carries (bounded; the channel may shorten the question further to fit). */

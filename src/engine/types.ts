@@ -23,19 +23,21 @@ export interface IntentTraits {
   phrasable: boolean;
   /** It answers from the knowledge base, so a low confidence makes it a gap for the curators. */
   answers: boolean;
+  /** Someone might take it to the security team ("Ask the security team"): not help, greetings or unusable input. */
+  escalates: boolean;
 }
 
 export const INTENT_TRAITS: Record<IntentName, IntentTraits> = {
-  lookup: { phrasable: true, answers: true },
-  compare: { phrasable: true, answers: true },
-  overview: { phrasable: true, answers: true },
-  clarify: { phrasable: true, answers: true },
-  concept: { phrasable: false, answers: true },
-  help: { phrasable: false, answers: false },
-  greeting: { phrasable: false, answers: false },
-  out_of_scope: { phrasable: false, answers: false },
-  not_found: { phrasable: false, answers: false },
-  invalid_input: { phrasable: false, answers: false },
+  lookup: { phrasable: true, answers: true, escalates: true },
+  compare: { phrasable: true, answers: true, escalates: true },
+  overview: { phrasable: true, answers: true, escalates: true },
+  clarify: { phrasable: true, answers: true, escalates: true },
+  concept: { phrasable: false, answers: true, escalates: true },
+  help: { phrasable: false, answers: false, escalates: false },
+  greeting: { phrasable: false, answers: false, escalates: false },
+  out_of_scope: { phrasable: false, answers: false, escalates: true },
+  not_found: { phrasable: false, answers: false, escalates: true },
+  invalid_input: { phrasable: false, answers: false, escalates: false },
 };
 
 /** The traits of a logged intent name, which may come from an older version of the bot. */
