@@ -42,6 +42,8 @@ export interface PhraseHit<T> {
 
 export interface PhraseEntry<T> {
   tokens: string[];
+  /** The stemmed tokens joined, as hits report it (made once, not per hit). */
+  phrase: string;
   value: T;
 }
 
@@ -65,7 +67,7 @@ export class PhraseIndex<T> {
     if (this.entries.has(entry)) return;
     this.entries.add(entry);
     const list = this.byFirstToken.get(tokens[0]) ?? [];
-    list.push({ tokens, value });
+    list.push({ tokens, phrase: tokens.join(' '), value });
     this.byFirstToken.set(tokens[0], list);
     if (tokens.length === 1 && !(this.singleTokens.get(tokens[0]) ?? []).includes(value)) this.singleTokens.set(tokens[0], [...(this.singleTokens.get(tokens[0]) ?? []), value]);
     this.maxLength = Math.max(this.maxLength, tokens.length);
@@ -103,7 +105,7 @@ export class PhraseIndex<T> {
         if (start + n > tokens.length) continue;
         let ok = true;
         for (let k = 1; k < n; k++) if (tokens[start + k] !== entry.tokens[k]) { ok = false; break; }
-        if (ok && accept(entry.value)) candidates.push({ value: entry.value, phrase: entry.tokens.join(' '), start, length: n, fuzzy: false });
+        if (ok && accept(entry.value)) candidates.push({ value: entry.value, phrase: entry.phrase, start, length: n, fuzzy: false });
       }
       // Joined forms: "cloud front" -> "cloudfront", "dynamo db" -> "dynamodb". Only for long
       // results and never for ordinary words ("am i" is not "ami", "back up" is not "backup").
@@ -124,6 +126,8 @@ export class PhraseIndex<T> {
         if (best) for (const value of best.values) candidates.push({ value, phrase: best.phrase, start, length: 1, fuzzy: true });
       }
     }
+    // Most dictionaries find nothing in a question: nothing to order.
+    if (candidates.length === 0) return [];
     // Longest first, then exact before fuzzy, then leftmost; drop overlaps.
     candidates.sort((a, b) => b.length - a.length || Number(a.fuzzy) - Number(b.fuzzy) || a.start - b.start);
     const taken = new Array<boolean>(tokens.length).fill(false);

@@ -80,6 +80,8 @@ function isOptional(text: string): boolean {
 
 export class UnitIndex {
   private readonly byCell = new Map<string, Unit[]>();
+  /** Per cell, which of its units (by index) hold each term; built when the cell is first ranked. */
+  private readonly unitsByTerm = new Map<string, Map<string, number[]>>();
   private readonly cellsOfService = new Map<string, Cell[]>();
   private readonly directObjects = new Map<string, Set<string>>();
   private readonly affirmed = new WeakMap<Unit, Set<string>>();
@@ -217,19 +219,49 @@ export class UnitIndex {
   /** `options.noNumbers`: numbers shared with a duty's example ("python3.12") are no evidence of its action. */
   rank(question: AskedQuestion, cell: Cell, options: { noNumbers?: boolean } = {}): RankedUnit[] {
     const asked = question.terms;
-    return this.units(cell.id)
-      .map((unit) => {
-        let score = 0;
-        let objectScore = 0;
+    const units = this.units(cell.id);
+    const ranked: RankedUnit[] = [];
+    // Most units share no word with a question (acrossService ranks every unit of a service):
+    // only those that share one are scored, in their order, as before.
+    for (const i of this.sharing(cell.id, units, asked)) {
+      const unit = units[i];
+      let score = 0;
+      let objectScore = 0;
+      for (const t of unit.terms) {
+        if (!asked.has(t) || (options.noNumbers && /^\d+$/.test(t))) continue;
+        score += this.idf.get(t) ?? 0;
+        if (t !== question.verb) objectScore += this.idf.get(t) ?? 0;
+      }
+      if (score > 0) ranked.push({ unit, score, objectScore, verbMatch: question.verb !== undefined && unit.verbs.has(question.verb) && !this.contradicts(unit, question) });
+    }
+    return ranked.sort((a, b) => b.score - a.score);
+  }
+
+  /** The indices, in order, of a cell's units that share a term with `asked`. */
+  private sharing(cellId: string, units: Unit[], asked: ReadonlySet<string>): number[] {
+    let byTerm = this.unitsByTerm.get(cellId);
+    if (!byTerm) {
+      byTerm = new Map();
+      units.forEach((unit, i) => {
         for (const t of unit.terms) {
-          if (!asked.has(t) || (options.noNumbers && /^\d+$/.test(t))) continue;
-          score += this.idf.get(t) ?? 0;
-          if (t !== question.verb) objectScore += this.idf.get(t) ?? 0;
+          const list = byTerm!.get(t);
+          if (list) list.push(i);
+          else byTerm!.set(t, [i]);
         }
-        return { unit, score, objectScore, verbMatch: question.verb !== undefined && unit.verbs.has(question.verb) && !this.contradicts(unit, question) };
-      })
-      .filter((r) => r.score > 0)
-      .sort((a, b) => b.score - a.score);
+      });
+      this.unitsByTerm.set(cellId, byTerm);
+    }
+    const found: number[] = [];
+    for (const t of asked) {
+      const list = byTerm.get(t);
+      if (list) for (const i of list) found.push(i);
+    }
+    if (found.length < 2) return found;
+    found.sort((a, b) => a - b);
+    let kept = 1;
+    for (let k = 1; k < found.length; k++) if (found[k] !== found[kept - 1]) found[kept++] = found[k];
+    found.length = kept;
+    return found;
   }
 
   /**

@@ -143,9 +143,15 @@ export class SqlStore implements Store {
   readonly kind: 'sqlite' | 'postgres';
   private readonly db: SqlDriver;
 
+  /** What an admission reads for its limits (see admitEvent): $1 user key, $2 kind, $3 the minute's start, $4 lane. */
+  private readonly admissionReadSql: string;
+
   constructor(private readonly cfg: SqlStoreConfig) {
     this.db = cfg.driver;
     this.kind = cfg.driver.kind;
+    const counts = `(SELECT COUNT(*) FROM outbox_jobs WHERE user_key = $1 AND kind = $2 AND created_at > $3) AS recent,
+       (SELECT COUNT(*) FROM outbox_jobs WHERE lane = $4 AND status = 'pending') AS depth`;
+    this.admissionReadSql = this.kind === 'sqlite' ? `SELECT ${counts}, (SELECT next_at FROM outbox_lanes WHERE lane = $4) AS next_at` : `SELECT ${counts}`;
   }
 
   private nowMs(): number {
@@ -185,9 +191,11 @@ export class SqlStore implements Store {
       if (!(await this.claim(tx, { key: input.eventKey, ttlSeconds: input.claimTtlSeconds }, now, 'admitEvent'))) return { claimed: false };
       const { job, limits } = input;
       if (!job) return { claimed: true, queued: 'none' };
+      // The limits' reads in one statement: the user's questions in the last minute, the lane's
+      // waiting jobs and (SQLite, where the transaction holds the only write lock) its pacing.
+      const [state] = limits ? await tx.all<{ recent: unknown; depth: unknown; next_at?: unknown }>(this.admissionReadSql, [job.userKey ?? null, job.kind, now - MINUTE_MS, job.lane]) : [];
       if (limits && job.userKey) {
-        const [recent] = await tx.all<{ n: unknown }>(`SELECT COUNT(*) AS n FROM outbox_jobs WHERE user_key = $1 AND kind = $2 AND created_at > $3`, [job.userKey, job.kind, now - MINUTE_MS]);
-        if (toNumber(recent?.n) >= limits.perUserPerMinute) {
+        if (toNumber(state?.recent) >= limits.perUserPerMinute) {
           // One notice per user per minute, however many questions they send.
           const notice = input.floodNotice;
           if (!notice) return { claimed: true, queued: 'flood_silent' };
@@ -198,14 +206,14 @@ export class SqlStore implements Store {
       }
       let depth: number | undefined;
       if (limits) {
-        const [row] = await tx.all<{ n: unknown }>(`SELECT COUNT(*) AS n FROM outbox_jobs WHERE lane = $1 AND status = 'pending'`, [job.lane]);
-        depth = toNumber(row?.n);
+        depth = toNumber(state?.depth);
         if (depth >= limits.maxLaneDepth) {
           const notice = input.overflowNotice;
           return { claimed: true, queued: 'overflow', ...(notice ? { jobId: await this.insertJob(tx, notice, input.eventKey, now) } : {}) };
         }
       }
-      if (input.lease && (await this.laneFree(tx, job.lane, now, depth))) {
+      const pacing = state && this.kind === 'sqlite' ? { nextAt: state.next_at } : undefined;
+      if (input.lease && (await this.laneFree(tx, job.lane, now, depth, pacing))) {
         const leased = await this.insertLeasedJob(tx, job, input.eventKey, now, input.lease);
         return { claimed: true, queued: 'job', jobId: leased.id, leased };
       }
@@ -219,9 +227,11 @@ export class SqlStore implements Store {
    * is not pacing. On PostgreSQL the lane's row is locked first (created if missing), so two
    * replicas admitting into one lane at once are serialised and only one of them leases.
    */
-  private async laneFree(tx: SqlQueries, lane: string, now: number, knownDepth: number | undefined): Promise<boolean> {
+  private async laneFree(tx: SqlQueries, lane: string, now: number, knownDepth: number | undefined, knownPacing?: { nextAt: unknown }): Promise<boolean> {
     let nextAt: unknown;
-    if (this.kind === 'postgres') {
+    if (knownPacing) {
+      nextAt = knownPacing.nextAt;
+    } else if (this.kind === 'postgres') {
       const [row] = await tx.all<{ next_at: unknown }>(
         `INSERT INTO outbox_lanes (lane, next_at) VALUES ($1, 0) ON CONFLICT (lane) DO UPDATE SET next_at = outbox_lanes.next_at RETURNING next_at`,
         [lane],

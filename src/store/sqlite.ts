@@ -19,7 +19,22 @@ export class SqliteDriver implements SqlDriver {
   // Prepared statements are cached: the same few queries run on every event.
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(readonly db: Database.Database) {}
+  /**
+   * The group commit's own statements, prepared once: `exec` would parse them again on every
+   * commit, and every transaction in a shared commit runs in its own savepoint.
+   */
+  private readonly control: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', Database.Statement>;
+
+  constructor(readonly db: Database.Database) {
+    this.control = {
+      begin: db.prepare('BEGIN IMMEDIATE'),
+      commit: db.prepare('COMMIT'),
+      rollback: db.prepare('ROLLBACK'),
+      savepoint: db.prepare('SAVEPOINT work'),
+      release: db.prepare('RELEASE work'),
+      rollbackTo: db.prepare('ROLLBACK TO work'),
+    };
+  }
 
   private prepare(sql: string): Database.Statement {
     let stmt = this.statements.get(sql);
@@ -89,23 +104,26 @@ export class SqliteDriver implements SqlDriver {
     try {
       // IMMEDIATE takes the write lock at once: another process waits (busy_timeout) instead of
       // failing at COMMIT.
-      this.db.exec('BEGIN IMMEDIATE');
+      this.control.begin.run();
       try {
         for (const item of batch) {
           const single = batch.length === 1;
-          if (!single) this.db.exec('SAVEPOINT work');
+          if (!single) this.control.savepoint.run();
           try {
             outcomes.push({ ok: true, value: await item.work(tx) });
-            if (!single) this.db.exec('RELEASE work');
+            if (!single) this.control.release.run();
           } catch (error) {
-            if (!single && this.db.inTransaction) this.db.exec('ROLLBACK TO work; RELEASE work');
-            if (single && this.db.inTransaction) this.db.exec('ROLLBACK');
+            if (!single && this.db.inTransaction) {
+              this.control.rollbackTo.run();
+              this.control.release.run();
+            }
+            if (single && this.db.inTransaction) this.control.rollback.run();
             outcomes.push({ ok: false, error });
           }
         }
-        if (this.db.inTransaction) this.db.exec('COMMIT');
+        if (this.db.inTransaction) this.control.commit.run();
       } catch (err) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        if (this.db.inTransaction) this.control.rollback.run();
         throw err;
       }
       batch.forEach((item, i) => {

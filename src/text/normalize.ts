@@ -45,12 +45,29 @@ export function removeControlCharacters(text: string): string {
 }
 
 /**
+ * Every question's words are stemmed by each phrase dictionary that reads them (a dozen or
+ * more per question), so each word's stem is worked out once.
+ */
+const stems = new Map<string, string>();
+
+/**
  * A light plural stemmer for phrase matching, applied to both the dictionary and the question
  * so "data centers" meets "data center" and "security groups" meets "security group". Short
  * words (service names such as "rds", "ecs") and endings that are not plurals stay as they are.
  */
 export function stemToken(token: string): string {
   if (token.length <= 3) return token;
+  let stem = stems.get(token);
+  if (stem === undefined) {
+    stem = stemOf(token);
+    // Questions reuse a small vocabulary; the bound only keeps junk input from growing it.
+    if (stems.size >= 50_000) stems.clear();
+    stems.set(token, stem);
+  }
+  return stem;
+}
+
+function stemOf(token: string): string {
   if (/(ss|us|is)$/.test(token)) return token;
   if (/(ches|shes|xes|sses)$/.test(token)) return token.slice(0, -2);
   if (token.endsWith('ies') && token.length > 4) return `${token.slice(0, -3)}y`;
