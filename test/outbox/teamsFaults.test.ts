@@ -1,3 +1,6 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { DEFAULT_DB_FILE } from '../../src/store/url';
 import { teamsMessage } from '../channels/teams/fakes/activities';
 import { FakeConnector, type RecordedCall } from '../channels/teams/fakes/fakeConnector';
 import { ensureBuilt, inParallel, killBot, startBot, waitUntil, type BotProcess } from '../helpers/botProcess';
@@ -61,6 +64,16 @@ describe('Teams reply outbox: process faults (SQLite)', () => {
     ...extra,
   });
 
+  /** Outbox jobs the bot has marked sent, read from its SQLite file without disturbing it. */
+  const sentJobs = (dir: string): number => {
+    const db = new Database(join(dir, DEFAULT_DB_FILE), { readonly: true, fileMustExist: true });
+    try {
+      return (db.prepare(`SELECT count(*) AS n FROM outbox_jobs WHERE status = 'sent'`).get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  };
+
   test('SIGKILL with 100 replies queued in one conversation, restart, Teams redelivers all 100: each answered exactly once', async () => {
     const first = await startBot(env({ TEAMS_POST_SPACING_MS: '50' }));
     bed.bots.push(first);
@@ -72,7 +85,9 @@ describe('Teams reply outbox: process faults (SQLite)', () => {
     // Killed between two sends (one was just answered, the next is 50 ms away): the crash the
     // outbox must survive. A crash between a send and its mark is the documented exception.
     await bed.connector.waitFor((calls) => calls.length > 0 && calls[calls.length - 1].body.type === 'message');
-    await sleep(15);
+    // ...and every send the connector has seen is marked in the store (read from the bot's own
+    // SQLite file), so that the kill does not land in that window however loaded the machine is.
+    await waitUntil(() => sentJobs(bed.dir) >= answers(bed.connector).length, 20_000, 'the sends marked');
     await killBot(first, 'SIGKILL');
     const beforeRestart = answers(bed.connector).length;
     expect(beforeRestart).toBeLessThan(100);
